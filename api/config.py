@@ -1,0 +1,123 @@
+"""Configuration from environment variables, with safe defaults for `make run`.
+
+Every variable read here is documented in the README's configuration table. Production
+(`CDS_ENV=production`) refuses to start with development-only settings: the built-in
+development identity provider, default secrets, or an embedded SQLite database.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
+
+# Development-only secrets. Production refuses to start while any of these is in use.
+DEV_SECRET_KEY = "dev-only-secret-key-change-me"  # noqa: S105
+DEV_JWT_SECRET = "dev-only-jwt-secret-change-me-0123456789"  # noqa: S105
+DEV_OIDC_CLIENT_SECRET = "dev-only-oidc-client-secret"  # noqa: S105
+
+
+class ConfigurationError(RuntimeError):
+    """Raised at start-up when the configuration is unsafe or inconsistent."""
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigurationError(f"{name} must be an integer, got {raw!r}") from exc
+
+
+def normalise_database_url(url: str) -> str:
+    """`postgresql://` URLs (the usual spelling) use psycopg 3, the driver we install."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def from_environment() -> dict:
+    """Read the process environment into a Flask config mapping."""
+    env = os.environ.get("CDS_ENV", "development")
+    instance = Path(os.environ.get("CDS_INSTANCE_PATH", DEFAULT_INSTANCE))
+    public_base_url = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+    return {
+        "CDS_ENV": env,
+        "INSTANCE_PATH": str(instance),
+        "PUBLIC_BASE_URL": public_base_url,
+        "SECRET_KEY": os.environ.get("SECRET_KEY", DEV_SECRET_KEY),
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(
+            os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'congdanso.db'}"
+        ),
+        "JWT_SECRET_KEY": os.environ.get("JWT_SECRET_KEY", DEV_JWT_SECRET),
+        "JWT_ACCESS_TOKEN_EXPIRES": timedelta(minutes=_int("JWT_ACCESS_MINUTES", 15)),
+        "JWT_REFRESH_TOKEN_EXPIRES": timedelta(days=_int("JWT_REFRESH_DAYS", 30)),
+        # OpenID Connect (VNeID). Without an issuer the development provider is mounted.
+        "OIDC_ISSUER": os.environ.get("OIDC_ISSUER", ""),
+        "OIDC_CLIENT_ID": os.environ.get("OIDC_CLIENT_ID", "congdanso-api"),
+        "OIDC_CLIENT_SECRET": os.environ.get("OIDC_CLIENT_SECRET", DEV_OIDC_CLIENT_SECRET),
+        "REDIS_URL": os.environ.get("REDIS_URL", ""),
+        "RATELIMIT_SIGN_IN": os.environ.get("RATELIMIT_SIGN_IN", "10 per minute"),
+        "RATELIMIT_PUBLIC_LOOKUP": os.environ.get("RATELIMIT_PUBLIC_LOOKUP", "60 per minute"),
+        "MAX_CONTENT_LENGTH": _int("MAX_BODY_BYTES", 1024 * 1024),
+        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
+        "LOG_JSON": os.environ.get("LOG_JSON", "1") not in ("0", "false", "no"),
+    }
+
+
+def check_production_safety(config: dict) -> None:
+    """Refuse development-only settings in production."""
+    if config.get("CDS_ENV") != "production":
+        return
+    problems = []
+    if not config.get("OIDC_ISSUER"):
+        problems.append(
+            "OIDC_ISSUER is empty: the development identity provider is never served in production"
+        )
+    for key, dev_value in (
+        ("SECRET_KEY", DEV_SECRET_KEY),
+        ("JWT_SECRET_KEY", DEV_JWT_SECRET),
+        ("OIDC_CLIENT_SECRET", DEV_OIDC_CLIENT_SECRET),
+    ):
+        if config.get(key) in (None, "", dev_value):
+            problems.append(f"{key} still has its development default")
+    if str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite"):
+        problems.append("DATABASE_URL points at SQLite; production runs on PostgreSQL")
+    if problems:
+        raise ConfigurationError("Refusing to start in production: " + "; ".join(problems))
+
+
+def sqlalchemy_engine_options(database_uri: str) -> dict:
+    """Engine options per backend: SQLite needs foreign keys switched on and a busy timeout."""
+    if database_uri.startswith("sqlite"):
+        return {"connect_args": {"timeout": 15}}
+    return {"pool_pre_ping": True}
+
+
+OPENAPI = {
+    "API_TITLE": "Công dân số API",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.1.0",
+    "OPENAPI_URL_PREFIX": "/",
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "OPENAPI_SWAGGER_UI_PATH": "/docs",
+    # Served from the API itself: the machines running this have no route to public CDNs.
+    "OPENAPI_SWAGGER_UI_URL": "/docs/assets/",
+    "API_SPEC_OPTIONS": {
+        "info": {
+            "description": "Backend của ứng dụng Công dân số (Đề án 06). Lỗi trả về theo RFC 9457 "
+            "(application/problem+json) với mã `code` ổn định.",
+        },
+        "components": {
+            "securitySchemes": {
+                "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+            }
+        },
+    },
+}

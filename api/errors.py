@@ -1,0 +1,216 @@
+"""RFC 9457 problem details: the one place every error of the API is shaped.
+
+Every error leaves the API as `application/problem+json` with `type`, `title`, `status`,
+`detail`, a stable machine-readable `code` and, for validation failures, `errors` with the
+path of each field. Titles and details are Vietnamese: they are shown to citizens as they are.
+Internals (exception text, stack traces) never reach the client; they go to the log with the
+request id, which the problem carries so a call-centre agent can find the log line.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from flask import g, jsonify
+from flask_smorest import Api
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+PROBLEM_MIME = "application/problem+json"
+PROBLEM_TYPE_BASE = "urn:congdanso:problem:"
+
+# Default code and Vietnamese title for each HTTP status the API answers with.
+STATUS_PROBLEMS: dict[int, tuple[str, str]] = {
+    400: ("bad_request", "Yêu cầu không hợp lệ"),
+    401: ("unauthorized", "Chưa đăng nhập hoặc phiên đăng nhập không hợp lệ"),
+    403: ("forbidden", "Bạn không có quyền thực hiện thao tác này"),
+    404: ("not_found", "Không tìm thấy"),
+    405: ("method_not_allowed", "Phương thức không được hỗ trợ"),
+    409: ("conflict", "Xung đột dữ liệu"),
+    412: ("precondition_failed", "Dữ liệu đã bị thay đổi bởi một thao tác khác"),
+    413: ("payload_too_large", "Dữ liệu gửi lên quá lớn"),
+    415: ("unsupported_media_type", "Định dạng dữ liệu không được hỗ trợ"),
+    422: ("validation_failed", "Dữ liệu không hợp lệ"),
+    428: ("precondition_required", "Thiếu điều kiện If-Match cho thao tác sửa đổi"),
+    429: ("rate_limited", "Bạn thao tác quá nhiều lần, vui lòng thử lại sau"),
+    500: ("internal_error", "Hệ thống gặp sự cố, vui lòng thử lại sau"),
+    503: ("service_unavailable", "Dịch vụ tạm thời không khả dụng"),
+}
+
+DEFAULT_DETAILS: dict[int, str] = {
+    404: "Tài nguyên bạn yêu cầu không tồn tại hoặc bạn không có quyền xem.",
+    405: "Đường dẫn này không hỗ trợ phương thức đã dùng.",
+    413: "Kích thước dữ liệu vượt quá giới hạn cho phép.",
+    415: "Vui lòng gửi dữ liệu dạng application/json.",
+    428: "Hãy gửi kèm tiêu đề If-Match với ETag bạn đã nhận.",
+    412: "Tài nguyên đã thay đổi kể từ lần bạn tải về; hãy tải lại rồi thử lại.",
+    429: "Bạn đã gửi quá nhiều yêu cầu trong thời gian ngắn. Vui lòng thử lại sau ít phút.",
+    500: "Đã có lỗi xảy ra. Vui lòng thử lại sau; nếu lỗi lặp lại, hãy gọi tổng đài 1900 0368.",
+}
+
+# marshmallow and webargs speak English; citizens read Vietnamese. Known messages are
+# translated here, once; messages our own validators raise are already Vietnamese.
+MESSAGE_TRANSLATIONS: dict[str, str] = {
+    "Missing data for required field.": "Trường này là bắt buộc.",
+    "Unknown field.": "Trường này không được phép.",
+    "Field may not be null.": "Trường này không được để trống.",
+    "Not a valid string.": "Giá trị phải là chuỗi ký tự.",
+    "Not a valid integer.": "Giá trị phải là số nguyên.",
+    "Not a valid number.": "Giá trị phải là số.",
+    "Not a valid boolean.": "Giá trị phải là true hoặc false.",
+    "Not a valid date.": "Ngày không hợp lệ (định dạng YYYY-MM-DD).",
+    "Not a valid datetime.": "Thời điểm không hợp lệ (định dạng ISO 8601).",
+    "Not a valid UUID.": "Mã định danh không hợp lệ.",
+    "Not a valid email address.": "Địa chỉ email không hợp lệ.",
+    "Not a valid list.": "Giá trị phải là một danh sách.",
+    "Not a valid mapping type.": "Giá trị phải là một đối tượng.",
+    "Invalid input type.": "Kiểu dữ liệu không hợp lệ.",
+    "Invalid JSON body.": "Nội dung JSON không đọc được.",
+    "Invalid value.": "Giá trị không hợp lệ.",
+    "Shorter than minimum length {min}.": "Quá ngắn.",
+}
+
+
+class ApiError(Exception):
+    """An expected failure a service reports to its caller, with a stable code.
+
+    Services raise it; the handler below turns it into a problem response. `errors` holds
+    per-field problems as {field path: [messages]}.
+    """
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        detail: str,
+        *,
+        errors: Mapping[str, Iterable[str]] | None = None,
+        headers: Mapping[str, str] | None = None,
+        **extra: Any,
+    ) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.code = code
+        self.detail = detail
+        self.errors = errors
+        self.headers = dict(headers or {})
+        self.extra = extra
+
+
+def problem_response(
+    status: int,
+    code: str | None = None,
+    detail: str | None = None,
+    *,
+    errors: Mapping[str, Iterable[str]] | None = None,
+    headers: Mapping[str, str] | None = None,
+    **extra: Any,
+):
+    """Build an `application/problem+json` response."""
+    default_code, title = STATUS_PROBLEMS.get(status, ("error", "Lỗi"))
+    code = code or default_code
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE_BASE + code,
+        "title": title,
+        "status": status,
+        "detail": detail or DEFAULT_DETAILS.get(status, title),
+        "code": code,
+    }
+    if errors:
+        body["errors"] = [
+            {"field": field, "messages": [translate(m) for m in messages]}
+            for field, messages in sorted(errors.items())
+        ]
+    request_id = g.get("request_id") if g else None
+    if request_id:
+        body["request_id"] = request_id
+    body.update(extra)
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = PROBLEM_MIME
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def translate(message: Any) -> str:
+    text = str(message)
+    return MESSAGE_TRANSLATIONS.get(text, text)
+
+
+def flatten_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    """Turn marshmallow's nested {field: {sub: [msg]}} into {"field.sub": [msg]}."""
+    flat: dict[str, list[str]] = {}
+    if isinstance(messages, Mapping):
+        for key, value in messages.items():
+            path = f"{prefix}.{key}" if prefix else str(key)
+            flat.update(flatten_messages(value, path))
+    elif isinstance(messages, list | tuple) and all(isinstance(m, str) for m in messages):
+        flat[prefix or "_schema"] = list(messages)
+    elif isinstance(messages, list | tuple):
+        for index, value in enumerate(messages):
+            flat.update(flatten_messages(value, f"{prefix}.{index}" if prefix else str(index)))
+    else:
+        flat[prefix or "_schema"] = [str(messages)]
+    return flat
+
+
+def _validation_errors(data: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Field errors from webargs, keyed by location-less path (`json.cccd` -> `cccd`)."""
+    messages = data.get("errors") or data.get("messages") or {}
+    flat: dict[str, list[str]] = {}
+    for location, per_location in messages.items():
+        for path, msgs in flatten_messages(per_location).items():
+            key = path if location in ("json", "form", "files") else f"{location}.{path}"
+            flat[key] = msgs
+    return flat
+
+
+class ProblemApi(Api):
+    """flask-smorest's Api, answering every error as problem details."""
+
+    def _register_error_handlers(self):
+        self._app.register_error_handler(HTTPException, self.handle_http_exception)
+        self._app.register_error_handler(ApiError, handle_api_error)
+        self._app.register_error_handler(Exception, handle_unexpected_error)
+
+    def handle_http_exception(self, error: HTTPException):
+        data = getattr(error, "data", None) or {}
+        status = error.code or 500
+        headers = dict(data.get("headers") or {})
+        if status == 429:
+            # flask-limiter's exception carries the response whose headers say when to retry.
+            limiter_response = error.get_response()
+            for name in ("Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"):
+                if name in limiter_response.headers:
+                    headers[name] = limiter_response.headers[name]
+        if status == 400 and data.get("messages") == {"json": ["Invalid JSON body."]}:
+            return problem_response(
+                400, "malformed_json", "Nội dung gửi lên không phải JSON hợp lệ.", headers=headers
+            )
+        if status == 422:
+            return problem_response(
+                422,
+                detail="Một số trường dữ liệu không hợp lệ; xem danh sách `errors`.",
+                errors=_validation_errors(data),
+                headers=headers,
+            )
+        if status >= 500:
+            log.error("server error %s: %s", status, error)
+        return problem_response(status, data.get("code"), data.get("message"), headers=headers)
+
+
+def handle_api_error(error: ApiError):
+    return problem_response(
+        error.status, error.code, error.detail, errors=error.errors, headers=error.headers, **error.extra
+    )
+
+
+def handle_unexpected_error(error: Exception):
+    if isinstance(error, HTTPException):  # pragma: no cover - routed to the HTTP handler first
+        raise error
+    log.exception("unhandled error")
+    return problem_response(500)
