@@ -3,6 +3,7 @@
 A view (or a MethodView method) is decorated with `allow(...)` and one or more rules:
 
     @allow(PUBLIC)                        anyone, signed in or not
+    @allow(REFRESH_TOKEN)                 a caller presenting a refresh token (token refresh only)
     @allow(Citizen())                     a signed-in citizen (identity level 1 or 2)
     @allow(Citizen(min_level=2))          a citizen verified in person (personal records)
     @allow(Staff("officer", "admin"))     staff with one of these roles; Staff() is any staff
@@ -58,6 +59,7 @@ class Principal:
 
 class Rule:
     public = False
+    refresh = False
 
     def allows(self, principal: Principal) -> bool:  # pragma: no cover - interface
         raise NotImplementedError
@@ -77,6 +79,21 @@ class _Public(Rule):
 
 
 PUBLIC = _Public()
+
+
+class _RefreshToken(Rule):
+    """Only the token-refresh endpoint: the caller presents a refresh token, not an access token."""
+
+    refresh = True
+
+    def allows(self, principal: Principal) -> bool:
+        return True
+
+    def __repr__(self) -> str:
+        return "REFRESH_TOKEN"
+
+
+REFRESH_TOKEN = _RefreshToken()
 
 
 @dataclass(frozen=True)
@@ -131,6 +148,10 @@ class Policy:
     @property
     def public(self) -> bool:
         return any(rule.public for rule in self.rules)
+
+    @property
+    def refresh(self) -> bool:
+        return any(rule.refresh for rule in self.rules)
 
 
 def allow(*rules: Rule) -> Callable:
@@ -196,6 +217,9 @@ def init_policy(app: Flask) -> None:
             # A public route may still tailor its answer to a signed-in caller.
             if verify_jwt_in_request(optional=True):
                 g.principal = Principal.from_claims(get_jwt())
+            return
+        if policy.refresh:
+            verify_jwt_in_request(refresh=True)
             return
         verify_jwt_in_request()
         principal = Principal.from_claims(get_jwt())

@@ -1,0 +1,93 @@
+"""Công dân số API: the application factory.
+
+`create_app(config)` reads the environment (api/config.py), lets `config` override it (the
+tests do), binds the shared extensions, registers every domain's blueprint and CLI commands,
+and installs the cross-cutting hooks: request ids and JSON logs, the authorisation policy,
+body-type checks and problem-details errors.
+"""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+from api.config import (
+    OPENAPI,
+    PROJECT_ROOT,
+    check_production_safety,
+    from_environment,
+    sqlalchemy_engine_options,
+)
+from api.extensions import api, db, jwt, limiter, migrate
+
+
+def create_app(config: dict | None = None) -> Flask:
+    settings = from_environment()
+    settings.update(OPENAPI)
+    settings.update(config or {})
+    settings.setdefault(
+        "SQLALCHEMY_ENGINE_OPTIONS", sqlalchemy_engine_options(settings["SQLALCHEMY_DATABASE_URI"])
+    )
+    settings.setdefault("RATELIMIT_STORAGE_URI", settings.get("REDIS_URL") or "memory://")
+    settings.setdefault("JWT_ERROR_MESSAGE_KEY", "detail")
+    check_production_safety(settings)
+
+    app = Flask(__name__, instance_path=settings["INSTANCE_PATH"], static_folder=None)
+    app.config.update(settings)
+    app.json.ensure_ascii = False  # Vietnamese stays readable in responses
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    from api.observability import configure_logging, init_request_tracing
+
+    configure_logging(app.config["LOG_LEVEL"], app.config["LOG_JSON"])
+    init_request_tracing(app)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    jwt.init_app(app)
+    limiter.init_app(app)
+    api.init_app(app)
+
+    _register_blueprints(app)
+    _register_commands(app)
+
+    from api.auth.policy import init_policy
+    from api.auth.tokens import init_token_checks
+    from api.http import init_body_checks
+
+    init_token_checks(app)
+    init_body_checks(app)
+    init_policy(app)  # last: it must see every endpoint, the frameworks' own included
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from api import audit, docs, health
+    from api.auth import routes as auth_routes
+    from api.citizens import routes as citizen_routes
+    from api.units import routes as unit_routes
+    from notifications import routes as notification_routes
+
+    app.register_blueprint(docs.assets)
+    for blueprint in (
+        health.blp,
+        auth_routes.blp,
+        citizen_routes.blp,
+        unit_routes.blp,
+        notification_routes.blp,
+        audit.blp,
+    ):
+        api.register_blueprint(blueprint)
+
+    from api.auth import oidc
+
+    oidc.init_app(app)
+
+
+def _register_commands(app: Flask) -> None:
+    from api.auth.cli import staff_cli
+    from api.cli import seed_demo_command
+
+    app.cli.add_command(seed_demo_command)
+    app.cli.add_command(staff_cli)

@@ -1,0 +1,253 @@
+"""Sign-in and account rules for staff and machine accounts; claims for every kind of subject.
+
+Citizens sign in through VNeID (api/auth/oidc.py), which ends in `sign_in_citizen` here.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+
+import pyotp
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+
+from api.audit import record_audit
+from api.auth import tokens
+from api.auth.models import ServiceAccount, StaffUser
+from api.auth.policy import STAFF_ROLES
+from api.citizens import service as citizens
+from api.dbtypes import utcnow
+from api.errors import ApiError
+from api.extensions import db
+
+_hasher = PasswordHasher()
+# Verified against when the username is unknown, so both failures take the same time.
+_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+
+MIN_PASSWORD_LENGTH = 12
+TOTP_ISSUER = "Công dân số"
+
+_BAD_CREDENTIALS = ApiError(401, "invalid_credentials", "Tên đăng nhập hoặc mật khẩu không đúng.")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def _password_matches(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def check_password_strength(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH or password.isalpha() or password.isdigit():
+        raise ApiError(
+            422,
+            "weak_password",
+            f"Mật khẩu phải dài ít nhất {MIN_PASSWORD_LENGTH} ký tự và gồm cả chữ lẫn số hoặc ký hiệu.",
+            errors={"new_password": ["Mật khẩu quá yếu."]},
+        )
+
+
+# ---- subjects and their claims -------------------------------------------------------------
+
+
+def staff_claims(user: StaffUser) -> dict:
+    return {"role": user.role}
+
+
+def claims_for_subject(subject: str) -> dict | None:
+    """Fresh claims for a subject at refresh time; None when the account is gone or disabled."""
+    kind, _, ident = subject.partition(":")
+    try:
+        key = uuid.UUID(ident)
+    except ValueError:
+        return None
+    if kind == "citizen":
+        citizen = citizens.get_citizen(key)
+        return citizens.token_claims(citizen) if citizen else None
+    if kind == "staff":
+        user = db.session.get(StaffUser, key)
+        return staff_claims(user) if user and user.active else None
+    return None  # machine accounts get no refresh tokens
+
+
+# ---- staff ---------------------------------------------------------------------------------
+
+
+def create_staff_user(
+    username: str, full_name: str, role: str, password: str, ward_code: str | None = None
+) -> StaffUser:
+    if role not in STAFF_ROLES:
+        raise ApiError(
+            422, "unknown_role", "Vai trò không hợp lệ.", errors={"role": [f"Chọn một trong {STAFF_ROLES}"]}
+        )
+    check_password_strength(password)
+    user = StaffUser(
+        username=username.strip().lower(),
+        full_name=full_name,
+        role=role,
+        ward_code=ward_code,
+        password_hash=hash_password(password),
+    )
+    db.session.add(user)
+    return user
+
+
+def staff_by_username(username: str) -> StaffUser | None:
+    return db.session.scalar(select(StaffUser).where(StaffUser.username == username.strip().lower()))
+
+
+def sign_in_staff(username: str, password: str, totp_code: str | None) -> dict:
+    user = staff_by_username(username)
+    if user is None or not user.active:
+        _password_matches(_DUMMY_HASH, password)
+        _audit_failure("auth.staff_sign_in", username, "unknown_or_disabled")
+        raise _BAD_CREDENTIALS
+    if not _password_matches(user.password_hash, password):
+        _audit_failure("auth.staff_sign_in", username, "bad_password", actor=f"staff:{user.id}")
+        raise _BAD_CREDENTIALS
+    if user.totp_enabled:
+        if not totp_code:
+            raise ApiError(401, "totp_required", "Nhập mã xác thực 6 số từ ứng dụng xác thực của bạn.")
+        if not pyotp.TOTP(user.totp_secret).verify(totp_code, valid_window=1):
+            _audit_failure("auth.staff_sign_in", username, "bad_totp", actor=f"staff:{user.id}")
+            raise ApiError(401, "invalid_totp", "Mã xác thực không đúng hoặc đã hết hạn.")
+    pair = tokens.start_session(f"staff:{user.id}", staff_claims(user))
+    record_audit("auth.staff_sign_in", actor=f"staff:{user.id}", target=f"staff:{user.id}")
+    db.session.commit()
+    return pair
+
+
+def _audit_failure(action: str, username: str, reason: str, actor: str | None = None) -> None:
+    record_audit(action, actor=actor, target=f"username:{username[:64]}", outcome="denied", reason=reason)
+    db.session.commit()
+
+
+def change_staff_password(user_id: uuid.UUID, current_password: str, new_password: str) -> None:
+    user = _active_staff(user_id)
+    if not _password_matches(user.password_hash, current_password):
+        _audit_failure("auth.password_change", user.username, "bad_password", actor=f"staff:{user.id}")
+        raise ApiError(
+            403,
+            "invalid_credentials",
+            "Mật khẩu hiện tại không đúng.",
+        )
+    check_password_strength(new_password)
+    if current_password == new_password:
+        raise ApiError(
+            422,
+            "password_unchanged",
+            "Mật khẩu mới phải khác mật khẩu hiện tại.",
+            errors={"new_password": ["Trùng mật khẩu hiện tại."]},
+        )
+    user.password_hash = hash_password(new_password)
+    user.password_changed_at = utcnow()
+    revoked = tokens.revoke_all_sessions(f"staff:{user.id}", "password_changed")
+    record_audit("auth.password_change", target=f"staff:{user.id}", sessions_revoked=revoked)
+    db.session.commit()
+
+
+def _active_staff(user_id: uuid.UUID) -> StaffUser:
+    user = db.session.get(StaffUser, user_id)
+    if user is None or not user.active:
+        raise ApiError(401, "account_disabled", "Tài khoản đã bị khóa hoặc không còn tồn tại.")
+    return user
+
+
+def begin_totp_enrolment(user_id: uuid.UUID) -> dict:
+    """Give the user a new secret to put in an authenticator app; active once confirmed."""
+    user = _active_staff(user_id)
+    if user.totp_enabled:
+        raise ApiError(409, "totp_already_enabled", "Xác thực hai lớp đã được bật cho tài khoản này.")
+    user.totp_secret = pyotp.random_base32()
+    db.session.commit()
+    return {
+        "secret": user.totp_secret,
+        "otpauth_uri": pyotp.TOTP(user.totp_secret).provisioning_uri(
+            name=user.username, issuer_name=TOTP_ISSUER
+        ),
+    }
+
+
+def confirm_totp_enrolment(user_id: uuid.UUID, code: str) -> None:
+    user = _active_staff(user_id)
+    if user.totp_enabled:
+        raise ApiError(409, "totp_already_enabled", "Xác thực hai lớp đã được bật cho tài khoản này.")
+    if not user.totp_secret:
+        raise ApiError(409, "totp_not_started", "Hãy bắt đầu đăng ký xác thực hai lớp trước.")
+    if not pyotp.TOTP(user.totp_secret).verify(code, valid_window=1):
+        raise ApiError(422, "invalid_totp", "Mã xác thực không đúng.", errors={"code": ["Mã không đúng."]})
+    user.totp_enabled = True
+    record_audit("auth.totp_enabled", target=f"staff:{user.id}")
+    db.session.commit()
+
+
+# ---- machine accounts ----------------------------------------------------------------------
+
+
+def create_service_account(
+    client_id: str, name: str, scopes: list[str], secret: str | None = None
+) -> tuple[ServiceAccount, str]:
+    """Create a machine account; returns it with its secret, which is shown only this once."""
+    secret = secret or secrets.token_urlsafe(32)
+    account = ServiceAccount(
+        client_id=client_id, name=name, scopes=sorted(set(scopes)), secret_hash=hash_password(secret)
+    )
+    db.session.add(account)
+    return account, secret
+
+
+def issue_service_token(client_id: str, client_secret: str, requested_scopes: list[str] | None) -> dict:
+    account = db.session.scalar(select(ServiceAccount).where(ServiceAccount.client_id == client_id))
+    if account is None or not account.active or not _password_matches(account.secret_hash, client_secret):
+        if account is None:
+            _password_matches(_DUMMY_HASH, client_secret)
+        _audit_failure("auth.service_token", client_id, "bad_client")
+        raise ApiError(401, "invalid_client", "Thông tin xác thực của hệ thống không đúng.")
+    granted = set(account.scopes)
+    scopes = set(requested_scopes) if requested_scopes else granted
+    if not scopes <= granted:
+        raise ApiError(
+            403,
+            "scope_not_granted",
+            "Tài khoản hệ thống không được cấp các quyền đã yêu cầu.",
+            errors={"scope": sorted(scopes - granted)},
+        )
+    pair = tokens.start_session(f"service:{account.id}", {"scopes": sorted(scopes)}, with_refresh=False)
+    record_audit(
+        "auth.service_token",
+        actor=f"service:{account.id}",
+        target=f"service:{account.id}",
+        scopes=sorted(scopes),
+    )
+    db.session.commit()
+    pair["scope"] = " ".join(sorted(scopes))
+    return pair
+
+
+# ---- citizens ------------------------------------------------------------------------------
+
+
+def sign_in_citizen(citizen) -> dict:
+    """Tokens for a citizen whose identity VNeID has just vouched for."""
+    citizen.last_sign_in_at = utcnow()
+    pair = tokens.start_session(f"citizen:{citizen.id}", citizens.token_claims(citizen))
+    record_audit(
+        "auth.citizen_sign_in",
+        actor=f"citizen:{citizen.id}",
+        target=f"citizen:{citizen.id}",
+        identity_level=citizen.identity_level,
+    )
+    db.session.commit()
+    return pair
+
+
+def sign_out(session_id: str, subject: str) -> None:
+    tokens.revoke_session_by_id(session_id, "signed_out")
+    record_audit("auth.sign_out", actor=subject, target=f"session:{session_id}")
+    db.session.commit()

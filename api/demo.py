@@ -1,0 +1,184 @@
+"""Demo data for `make run`: an Đắk Lắk demo city with citizens, staff and a machine account.
+
+Idempotent: citizens are keyed by CCCD, staff by username, machine accounts by client id;
+running it again adds nothing and changes nothing. Generated from a fixed random seed, so every
+machine gets the same people. Never runs in production.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from api.auth import service as auth
+from api.auth.models import ServiceAccount, StaffUser
+from api.citizens import cccd
+from api.citizens.models import Citizen
+from api.extensions import db
+
+# Shown in the README and printed by `make run`. Development only: production refuses to seed.
+DEMO_STAFF_PASSWORD = "CongDanSo@2025"  # noqa: S105
+DEMO_CHATBOT_CLIENT_ID = "chatbot-actions"
+DEMO_CHATBOT_SECRET = "dev-chatbot-secret-change-me"  # noqa: S105
+DEMO_PROVINCE = "66"  # Đắk Lắk (merged with Phú Yên on 1 July 2025)
+
+# Wards of the demo city: Buôn Ma Thuột's wards after the 2025 reform, and neighbours.
+DEMO_WARDS = ("24133", "24163", "24121", "24154", "24169", "24175", "24305", "22015")
+
+DEMO_STAFF = (
+    # username, full name, role, ward (None: province level)
+    ("canbo.motcua", "Trần Thị Mai", "officer", "24133"),
+    ("congan.phuong", "Nguyễn Văn Hùng", "police", "24133"),
+    ("truyenthong", "Lê Thu Hà", "comms", None),
+    ("tongdaivien", "Phạm Minh Tuấn", "agent", None),
+    ("quantri", "Hoàng Đức Long", "admin", None),
+)
+
+CHATBOT_SCOPES = ("catalogue:read", "dossiers:read", "reports:write", "fines:read", "chat:handoff")
+
+_FAMILY = (
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+)
+_MIDDLE = {
+    "male": ("Văn", "Minh", "Hữu", "Đức", "Quốc", "Thanh"),
+    "female": ("Thị", "Ngọc", "Thu", "Thanh", "Kim"),
+}
+_GIVEN = {
+    "male": (
+        "An",
+        "Bình",
+        "Cường",
+        "Dũng",
+        "Hùng",
+        "Khoa",
+        "Long",
+        "Nam",
+        "Phúc",
+        "Quang",
+        "Sơn",
+        "Tuấn",
+        "Việt",
+    ),
+    "female": (
+        "Anh",
+        "Chi",
+        "Hà",
+        "Hoa",
+        "Hương",
+        "Lan",
+        "Linh",
+        "Mai",
+        "Ngân",
+        "Nhung",
+        "Thảo",
+        "Trang",
+        "Vy",
+    ),
+}
+# Đắk Lắk is home to the Ê Đê and M'nông peoples; their names follow other rules.
+_EDE_NAMES = {
+    "male": ("Y Bhin Êban", "Y Moan Ênuôl", "Y Khu Niê", "Y Jut Buôn Krông"),
+    "female": ("H'Hen Niê", "H'Nơ Byă", "H'Linh Mlô", "H'Duyên Êban"),
+}
+# Most demo citizens were born in Đắk Lắk; some in Phú Yên (now part of it) and elsewhere.
+_BIRTH_PROVINCES = ("066",) * 6 + ("054", "054", "038", "001")
+
+
+@dataclass(frozen=True)
+class DemoCitizen:
+    cccd: str
+    full_name: str
+    date_of_birth: date
+    sex: str
+    phone: str
+    ward_code: str
+    identity_level: int
+
+
+def demo_citizens(count: int = 50) -> list[DemoCitizen]:
+    rng = random.Random(6606)
+    people: list[DemoCitizen] = []
+    numbers: set[str] = set()
+    while len(people) < count:
+        sex = rng.choice(("male", "female"))
+        born = date(1945, 1, 1) + timedelta(days=rng.randrange(0, 365 * 62))
+        if rng.random() < 0.12:
+            name = rng.choice(_EDE_NAMES[sex])
+        else:
+            name = f"{rng.choice(_FAMILY)} {rng.choice(_MIDDLE[sex])} {rng.choice(_GIVEN[sex])}"
+        number = cccd.build(rng.choice(_BIRTH_PROVINCES), sex, born, rng.randrange(1, 999999))
+        if number in numbers:
+            continue
+        numbers.add(number)
+        people.append(
+            DemoCitizen(
+                cccd=number,
+                full_name=name,
+                date_of_birth=born,
+                sex=sex,
+                phone=f"0{rng.choice((3, 7, 8, 9))}{rng.randrange(10_000_000, 99_999_999)}",
+                ward_code=rng.choice(DEMO_WARDS),
+                # Two in three have been verified in person (level 2); the rest only registered.
+                identity_level=2 if len(people) % 3 else 1,
+            )
+        )
+    return people
+
+
+def seed_demo() -> dict:
+    """Create what is missing; returns counts of what was added."""
+    added = {"citizens": 0, "staff": 0, "service_accounts": 0}
+    existing = set(db.session.scalars(select(Citizen.cccd)))
+    for person in demo_citizens():
+        if person.cccd in existing:
+            continue
+        db.session.add(Citizen(**person.__dict__))
+        added["citizens"] += 1
+    known_staff = set(db.session.scalars(select(StaffUser.username)))
+    for username, full_name, role, ward in DEMO_STAFF:
+        if username not in known_staff:
+            auth.create_staff_user(username, full_name, role, DEMO_STAFF_PASSWORD, ward)
+            added["staff"] += 1
+    if (
+        db.session.scalar(select(ServiceAccount).where(ServiceAccount.client_id == DEMO_CHATBOT_CLIENT_ID))
+        is None
+    ):
+        auth.create_service_account(
+            DEMO_CHATBOT_CLIENT_ID, "Máy chủ hành động của chatbot", list(CHATBOT_SCOPES), DEMO_CHATBOT_SECRET
+        )
+        added["service_accounts"] += 1
+    db.session.commit()
+    return added
+
+
+def credentials_summary() -> str:
+    """What `make run` prints: how to sign in as each kind of demo user."""
+    people = demo_citizens()
+    level2 = next(p for p in people if p.identity_level == 2)
+    level1 = next(p for p in people if p.identity_level == 1)
+    lines = [
+        f"Công dân (VNeID phát triển, passcode {current_app.config.get('DEV_IDP_PASSCODE', '123456')}):",
+        f"  mức 2: {level2.cccd}  {level2.full_name}",
+        f"  mức 1: {level1.cccd}  {level1.full_name}",
+        f"Cán bộ (mật khẩu {DEMO_STAFF_PASSWORD}):",
+    ]
+    lines += [f"  {role:<8} {username}" for username, _, role, _ in DEMO_STAFF]
+    lines.append(f"Máy chủ hành động chatbot: client_id {DEMO_CHATBOT_CLIENT_ID} / {DEMO_CHATBOT_SECRET}")
+    return "\n".join(lines)

@@ -1,0 +1,84 @@
+"""Liveness (`/health`) and readiness (`/ready`).
+
+`/ready` is 200 when the database answers, 503 otherwise. Optional dependencies (Redis, and
+later push, payments, the chatbot) are reported with their state but never make the API
+unready: without them it degrades, it does not stop. Domains register their own checks with
+`register_readiness_check` from their `init_app`, so this module knows none of them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from flask import Flask, current_app
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy import text
+
+from api.auth.policy import PUBLIC, allow
+from api.extensions import db
+
+log = logging.getLogger(__name__)
+
+blp = Blueprint("health", __name__, description="Tình trạng hệ thống")
+
+# name -> function returning (state, detail); state is "ok", "off" (not configured) or "down".
+ReadinessCheck = Callable[[], tuple[str, str]]
+
+
+def register_readiness_check(app: Flask, name: str, check: ReadinessCheck) -> None:
+    app.extensions.setdefault("readiness_checks", {})[name] = check
+
+
+def _database() -> tuple[str, str]:
+    try:
+        db.session.execute(text("SELECT 1"))
+        return "ok", db.engine.dialect.name
+    except Exception as exc:  # any driver error means "not reachable"
+        log.warning("database not reachable: %s", type(exc).__name__)
+        db.session.rollback()
+        return "down", "không kết nối được cơ sở dữ liệu"
+
+
+def _redis() -> tuple[str, str]:
+    url = current_app.config.get("REDIS_URL")
+    if not url:
+        return "off", "REDIS_URL chưa cấu hình; giới hạn tần suất dùng bộ nhớ tiến trình"
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1).ping()
+        return "ok", "redis"
+    except redis.RedisError as exc:
+        return "down", type(exc).__name__
+
+
+def _identity_provider() -> tuple[str, str]:
+    issuer = current_app.config.get("OIDC_ISSUER")
+    if issuer:
+        return "ok", f"VNeID: {issuer}"
+    return "ok", "nhà cung cấp định danh phát triển (chỉ dùng khi phát triển)"
+
+
+@blp.route("/health")
+class Health(MethodView):
+    @allow(PUBLIC)
+    @blp.doc(summary="Liveness: the process answers")
+    def get(self):
+        return {"status": "ok"}
+
+
+@blp.route("/ready")
+class Ready(MethodView):
+    @allow(PUBLIC)
+    @blp.doc(summary="Readiness: the database answers; optional dependencies are listed with their state")
+    def get(self):
+        checks = {"database": _database, "redis": _redis, "identity_provider": _identity_provider}
+        checks.update(current_app.extensions.get("readiness_checks", {}))
+        results = {}
+        for name, check in checks.items():
+            state, detail = check()
+            results[name] = {"state": state, "detail": detail, "required": name == "database"}
+        ready = results["database"]["state"] == "ok"
+        return {"status": "ready" if ready else "not_ready", "dependencies": results}, 200 if ready else 503
