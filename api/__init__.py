@@ -19,6 +19,7 @@ from api.config import (
     from_environment,
     sqlalchemy_engine_options,
 )
+from api.dbtypes import render_migration_type
 from api.extensions import api, db, jwt, limiter, migrate
 
 
@@ -44,7 +45,14 @@ def create_app(config: dict | None = None) -> Flask:
     init_request_tracing(app)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(PROJECT_ROOT / "migrations"),
+        render_as_batch=True,  # SQLite alters tables by copying them
+        render_item=render_migration_type,
+        compare_type=True,
+    )
     jwt.init_app(app)
     limiter.init_app(app)
     api.init_app(app)

@@ -62,6 +62,7 @@ def from_environment() -> dict:
         "OIDC_ISSUER": os.environ.get("OIDC_ISSUER", ""),
         "OIDC_CLIENT_ID": os.environ.get("OIDC_CLIENT_ID", "congdanso-api"),
         "OIDC_CLIENT_SECRET": os.environ.get("OIDC_CLIENT_SECRET", DEV_OIDC_CLIENT_SECRET),
+        "DEV_IDP_PASSCODE": os.environ.get("DEV_IDP_PASSCODE", "123456"),
         "REDIS_URL": os.environ.get("REDIS_URL", ""),
         "RATELIMIT_SIGN_IN": os.environ.get("RATELIMIT_SIGN_IN", "10 per minute"),
         "RATELIMIT_PUBLIC_LOOKUP": os.environ.get("RATELIMIT_PUBLIC_LOOKUP", "60 per minute"),

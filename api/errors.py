@@ -181,12 +181,12 @@ class ProblemApi(Api):
         data = getattr(error, "data", None) or {}
         status = error.code or 500
         headers = dict(data.get("headers") or {})
-        if status == 429:
-            # flask-limiter's exception carries the response whose headers say when to retry.
-            limiter_response = error.get_response()
-            for name in ("Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"):
-                if name in limiter_response.headers:
-                    headers[name] = limiter_response.headers[name]
+        # Keep the headers the exception's own response carries: `Allow` on a 405 (RFC 9110
+        # requires it), `Retry-After` and the rate-limit headers flask-limiter attaches to a 429,
+        # `WWW-Authenticate`... Only the body (and so its type and length) is ours.
+        for name, value in error.get_response().headers.items():
+            if name.lower() not in ("content-type", "content-length"):
+                headers.setdefault(name, value)
         if status == 400 and data.get("messages") == {"json": ["Invalid JSON body."]}:
             return problem_response(
                 400, "malformed_json", "Nội dung gửi lên không phải JSON hợp lệ.", headers=headers

@@ -6,6 +6,7 @@ can import them without importing the app.
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_jwt_extended import JWTManager
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -36,3 +37,12 @@ api = ProblemApi()
 jwt = JWTManager()
 # Storage is chosen in create_app: Redis when REDIS_URL is set, process memory otherwise.
 limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
+
+
+# The two rate limits of the API, read from config at request time (tests and operators set them).
+def sign_in_limit() -> str:
+    return current_app.config["RATELIMIT_SIGN_IN"]
+
+
+def public_lookup_limit() -> str:
+    return current_app.config["RATELIMIT_PUBLIC_LOOKUP"]

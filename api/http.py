@@ -1,11 +1,13 @@
-"""HTTP conventions shared by every blueprint: accepted body types and pagination."""
+"""HTTP conventions shared by every blueprint: accepted body types, conditional PUT, pagination."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+import flask_smorest as smorest
 from flask import Flask, current_app, request
 from flask_smorest import Page
+from flask_smorest.exceptions import PreconditionFailed, PreconditionRequired
 from sqlalchemy import Select, func, select
 
 from api.auth.policy import handler_for
@@ -65,3 +67,41 @@ class SelectPage(Page):
 
         statement: Select = self.collection
         return db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
+
+
+class Blueprint(smorest.Blueprint):
+    """flask-smorest's Blueprint, letting a PUT create a resource without If-Match.
+
+    flask-smorest requires If-Match on every PUT; RFC 9110 §13.1.1 asks for it only when the
+    client replaces a representation it has seen. A view marked `@put_may_create` checks the
+    precondition itself with `check_replace_precondition`: none needed to create, If-Match
+    required to replace, and If-Match on a missing resource fails as the RFC says.
+    """
+
+    def _put_may_create(self) -> bool:
+        handler = handler_for(current_app, request.endpoint, request.method)
+        return request.method == "PUT" and getattr(handler, "__put_may_create__", False)
+
+    def _check_precondition(self):
+        if not self._put_may_create():
+            super()._check_precondition()
+
+    def _verify_check_etag(self):
+        if not self._put_may_create():
+            super()._verify_check_etag()
+
+    def check_replace_precondition(self, current_view, schema) -> None:
+        """For a `@put_may_create` PUT: `current_view` is the resource as GET shows it, or None."""
+        if current_view is None:
+            if request.if_match:
+                raise PreconditionFailed  # If-Match on nothing is false (RFC 9110 §13.1.1)
+            return
+        if not request.if_match:
+            raise PreconditionRequired
+        self.check_etag(current_view, schema)
+
+
+def put_may_create(func: Callable) -> Callable:
+    """Mark a PUT that creates the resource when absent (see `Blueprint`)."""
+    func.__put_may_create__ = True
+    return func

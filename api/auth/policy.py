@@ -3,6 +3,7 @@
 A view (or a MethodView method) is decorated with `allow(...)` and one or more rules:
 
     @allow(PUBLIC)                        anyone, signed in or not
+    @allow(PUBLIC_FOREIGN_TOKEN)          anyone; the bearer token is another issuer's, not read
     @allow(REFRESH_TOKEN)                 a caller presenting a refresh token (token refresh only)
     @allow(Citizen())                     a signed-in citizen (identity level 1 or 2)
     @allow(Citizen(min_level=2))          a citizen verified in person (personal records)
@@ -81,6 +82,19 @@ class _Public(Rule):
 PUBLIC = _Public()
 
 
+class _PublicForeignToken(_Public):
+    """Public, and the Authorization header carries another issuer's token (the development
+    VNeID's userinfo endpoint): the API must not try to read it as one of its own."""
+
+    reads_api_token = False
+
+    def __repr__(self) -> str:
+        return "PUBLIC_FOREIGN_TOKEN"
+
+
+PUBLIC_FOREIGN_TOKEN = _PublicForeignToken()
+
+
 class _RefreshToken(Rule):
     """Only the token-refresh endpoint: the caller presents a refresh token, not an access token."""
 
@@ -150,6 +164,10 @@ class Policy:
         return any(rule.public for rule in self.rules)
 
     @property
+    def reads_api_token(self) -> bool:
+        return all(getattr(rule, "reads_api_token", True) for rule in self.rules)
+
+    @property
     def refresh(self) -> bool:
         return any(rule.refresh for rule in self.rules)
 
@@ -215,7 +233,7 @@ def init_policy(app: Flask) -> None:
             raise ApiError(403, "no_policy", "Đường dẫn này chưa được cấp quyền truy cập.")
         if policy.public:
             # A public route may still tailor its answer to a signed-in caller.
-            if verify_jwt_in_request(optional=True):
+            if policy.reads_api_token and verify_jwt_in_request(optional=True):
                 g.principal = Principal.from_claims(get_jwt())
             return
         if policy.refresh:

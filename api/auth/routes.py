@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import uuid
 
-from flask import current_app
 from flask.views import MethodView
 from flask_jwt_extended import get_jwt
 from flask_smorest import Blueprint
@@ -23,13 +22,9 @@ from api.auth.schemas import (
     TotpEnrolmentSchema,
     WhoAmISchema,
 )
-from api.extensions import limiter
+from api.extensions import limiter, sign_in_limit
 
 blp = Blueprint("auth", __name__, url_prefix="/auth", description="Đăng nhập và phiên làm việc")
-
-
-def sign_in_limit() -> str:
-    return current_app.config["RATELIMIT_SIGN_IN"]
 
 
 @blp.route("/staff/login")
