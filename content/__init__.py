@@ -1,0 +1,1 @@
+"""Policy articles, FAQ, local products and the comms console (issue: notifications and content)."""

@@ -1,0 +1,1 @@
+"""Payments, refunds, receipts, payouts and the payment-provider client (issue: payments)."""
