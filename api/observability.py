@@ -24,13 +24,22 @@ _SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 # A CCCD is 12 digits; Vietnamese phone numbers are 0 + 9 digits or +84 / 84 + 9 digits.
 # Lookarounds keep longer digit runs (card numbers, timestamps) from being half-masked.
 _CCCD = re.compile(r"(?<!\d)(\d{3})\d{6}(\d{3})(?!\d)")
-_PHONE = re.compile(r"(?<![\d+])((?:\+?84)|0)(\d{2})\d{4}(\d{3})(?!\d)")
+# People write phone numbers in groups ("0912 345 678", "0912.345.678"): the nine digits after
+# the prefix may be split by single spaces or dots. Hyphens are not allowed, or UUIDs would match.
+_PHONE = re.compile(r"(?<![\d+])(\+?84|0)((?:[ .]?\d){9})(?!\d)")
+
+
+def _mask_phone(match: re.Match) -> str:
+    prefix, body = match.group(1), match.group(2)
+    digit_positions = [i for i, ch in enumerate(body) if ch.isdigit()]
+    hidden = set(digit_positions[2:6])  # keep 2 digits after the prefix and the last 3
+    return prefix + "".join("*" if i in hidden else ch for i, ch in enumerate(body))
 
 
 def mask_personal_numbers(text: str) -> str:
     """Keep the first and last digits that help support staff, hide the rest."""
     text = _CCCD.sub(r"\1******\2", text)
-    return _PHONE.sub(r"\1\2****\3", text)
+    return _PHONE.sub(_mask_phone, text)
 
 
 def _mask(value):

@@ -75,6 +75,9 @@ def test_problem_carries_the_request_id(client):
         (f"cccd={CCCD}&phone={PHONE}", "cccd=066******345&phone=091****678"),
         (f"/citizens/{CCCD}/profile", "/citizens/066******345/profile"),
         ("gọi 0912345678 hoặc 0987654321.", "gọi 091****678 hoặc 098****321."),
+        ("sđt 0912 345 678", "sđt 091* *** 678"),
+        ("sđt 0912.345.678", "sđt 091*.***.678"),
+        ("+84 912 345 678", "+84 91* *** 678"),
     ],
 )
 def test_personal_numbers_are_masked(text, masked):
@@ -89,6 +92,7 @@ def test_personal_numbers_are_masked(text, masked):
         "duration 12.5 ms, status 200, 2025-05-17T08:30:00",
         "mã hồ sơ HS-2025-000123",
         "số tiền 1500000 đồng",
+        "/me/inbox/3b089c02-0123-4567-89ab-cdef01234567/read",  # UUIDs keep their digits
     ],
 )
 def test_other_numbers_are_left_alone(text):
