@@ -26,6 +26,7 @@ from flask import Flask, current_app, session
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from joserfc.errors import JoseError
+from sqlalchemy.exc import IntegrityError
 
 from api.audit import record_audit
 from api.auth import dev_idp
@@ -122,7 +123,7 @@ def finish_sign_in() -> dict:
     if not claims:
         raise _failure("no_id_token", None)
     try:
-        citizen = citizens.upsert_from_identity_provider(dict(claims))
+        citizen = _citizen_from_claims(dict(claims))
     except cccd_rules.InvalidCCCD as exc:
         db.session.rollback()
         raise _refusal(422, "invalid_identity", f"Thông tin định danh từ VNeID không hợp lệ: {exc}") from exc
@@ -133,8 +134,24 @@ def finish_sign_in() -> dict:
             "invalid_identity",
             "Thông tin định danh từ VNeID thiếu hoặc sai định dạng (số định danh, họ tên, ngày sinh).",
         ) from exc
-    db.session.flush()  # a citizen created just now gets its id here; the token's subject needs it
     return auth_service.sign_in_citizen(citizen)
+
+
+def _citizen_from_claims(claims: dict):
+    """Create or refresh the citizen; flushed, so one created just now has the id tokens need.
+
+    Two first sign-ins of the same person can race (two devices, a double tap): the loser's
+    insert hits the unique CCCD, and its second try finds and refreshes the winner's row.
+    """
+    try:
+        with db.session.begin_nested():
+            citizen = citizens.upsert_from_identity_provider(claims)
+            db.session.flush()
+        return citizen
+    except IntegrityError:
+        citizen = citizens.upsert_from_identity_provider(claims)
+        db.session.flush()
+        return citizen
 
 
 def _refusal(status: int, code: str, detail: str, *, reason: str | None = None) -> ApiError:

@@ -503,3 +503,37 @@ def test_production_refuses_to_start_without_a_real_issuer(make_app):
     assert "SECRET_KEY" not in str(refused.value)  # the issuer is the only problem here
     assert not should_mount(safe_otherwise)
     assert should_mount({**safe_otherwise, "CDS_ENV": "development"})
+
+
+def test_racing_first_sign_ins_of_one_person_end_on_one_account(app, make_citizen, monkeypatch):
+    """The loser of two simultaneous first sign-ins must not get a 500: it finds the winner's row.
+
+    The race is replayed deterministically: the first lookup misses (the other request had not
+    committed yet when this one looked), so the insert hits the unique CCCD.
+    """
+    from api.auth import oidc
+    from api.citizens import service as citizens
+    from api.citizens.models import Citizen
+
+    person = make_citizen(identity_level=1, date_of_birth=date(1990, 5, 17), sex="female")
+    claims = {
+        "cccd": person["cccd"],
+        "name": "Nguyễn Thị Hoa",
+        "birthdate": "1990-05-17",
+        "gender": "female",
+        "identity_level": 2,
+    }
+    real_lookup = citizens.citizen_by_cccd
+    calls = []
+
+    def lookup_that_misses_once(number):
+        calls.append(number)
+        return None if len(calls) == 1 else real_lookup(number)
+
+    monkeypatch.setattr(citizens, "citizen_by_cccd", lookup_that_misses_once)
+    with app.test_request_context():
+        citizen = oidc._citizen_from_claims(claims)
+        db.session.commit()
+        assert citizen.id == person["id"]
+        assert citizen.identity_level == 2
+        assert db.session.scalar(select(func.count()).select_from(Citizen)) == 1
