@@ -44,3 +44,14 @@ def test_seed_refused_in_production(make_app):
     prod_like.config["CDS_ENV"] = "production"
     result = prod_like.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code != 0
+
+
+def test_demo_wards_are_real_wards_of_dak_lak():
+    from api.demo import DEMO_PROVINCE, DEMO_STAFF, DEMO_WARDS
+    from api.units.service import get_ward
+
+    wards = set(DEMO_WARDS) | {ward for *_, ward in DEMO_STAFF if ward}
+    for code in wards:
+        ward = get_ward(code)
+        assert ward is not None, code
+        assert ward.province.code == DEMO_PROVINCE

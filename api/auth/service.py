@@ -21,6 +21,7 @@ from api.citizens import service as citizens
 from api.dbtypes import utcnow
 from api.errors import ApiError
 from api.extensions import db
+from api.units import service as units
 
 _hasher = PasswordHasher()
 # Verified against when the username is unknown, so both failures take the same time.
@@ -87,6 +88,8 @@ def create_staff_user(
             422, "unknown_role", "Vai trò không hợp lệ.", errors={"role": [f"Chọn một trong {STAFF_ROLES}"]}
         )
     check_password_strength(password)
+    if ward_code is not None:
+        ward_code = units.validate_ward_code(ward_code).code
     user = StaffUser(
         username=username.strip().lower(),
         full_name=full_name,

@@ -172,3 +172,18 @@ def test_only_admins_read_the_audit_log(client, staff_headers):
     assert listing.status_code == 200
     assert {entry["action"] for entry in listing.json} == {"auth.staff_sign_in"}
     assert len(listing.json) == 2
+
+
+def test_staff_unit_must_be_a_real_ward(app):
+    from api.auth import service
+    from api.errors import ApiError
+
+    with app.app_context():
+        try:
+            service.create_staff_user("canbo.x", "Cán bộ X", "officer", STAFF_PASSWORD, ward_code="99999")
+        except ApiError as error:
+            assert error.code == "unknown_ward"
+        else:
+            raise AssertionError("an unknown ward was accepted")
+        db.session.rollback()
+        assert db.session.scalar(db.select(StaffUser).where(StaffUser.username == "canbo.x")) is None
