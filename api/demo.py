@@ -17,6 +17,7 @@ from sqlalchemy import select
 from api.auth import service as auth
 from api.auth.models import ServiceAccount, StaffUser
 from api.citizens import cccd
+from api.citizens import service as citizens
 from api.citizens.models import Citizen
 from api.extensions import db
 
@@ -149,7 +150,7 @@ def seed_demo() -> dict:
     for person in demo_citizens():
         if person.cccd in existing:
             continue
-        db.session.add(Citizen(**person.__dict__))
+        citizens.register_citizen(**person.__dict__)
         added["citizens"] += 1
     known_staff = set(db.session.scalars(select(StaffUser.username)))
     for username, full_name, role, ward in DEMO_STAFF:

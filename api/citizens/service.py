@@ -5,10 +5,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import select
 
 from api.audit import record_audit
+from api.citizens import cccd as cccd_rules
 from api.citizens.models import Citizen, DigitalAddress
 from api.citizens.phone import InvalidPhone, mask, normalise_mobile
 from api.errors import ApiError
@@ -37,11 +39,6 @@ def upsert_from_identity_provider(claims: dict) -> Citizen:
     source of truth), so name, birth date, sex and identity level are taken from its claims.
     Raises `cccd.InvalidCCCD` when the claims carry a number inconsistent with the birth data.
     """
-    from datetime import date
-
-    from api.citizens import cccd as cccd_rules
-    from api.text import nfc
-
     number = str(claims["cccd"]).strip()
     date_of_birth = date.fromisoformat(claims["birthdate"])
     sex = {"male": "male", "female": "female", "nam": "male", "nu": "female", "nữ": "female"}.get(
@@ -58,6 +55,34 @@ def upsert_from_identity_provider(claims: dict) -> Citizen:
     citizen.identity_level = 2 if int(claims.get("identity_level", 1)) >= 2 else 1
     if claims.get("phone_number"):
         citizen.phone = claims["phone_number"]
+    return citizen
+
+
+def register_citizen(
+    *,
+    cccd: str,
+    full_name: str,
+    date_of_birth: date,
+    sex: str,
+    ward_code: str,
+    identity_level: int,
+    phone: str | None = None,
+) -> Citizen:
+    """Add a citizen known from population data (demo seeding, imports); not committed.
+
+    The same rules as everywhere: a CCCD consistent with birth date and sex, a post-2025 ward.
+    """
+    cccd_rules.validate(cccd, date_of_birth=date_of_birth, sex=sex)
+    citizen = Citizen(
+        cccd=cccd,
+        full_name=nfc(full_name),
+        date_of_birth=date_of_birth,
+        sex=sex,
+        phone=phone,
+        ward_code=units.validate_ward_code(ward_code).code,
+        identity_level=identity_level,
+    )
+    db.session.add(citizen)
     return citizen
 
 
