@@ -2,20 +2,9 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from marshmallow import Schema, fields
 
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-class VietnamDateTime(fields.AwareDateTime):
-    """Stored in UTC, shown in Vietnam's time (ISO 8601 with +07:00), as the app displays it."""
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        if value is None:
-            return None
-        return super()._serialize(value.astimezone(VIETNAM), attr, obj, **kwargs)
+from api.fields import VietnamDateTime
 
 
 class InboxMessageSchema(Schema):
