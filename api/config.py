@@ -63,10 +63,23 @@ def from_environment() -> dict:
         "OIDC_CLIENT_ID": os.environ.get("OIDC_CLIENT_ID", "congdanso-api"),
         "OIDC_CLIENT_SECRET": os.environ.get("OIDC_CLIENT_SECRET", DEV_OIDC_CLIENT_SECRET),
         "DEV_IDP_PASSCODE": os.environ.get("DEV_IDP_PASSCODE", "123456"),
+        # The province this deployment serves (2-digit code after the 2025 reform; 66 = Đắk Lắk).
+        "HOME_PROVINCE_CODE": os.environ.get("HOME_PROVINCE_CODE", "66"),
         "REDIS_URL": os.environ.get("REDIS_URL", ""),
         "RATELIMIT_SIGN_IN": os.environ.get("RATELIMIT_SIGN_IN", "10 per minute"),
         "RATELIMIT_PUBLIC_LOOKUP": os.environ.get("RATELIMIT_PUBLIC_LOOKUP", "60 per minute"),
         "MAX_CONTENT_LENGTH": _int("MAX_BODY_BYTES", 1024 * 1024),
+        # Uploads (personal documents) may be larger than JSON bodies: routes marked with
+        # api.http.max_body("UPLOAD_MAX_BYTES") raise the limit for their own requests only.
+        "UPLOAD_MAX_BYTES": _int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024),
+        # Where uploaded files live (api/storage.py): "local" disk or an S3-compatible store.
+        "STORAGE_BACKEND": os.environ.get("STORAGE_BACKEND", "local"),
+        "STORAGE_LOCAL_ROOT": os.environ.get("STORAGE_LOCAL_ROOT", ""),  # empty: <instance>/files
+        "S3_ENDPOINT_URL": os.environ.get("S3_ENDPOINT_URL", ""),
+        "S3_BUCKET": os.environ.get("S3_BUCKET", ""),
+        "S3_ACCESS_KEY_ID": os.environ.get("S3_ACCESS_KEY_ID", ""),
+        "S3_SECRET_ACCESS_KEY": os.environ.get("S3_SECRET_ACCESS_KEY", ""),
+        "S3_REGION": os.environ.get("S3_REGION", ""),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
         "LOG_JSON": os.environ.get("LOG_JSON", "1") not in ("0", "false", "no"),
     }

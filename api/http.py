@@ -1,4 +1,4 @@
-"""HTTP conventions shared by every blueprint: accepted body types, conditional PUT, pagination."""
+"""HTTP conventions shared by every blueprint: accepted body types and sizes, conditional PUT, pagination."""
 
 from __future__ import annotations
 
@@ -27,14 +27,37 @@ def accepts(*mimetypes: str) -> Callable:
     return decorator
 
 
+# Room for what a multipart body carries besides the file: boundaries, part headers, the
+# short text fields. The file itself is measured exactly by the view (`file_too_large`).
+MULTIPART_OVERHEAD = 64 * 1024
+
+
+def max_body(setting: str) -> Callable:
+    """Let a view take bodies up to `app.config[setting]` bytes of file (uploads).
+
+    Every other route keeps MAX_CONTENT_LENGTH (1 MB of JSON by default). The larger limit is
+    applied per request (Flask's `request.max_content_length`) in `init_body_checks`, so it
+    holds only for the marked view and is still enforced while the body streams in.
+    """
+
+    def decorator(func: Callable) -> Callable:
+        func.__max_body__ = setting  # type: ignore[attr-defined]
+        return func
+
+    return decorator
+
+
 def init_body_checks(app: Flask) -> None:
     @app.before_request
     def refuse_unexpected_media_type() -> None:
         if request.method not in BODY_METHODS or request.endpoint is None:
             return
+        handler = handler_for(current_app, request.endpoint, request.method)
+        setting = getattr(handler, "__max_body__", None)
+        if setting is not None:
+            _raise_body_limit(current_app.config[setting])
         if not request.content_length and not request.headers.get("Transfer-Encoding"):
             return
-        handler = handler_for(current_app, request.endpoint, request.method)
         allowed = getattr(handler, "__accepts__", frozenset({JSON_MIME}))
         if request.mimetype not in allowed:
             raise ApiError(
@@ -43,6 +66,28 @@ def init_body_checks(app: Flask) -> None:
                 f"Định dạng '{request.mimetype or 'không rõ'}' không được hỗ trợ; "
                 f"hãy gửi {', '.join(sorted(allowed))}.",
             )
+
+
+def _raise_body_limit(max_file_bytes: int) -> None:
+    request.max_content_length = max_file_bytes + MULTIPART_OVERHEAD
+    # A declared length over the limit is refused before a byte is read, and with the upload's
+    # own code; a chunked body without a length is cut off by werkzeug while it streams
+    # (413 `payload_too_large`).
+    if request.content_length is not None and request.content_length > request.max_content_length:
+        raise file_too_large(max_file_bytes)
+
+
+def file_too_large(max_bytes: int) -> ApiError:
+    """413 `file_too_large`: an upload over its limit, whether seen here or by the view."""
+    megabyte = 1024 * 1024
+    shown = f"{max_bytes / megabyte:g} MB" if max_bytes >= megabyte else f"{max_bytes / 1024:g} KB"
+    return ApiError(
+        413,
+        "file_too_large",
+        f"Tệp vượt quá dung lượng cho phép ({shown}). Hãy giảm độ phân giải ảnh "
+        "hoặc nén tệp PDF rồi thử lại.",
+        max_bytes=max_bytes,
+    )
 
 
 class SelectPage(Page):
