@@ -19,6 +19,7 @@ from api.auth.models import ServiceAccount, StaffUser
 from api.citizens import cccd
 from api.citizens import service as citizens
 from api.citizens.models import Citizen
+from api.dossiers.catalogue import service as catalogue
 from api.extensions import db
 
 # Shown in the README and printed by `make run`. Development only: production refuses to seed.
@@ -165,6 +166,7 @@ def seed_demo() -> dict:
             DEMO_CHATBOT_CLIENT_ID, "Máy chủ hành động của chatbot", list(CHATBOT_SCOPES), DEMO_CHATBOT_SECRET
         )
         added["service_accounts"] += 1
+    added["procedures"] = catalogue.seed_catalogue()
     db.session.commit()
     return added
 

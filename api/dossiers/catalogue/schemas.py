@@ -1,0 +1,81 @@
+"""What the procedure-catalogue endpoints take and give."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+
+class ProcedureQuerySchema(Schema):
+    q = fields.String(
+        validate=validate.Length(max=100),
+        metadata={
+            "description": "tên hoặc cách gọi thường dùng, có hoặc không dấu",
+            "example": "lam giay khai sinh",
+        },
+    )
+    field = fields.String(
+        validate=validate.Length(max=100),
+        metadata={"description": "lĩnh vực, có hoặc không dấu", "example": "Hộ tịch"},
+    )
+    online = fields.String(
+        validate=validate.OneOf(("full", "partial")),
+        metadata={"description": "mức trực tuyến: full = toàn trình, partial = một phần"},
+    )
+    authority = fields.String(
+        validate=validate.OneOf(("ward", "province")),
+        metadata={"description": "cấp giải quyết: ward = cấp xã, province = cấp tỉnh"},
+    )
+
+
+class ProcedureDocumentSchema(Schema):
+    name = fields.String(metadata={"example": "Giấy chứng sinh"})
+    note = fields.String(allow_none=True)
+    required = fields.Boolean(metadata={"description": "bắt buộc trong mọi trường hợp"})
+
+
+class ProcedureGroupRefSchema(Schema):
+    code = fields.String(metadata={"example": "lien-thong-khai-sinh"})
+    name = fields.String()
+
+
+class ProcedureSummarySchema(Schema):
+    code = fields.String(metadata={"example": "khai-sinh"})
+    name = fields.String(metadata={"example": "Đăng ký khai sinh"})
+    field = fields.String(metadata={"description": "lĩnh vực", "example": "Hộ tịch"})
+    online_level = fields.String(metadata={"description": "full | partial"})
+    online_level_name = fields.String(metadata={"example": "Toàn trình"})
+    authority = fields.String(metadata={"description": "ward | province"})
+    authority_level_name = fields.String(metadata={"example": "Cấp xã"})
+    authority_name = fields.String(metadata={"example": "UBND cấp xã nơi cư trú của cha hoặc mẹ"})
+    fee_vnd = fields.Integer(
+        allow_none=True, metadata={"description": "thu khi nộp trực tuyến (VND); null: không thu khi nộp"}
+    )
+    fee_varies = fields.Boolean(metadata={"description": "lệ phí tùy trường hợp, cán bộ thông báo sau"})
+    fee_text = fields.String(metadata={"example": "10.000 đồng"})
+    processing_days = fields.Integer(metadata={"description": "số ngày làm việc tối đa"})
+    processing_text = fields.String(metadata={"example": "7 ngày làm việc"})
+
+
+class ProcedureSchema(ProcedureSummarySchema):
+    description = fields.String(allow_none=True)
+    documents = fields.List(fields.Nested(ProcedureDocumentSchema))
+    form_schema = fields.Dict(metadata={"description": "tờ khai: JSON Schema draft 2020-12"})
+    fee_note = fields.String(allow_none=True)
+    processing_note = fields.String(allow_none=True)
+    legal_basis = fields.String()
+    keywords = fields.List(fields.String())
+    note = fields.String(allow_none=True, metadata={"description": "lưu ý, điều chưa chắc chắn"})
+    group = fields.Nested(
+        ProcedureGroupRefSchema, allow_none=True, metadata={"description": "nhóm liên thông"}
+    )
+
+
+class ProcedureGroupSchema(Schema):
+    code = fields.String(metadata={"example": "lien-thong-khai-sinh"})
+    name = fields.String()
+    description = fields.String(allow_none=True)
+    legal_basis = fields.String()
+    processing_days = fields.Integer(allow_none=True, metadata={"description": "cả nhóm, nếu đã công bố"})
+    note = fields.String(allow_none=True)
+    procedure_codes = fields.List(fields.String(), metadata={"description": "theo thứ tự giải quyết"})
+    procedures = fields.List(fields.Nested(ProcedureSummarySchema))
