@@ -74,6 +74,9 @@ def _register_blueprints(app: Flask) -> None:
     from api import audit, docs, health
     from api.auth import routes as auth_routes
     from api.citizens import routes as citizen_routes
+    from api.documents import routes as document_routes
+    from api.dossiers import routes as dossier_routes
+    from api.dossiers.catalogue import routes as catalogue_routes
     from api.units import routes as unit_routes
     from notifications import routes as notification_routes
 
@@ -84,6 +87,11 @@ def _register_blueprints(app: Flask) -> None:
         citizen_routes.blp,
         unit_routes.blp,
         notification_routes.blp,
+        document_routes.blp,
+        catalogue_routes.blp,
+        dossier_routes.citizen_blp,
+        dossier_routes.desk_blp,
+        dossier_routes.tracking_blp,
         audit.blp,
     ):
         api.register_blueprint(blueprint)

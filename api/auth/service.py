@@ -101,6 +101,10 @@ def create_staff_user(
     return user
 
 
+def get_staff(user_id: uuid.UUID) -> StaffUser | None:
+    return db.session.get(StaffUser, user_id)
+
+
 def staff_by_username(username: str) -> StaffUser | None:
     return db.session.scalar(select(StaffUser).where(StaffUser.username == username.strip().lower()))
 

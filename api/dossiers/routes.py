@@ -1,0 +1,236 @@
+"""Dossier endpoints: the citizen's applications, the officers' desk, and public tracking.
+
+Thin: parse, authorise (`@allow`), build the actor, call api/dossiers/service.py. Every state
+change needs `If-Match` with the dossier's ETag, so nobody decides on a stale copy.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from api.auth import service as auth
+from api.auth.policy import PUBLIC, Citizen, Staff, allow, require_principal
+from api.citizens import service as citizens
+from api.dossiers import service
+from api.dossiers.schemas import (
+    ApplicationSchema,
+    CitizenActionSchema,
+    CitizenListQuerySchema,
+    DossierSchema,
+    DossierSummarySchema,
+    OfficerActionSchema,
+    QueueQuerySchema,
+    RatingSchema,
+    StaffDossierSchema,
+    StatisticsQuerySchema,
+    StatisticsSchema,
+    TrackingQuerySchema,
+    TrackingSchema,
+)
+from api.errors import ApiError
+from api.extensions import limiter, public_lookup_limit
+from api.http import SelectPage
+
+citizen_blp = Blueprint(
+    "dossiers", __name__, url_prefix="/me/dossiers", description="Hồ sơ dịch vụ công của tôi"
+)
+desk_blp = Blueprint(
+    "dossier_desk",
+    __name__,
+    url_prefix="/staff/dossiers",
+    description="Bộ phận một cửa: tiếp nhận, xử lý hồ sơ",
+)
+tracking_blp = Blueprint(
+    "dossier_tracking", __name__, url_prefix="/tracking/dossiers", description="Tra cứu hồ sơ công khai"
+)
+
+OFFICERS = Staff("officer", "admin")
+
+
+def etag_of(dossier) -> str:
+    return f'"{dossier.code}.v{dossier.version}"'
+
+
+def _expected_version(dossier) -> int | None:
+    """The version the caller saw (If-Match), None when it sent none; -1 for a stale or foreign tag."""
+    if not request.if_match:
+        return None
+    if request.if_match.star_tag or request.if_match.contains(etag_of(dossier).strip('"')):
+        return dossier.version
+    return -1
+
+
+def _with_etag(dossier, status: int = 200):
+    return dossier, status, {"ETag": etag_of(dossier)}
+
+
+def _citizen_actor() -> service.Actor:
+    return service.Actor("citizen", uuid.UUID(require_principal().id))
+
+
+def _staff_actor() -> service.Actor:
+    user = auth.get_staff(uuid.UUID(require_principal().id))
+    if user is None:
+        raise ApiError(401, "account_disabled", "Tài khoản không còn tồn tại.")
+    return service.Actor("staff", user.id, user.role, user.ward_code)
+
+
+def _attachment_requests(items) -> list[service.AttachmentRequest]:
+    return [service.AttachmentRequest(item["document_id"], item["requirement"]) for item in items]
+
+
+# ---- citizens -------------------------------------------------------------------------------
+
+
+@citizen_blp.route("")
+class MyDossiers(MethodView):
+    @allow(Citizen())
+    @citizen_blp.arguments(CitizenListQuerySchema, location="query")
+    @citizen_blp.response(200, DossierSummarySchema(many=True))
+    @citizen_blp.paginate(SelectPage)
+    def get(self, query):
+        """My dossiers, newest first."""
+        return service.citizen_dossiers(_citizen_actor().id, query.get("status"))
+
+    @allow(Citizen())
+    @citizen_blp.arguments(ApplicationSchema)
+    @citizen_blp.response(201, DossierSchema)
+    def post(self, body):
+        """Apply online for a procedure, or for a group of interconnected procedures (liên thông)."""
+        citizen = citizens.require_citizen(_citizen_actor().id)
+        attachments = _attachment_requests(body["attachments"])
+        if "group_code" in body:
+            dossier = service.submit_group(
+                citizen,
+                body["group_code"],
+                body["forms"],
+                ward_code=body.get("ward_code"),
+                attachments=attachments,
+            )
+        else:
+            dossier = service.submit(
+                citizen,
+                body["procedure_code"],
+                body["form"],
+                ward_code=body.get("ward_code"),
+                attachments=attachments,
+            )
+        return _with_etag(dossier, 201)
+
+
+@citizen_blp.route("/<code>")
+class MyDossier(MethodView):
+    @allow(Citizen())
+    @citizen_blp.response(200, DossierSchema)
+    def get(self, code):
+        """One of my dossiers with its documents and every step so far."""
+        return _with_etag(service.citizen_dossier(_citizen_actor().id, code))
+
+
+@citizen_blp.route("/<code>/actions")
+class MyDossierAction(MethodView):
+    @allow(Citizen())
+    @citizen_blp.arguments(CitizenActionSchema)
+    @citizen_blp.response(200, DossierSchema)
+    def post(self, body, code):
+        """Supply the documents asked for (`supply_supplement`) or withdraw (`withdraw`). Needs If-Match."""
+        actor = _citizen_actor()
+        dossier = service.citizen_dossier(actor.id, code)
+        service.transition(
+            dossier,
+            body["action"],
+            actor,
+            expected_version=_expected_version(dossier),
+            note=body.get("note"),
+            attachments=_attachment_requests(body["attachments"]),
+        )
+        return _with_etag(dossier)
+
+
+@citizen_blp.route("/<code>/rating")
+class MyDossierRating(MethodView):
+    @allow(Citizen())
+    @citizen_blp.arguments(RatingSchema)
+    @citizen_blp.response(200, DossierSchema)
+    def post(self, body, code):
+        """Rate the service once the result has been returned (1 to 5)."""
+        dossier = service.citizen_dossier(_citizen_actor().id, code)
+        return _with_etag(service.rate(dossier, body["score"], body.get("comment")))
+
+
+# ---- the one-stop desk ----------------------------------------------------------------------
+
+
+@desk_blp.route("")
+class Queue(MethodView):
+    @allow(OFFICERS)
+    @desk_blp.arguments(QueueQuerySchema, location="query")
+    @desk_blp.response(200, DossierSummarySchema(many=True))
+    @desk_blp.paginate(SelectPage)
+    def get(self, query):
+        """Open dossiers of my authority, earliest due date first; `overdue` flags the late ones."""
+        return service.queue(
+            _staff_actor(),
+            status=query.get("status"),
+            overdue_only=query["overdue"],
+            procedure_code=query.get("procedure"),
+        )
+
+
+@desk_blp.route("/statistics")
+class Statistics(MethodView):
+    @allow(OFFICERS)
+    @desk_blp.arguments(StatisticsQuerySchema, location="query")
+    @desk_blp.response(200, StatisticsSchema)
+    def get(self, query):
+        """Dossiers of my authority by status and procedure, on-time and online ratios, processing time."""
+        return service.statistics(_staff_actor(), since=query.get("since"), until=query.get("until"))
+
+
+@desk_blp.route("/<code>")
+class DeskDossier(MethodView):
+    @allow(OFFICERS)
+    @desk_blp.response(200, StaffDossierSchema)
+    def get(self, code):
+        """A dossier of my authority with the applicant's details (the read is audited)."""
+        return _with_etag(service.staff_dossier(_staff_actor(), code))
+
+
+@desk_blp.route("/<code>/actions")
+class DeskDossierAction(MethodView):
+    @allow(OFFICERS)
+    @desk_blp.arguments(OfficerActionSchema)
+    @desk_blp.response(200, StaffDossierSchema)
+    def post(self, body, code):
+        """Accept, refuse, start, request supplements or payment, confirm payment, stop, complete,
+        return the result. Needs If-Match; refusing, stopping and asking for supplements need a note."""
+        actor = _staff_actor()
+        dossier = service.staff_dossier(actor, code)
+        service.transition(
+            dossier,
+            body["action"],
+            actor,
+            expected_version=_expected_version(dossier),
+            note=body.get("note"),
+            fee_vnd=body.get("fee_vnd"),
+        )
+        return _with_etag(dossier)
+
+
+# ---- public tracking ------------------------------------------------------------------------
+
+
+@tracking_blp.route("/<code>")
+class Tracking(MethodView):
+    decorators = [limiter.limit(public_lookup_limit)]
+
+    @allow(PUBLIC)
+    @tracking_blp.arguments(TrackingQuerySchema, location="query")
+    @tracking_blp.response(200, TrackingSchema)
+    def get(self, query, code):
+        """Where is this dossier? The code and the last 4 digits of the applicant's CCCD, no login."""
+        return service.track(code, query["cccd_last4"])

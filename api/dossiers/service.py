@@ -1,0 +1,488 @@
+"""Online public services: applying, following, and the one-stop officers' workflow.
+
+Plain functions on the Flask-SQLAlchemy session. Every status change goes through
+`_move`, which checks the status machine (workflow.py), records who did it and why, and writes
+exactly one outbox event in the same transaction. Ownership is enforced here: a citizen reaches
+only their own dossiers and an officer only those of their authority; anything else is 404,
+indistinguishable from a dossier that does not exist.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask import current_app
+from sqlalchemy import Select, and_, func, select
+from sqlalchemy.orm import selectinload
+
+from api.audit import record_audit
+from api.citizens.models import Citizen
+from api.documents import service as documents
+from api.dossiers import codes
+from api.dossiers.catalogue import service as catalogue
+from api.dossiers.models import Dossier, DossierAttachment, DossierTransition
+from api.dossiers.workflow import (
+    ACTIONS,
+    DONE_STATUSES,
+    OPEN_STATUSES,
+    STATUS_NAMES,
+    Action,
+    IllegalTransition,
+    next_status,
+    today,
+)
+from api.errors import ApiError
+from api.events import record_event
+from api.extensions import db
+from api.units import service as units
+from api.workdays import add_working_days, local_date, working_days_between
+
+EVENT_STATUS_CHANGED = "dossier.status_changed"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts on a dossier: a citizen (their own dossiers) or a staff member (their authority)."""
+
+    kind: str  # "citizen" | "staff"
+    id: uuid.UUID
+    role: str | None = None
+    ward_code: str | None = None  # an officer's unit; None for province level
+
+    @property
+    def ref(self) -> str:
+        return f"{self.kind}:{self.id}"
+
+
+def _not_found(code: str) -> ApiError:
+    return ApiError(404, "dossier_not_found", f"Không tìm thấy hồ sơ có mã '{code}'.")
+
+
+def home_province() -> str:
+    return current_app.config["HOME_PROVINCE_CODE"]
+
+
+# ---- applying -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AttachmentRequest:
+    document_id: uuid.UUID
+    requirement: str
+
+
+def _attachments(citizen_id: uuid.UUID, requested: Iterable[AttachmentRequest], field: str):
+    """The citizen's own stored documents; any other id is a field error, never someone's file."""
+    found, errors = [], {}
+    for index, item in enumerate(requested):
+        try:
+            found.append((documents.get_owned(citizen_id, item.document_id), item.requirement))
+        except ApiError:
+            errors[f"{field}.{index}.document_id"] = ["Không tìm thấy giấy tờ này trong kho giấy tờ của bạn."]
+    if errors:
+        raise ApiError(422, "attachment_not_found", "Có giấy tờ đính kèm không tồn tại.", errors=errors)
+    return found
+
+
+def _receiving_authority(procedure, citizen: Citizen, ward_code: str | None) -> tuple[str, str | None]:
+    """(province code, ward code) of the authority that receives the dossier."""
+    if procedure.authority == "province":
+        return home_province(), None
+    ward_code = ward_code or citizen.ward_code
+    if not ward_code:
+        raise ApiError(
+            422,
+            "ward_required",
+            "Thủ tục này do UBND cấp xã giải quyết: hãy chọn phường, xã nơi nộp hồ sơ.",
+            errors={"ward_code": ["Hãy chọn phường, xã."]},
+        )
+    ward = units.validate_ward_code(ward_code)
+    if ward.province.code != home_province():
+        raise ApiError(
+            422,
+            "ward_outside_province",
+            f"{ward.name} không thuộc tỉnh đang vận hành ứng dụng; hãy nộp tại cổng dịch vụ công của tỉnh đó.",
+            errors={"ward_code": ["Phường, xã ngoài tỉnh."]},
+        )
+    return ward.province.code, ward.code
+
+
+def _new_dossier(
+    citizen: Citizen,
+    procedure,
+    form: Mapping,
+    ward_code: str | None,
+    attachments: list,
+    *,
+    group_code: str | None = None,
+    parent: Dossier | None = None,
+    form_field: str = "form",
+) -> Dossier:
+    data = _validated_form(procedure, form, form_field)
+    province_code, ward = _receiving_authority(procedure, citizen, ward_code)
+    submitted_on = today()
+    dossier = Dossier(
+        code=codes.new_code(province_code, ward, submitted_on),
+        procedure_code=procedure.code,
+        citizen_id=citizen.id,
+        authority=procedure.authority,
+        province_code=province_code,
+        ward_code=ward,
+        status=1,
+        payment_status=0,
+        fee_vnd=procedure.fee_vnd,
+        form_data=data,
+        group_code=group_code,
+        parent_id=parent.id if parent else None,
+        due_date=add_working_days(submitted_on, procedure.processing_days),
+    )
+    db.session.add(dossier)
+    db.session.flush()
+    for document, requirement in attachments:
+        _attach(dossier, document, requirement)
+    _record_move(dossier, "submit", None, 1, Actor("citizen", citizen.id), None)
+    return dossier
+
+
+def _validated_form(procedure, form: Mapping, field: str) -> dict:
+    """The catalogue validates against the procedure's schema; a group's forms sit one level down."""
+    try:
+        return catalogue.validate_form(procedure, dict(form))
+    except ApiError as error:
+        if field != "form" and error.errors:
+            error.errors = {
+                field + key[len("form") :] if key.startswith("form") else key: messages
+                for key, messages in error.errors.items()
+            }
+        raise
+
+
+def submit(
+    citizen: Citizen,
+    procedure_code: str,
+    form: Mapping,
+    *,
+    ward_code: str | None = None,
+    attachments: Iterable[AttachmentRequest] = (),
+) -> Dossier:
+    """Apply for one procedure. Form data is validated by the procedure's own JSON Schema."""
+    procedure = catalogue.require_procedure(procedure_code)
+    found = _attachments(citizen.id, attachments, "attachments")
+    dossier = _new_dossier(citizen, procedure, form, ward_code, found)
+    db.session.commit()
+    return dossier
+
+
+def submit_group(
+    citizen: Citizen,
+    group_code: str,
+    forms: Mapping[str, Mapping],
+    *,
+    ward_code: str | None = None,
+    attachments: Iterable[AttachmentRequest] = (),
+) -> Dossier:
+    """Apply for interconnected procedures at once (liên thông): one dossier per procedure,
+    linked to the first; the shared attachments go with the first. All or nothing."""
+    group = catalogue.require_group(group_code)
+    member_codes = list(group.procedure_codes)
+    missing = [code for code in member_codes if code not in forms]
+    unknown = [code for code in forms if code not in member_codes]
+    if missing or unknown:
+        errors = {f"forms.{code}": ["Thiếu tờ khai của thủ tục này."] for code in missing}
+        errors |= {f"forms.{code}": ["Thủ tục này không thuộc nhóm liên thông."] for code in unknown}
+        raise ApiError(422, "form_invalid", "Tờ khai của nhóm thủ tục liên thông chưa đúng.", errors=errors)
+    found = _attachments(citizen.id, attachments, "attachments")
+    parent = None
+    for code in member_codes:
+        procedure = catalogue.require_procedure(code)
+        dossier = _new_dossier(
+            citizen,
+            procedure,
+            forms[code],
+            ward_code,
+            found if parent is None else [],
+            group_code=group.code,
+            parent=parent,
+            form_field=f"forms.{code}",
+        )
+        parent = parent or dossier
+    db.session.commit()
+    return parent
+
+
+def _attach(dossier: Dossier, document, requirement: str) -> None:
+    dossier.attachments.append(
+        DossierAttachment(document_id=document.id, requirement=requirement, added_in_status=dossier.status)
+    )
+
+
+def document_in_use(document_id: uuid.UUID) -> bool:
+    """Documents attached to a dossier stay: the officer must still be able to read them."""
+    statement = select(DossierAttachment.id).where(DossierAttachment.document_id == document_id).limit(1)
+    return db.session.scalar(statement) is not None
+
+
+# ---- moving through the workflow ------------------------------------------------------------
+
+
+def _record_move(dossier: Dossier, action: str, from_status, to_status: int, actor: Actor, note) -> None:
+    dossier.history.append(
+        DossierTransition(
+            action=action, from_status=from_status, to_status=to_status, actor=actor.ref, note=note
+        )
+    )
+    record_event(
+        EVENT_STATUS_CHANGED,
+        aggregate_type="dossier",
+        aggregate_id=dossier.code,
+        recipient=dossier.citizen_id,
+        payload={
+            "code": dossier.code,
+            "procedure_code": dossier.procedure_code,
+            "action": action,
+            "from_status": from_status,
+            "to_status": to_status,
+            "status_name": STATUS_NAMES[to_status],
+            "due_date": dossier.due_date.isoformat(),
+            "note": note,
+        },
+    )
+
+
+def check_version(dossier: Dossier, expected_version: int | None) -> None:
+    """The caller's copy must be the current one (If-Match), so no decision is made on stale data."""
+    if expected_version is None:
+        raise ApiError(
+            428, "precondition_required", "Hãy gửi kèm tiêu đề If-Match với ETag của hồ sơ bạn đã xem."
+        )
+    if expected_version != dossier.version:
+        raise ApiError(
+            412,
+            "precondition_failed",
+            "Hồ sơ đã thay đổi kể từ lần bạn xem (có người vừa xử lý). Hãy tải lại rồi thử lại.",
+        )
+
+
+def transition(
+    dossier: Dossier,
+    action_name: str,
+    actor: Actor,
+    *,
+    expected_version: int | None,
+    note: str | None = None,
+    fee_vnd: int | None = None,
+    attachments: Iterable[AttachmentRequest] = (),
+) -> Dossier:
+    action = ACTIONS.get(action_name)
+    if action is None or (action.actor == "citizen") != (actor.kind == "citizen"):
+        raise ApiError(422, "unknown_action", "Thao tác không hợp lệ.", errors={"action": ["Không hợp lệ."]})
+    check_version(dossier, expected_version)
+    try:
+        to_status = next_status(action, dossier.status)
+    except IllegalTransition as exc:
+        raise ApiError(
+            409,
+            "illegal_transition",
+            f"Không thể thực hiện '{action.label.lower()}' khi hồ sơ đang ở trạng thái "
+            f"'{STATUS_NAMES[exc.status]}'.",
+            status_code=exc.status,
+            status_name=STATUS_NAMES[exc.status],
+        ) from exc
+    note = (note or "").strip() or None
+    if action.note_required and not note:
+        raise ApiError(
+            422,
+            "note_required",
+            "Thao tác này cần ghi rõ lý do hoặc nội dung.",
+            errors={"note": ["Bắt buộc."]},
+        )
+    _apply_side_effects(dossier, action, actor, fee_vnd, attachments)
+    from_status = dossier.status
+    dossier.status = to_status
+    _record_move(dossier, action.name, from_status, to_status, actor, note)
+    if actor.kind == "staff":
+        record_audit(f"dossier.{action.name}", actor=actor.ref, target=f"dossier:{dossier.code}")
+    db.session.commit()
+    return dossier
+
+
+def _apply_side_effects(dossier: Dossier, action: Action, actor: Actor, fee_vnd, attachments) -> None:
+    now = datetime.now().astimezone()
+    processing_days = dossier.procedure.processing_days
+    if action.name == "accept":
+        # The legal clock starts at receipt by the one-stop desk, not at online submission.
+        dossier.accepted_at = now
+        dossier.due_date = add_working_days(today(), processing_days)
+    elif action.name == "supply_supplement":
+        for document, requirement in _attachments(actor.id, attachments, "attachments"):
+            _attach(dossier, document, requirement)
+        # A dossier made complete restarts its processing time (Nghị định 61/2018/NĐ-CP, Điều 19).
+        dossier.due_date = add_working_days(today(), processing_days)
+    elif action.name == "request_payment":
+        amount = fee_vnd if fee_vnd is not None else dossier.fee_vnd
+        if not amount or amount <= 0:
+            raise ApiError(
+                422,
+                "fee_required",
+                "Hãy nhập số tiền phí, lệ phí (VND) cần nộp.",
+                errors={"fee_vnd": ["Bắt buộc."]},
+            )
+        dossier.fee_vnd = amount
+    elif action.name == "confirm_payment":
+        dossier.payment_status = 1
+    elif action.name == "complete":
+        dossier.completed_at = now
+    elif action.name == "return_result":
+        dossier.returned_at = now
+
+
+def rate(dossier: Dossier, score: int, comment: str | None) -> Dossier:
+    if dossier.status != 10:
+        raise ApiError(409, "not_returned_yet", "Bạn chỉ đánh giá được sau khi đã nhận kết quả.")
+    if dossier.rating is not None:
+        raise ApiError(409, "already_rated", "Bạn đã đánh giá hồ sơ này rồi.")
+    dossier.rating = score
+    dossier.rating_comment = (comment or "").strip() or None
+    db.session.commit()
+    return dossier
+
+
+# ---- finding dossiers -----------------------------------------------------------------------
+
+
+def _by_code(code: str) -> Dossier | None:
+    return db.session.scalar(
+        select(Dossier)
+        .where(Dossier.code == codes.normalise(code))
+        .options(selectinload(Dossier.attachments), selectinload(Dossier.history))
+    )
+
+
+def citizen_dossier(citizen_id: uuid.UUID, code: str) -> Dossier:
+    dossier = _by_code(code)
+    if dossier is None or dossier.citizen_id != citizen_id:
+        raise _not_found(code)
+    return dossier
+
+
+def citizen_dossiers(citizen_id: uuid.UUID, status: int | None = None) -> Select:
+    statement = select(Dossier).where(Dossier.citizen_id == citizen_id)
+    if status is not None:
+        statement = statement.where(Dossier.status == status)
+    return statement.order_by(Dossier.submitted_at.desc(), Dossier.code.desc())
+
+
+def _jurisdiction(actor: Actor):
+    """The dossiers a staff member may see: an officer's own authority; everything for admins."""
+    if actor.role == "admin":
+        return Dossier.province_code == home_province()
+    if actor.ward_code:
+        return and_(Dossier.authority == "ward", Dossier.ward_code == actor.ward_code)
+    return and_(Dossier.authority == "province", Dossier.province_code == home_province())
+
+
+def staff_dossier(actor: Actor, code: str) -> Dossier:
+    dossier = _by_code(code)
+    if dossier is None or not db.session.scalar(
+        select(func.count()).select_from(Dossier).where(Dossier.id == dossier.id, _jurisdiction(actor))
+    ):
+        raise _not_found(code)
+    # Staff reading a citizen's application is a read of personal data: on the record.
+    record_audit("dossier.read", actor=actor.ref, target=f"dossier:{dossier.code}")
+    db.session.commit()
+    return dossier
+
+
+def queue(
+    actor: Actor,
+    *,
+    status: int | None = None,
+    overdue_only: bool = False,
+    procedure_code: str | None = None,
+) -> Select:
+    """Open dossiers of the officer's authority, the most urgent first."""
+    statement = select(Dossier).where(_jurisdiction(actor))
+    if status is not None:
+        statement = statement.where(Dossier.status == status)
+    else:
+        statement = statement.where(Dossier.status.in_(OPEN_STATUSES))
+    if overdue_only:
+        statement = statement.where(Dossier.due_date < today(), Dossier.status.in_(OPEN_STATUSES))
+    if procedure_code:
+        statement = statement.where(Dossier.procedure_code == procedure_code)
+    return statement.order_by(Dossier.due_date, Dossier.code)
+
+
+def track(code: str, cccd_last4: str) -> Dossier:
+    """Public tracking: the code and the last four CCCD digits of the applicant, or 404."""
+    code = codes.normalise(code)
+    dossier = None
+    if codes.is_well_formed(code):
+        dossier = db.session.scalar(
+            select(Dossier)
+            .join(Citizen, Citizen.id == Dossier.citizen_id)
+            .where(Dossier.code == code, func.substr(Citizen.cccd, 9, 4) == cccd_last4)
+        )
+    if dossier is None:
+        raise ApiError(
+            404,
+            "dossier_not_found",
+            "Không tìm thấy hồ sơ với mã và 4 số cuối căn cước đã nhập. Hãy kiểm tra lại mã hồ sơ.",
+        )
+    return dossier
+
+
+# ---- statistics -----------------------------------------------------------------------------
+
+
+def statistics(actor: Actor, *, since: date | None = None, until: date | None = None) -> dict:
+    """What the authority reports upward: volumes, timeliness, online share, processing time."""
+    scope = [_jurisdiction(actor)]
+    if since:
+        scope.append(Dossier.submitted_at >= datetime.combine(since, datetime.min.time()).astimezone())
+    if until:
+        scope.append(Dossier.submitted_at < datetime.combine(until, datetime.max.time()).astimezone())
+    by_status = dict(
+        db.session.execute(select(Dossier.status, func.count()).where(*scope).group_by(Dossier.status)).all()
+    )
+    by_procedure = dict(
+        db.session.execute(
+            select(Dossier.procedure_code, func.count()).where(*scope).group_by(Dossier.procedure_code)
+        ).all()
+    )
+    total = sum(by_status.values())
+    online = db.session.scalar(select(func.count()).where(*scope, Dossier.submitted_online.is_(True))) or 0
+    finished = db.session.execute(
+        select(Dossier.accepted_at, Dossier.submitted_at, Dossier.completed_at, Dossier.due_date).where(
+            *scope, Dossier.status.in_(DONE_STATUSES), Dossier.completed_at.is_not(None)
+        )
+    ).all()
+    on_time = sum(1 for row in finished if local_date(row.completed_at) <= row.due_date)
+    durations = [
+        working_days_between(local_date(row.accepted_at or row.submitted_at), local_date(row.completed_at))
+        for row in finished
+    ]
+    overdue_open = db.session.scalar(
+        select(func.count()).where(*scope, Dossier.status.in_(OPEN_STATUSES), Dossier.due_date < today())
+    )
+    return {
+        "total": total,
+        "by_status": [
+            {"status": code, "status_name": STATUS_NAMES[code], "count": by_status.get(code, 0)}
+            for code in STATUS_NAMES
+        ],
+        "by_procedure": [{"procedure_code": code, "count": n} for code, n in sorted(by_procedure.items())],
+        "completed": len(finished),
+        "on_time_ratio": round(on_time / len(finished), 4) if finished else None,
+        "online_ratio": round(online / total, 4) if total else None,
+        "average_processing_working_days": round(sum(durations) / len(durations), 2) if durations else None,
+        "overdue_open": overdue_open,
+    }
+
+
+# A document attached to a dossier cannot be deleted from the citizen's store: the documents
+# domain asks us through this hook instead of importing dossiers.
+documents.register_usage_check(document_in_use)
