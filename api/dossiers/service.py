@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import current_app
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, and_, func, select, text
 from sqlalchemy.orm import selectinload
 
 from api.audit import record_audit
@@ -23,7 +23,7 @@ from api.citizens.models import Citizen
 from api.documents import service as documents
 from api.dossiers import codes
 from api.dossiers.catalogue import service as catalogue
-from api.dossiers.models import Dossier, DossierAttachment, DossierTransition
+from api.dossiers.models import OPEN_STATUSES_SQL, Dossier, DossierAttachment, DossierTransition
 from api.dossiers.workflow import (
     ACTIONS,
     DONE_STATUSES,
@@ -408,9 +408,11 @@ def queue(
     if status is not None:
         statement = statement.where(Dossier.status == status)
     else:
-        statement = statement.where(Dossier.status.in_(OPEN_STATUSES))
+        # Written as the partial index's own predicate, literally, so PostgreSQL can use it
+        # even with a generic plan (a bound IN list could not be proven to imply it).
+        statement = statement.where(text(OPEN_STATUSES_SQL))
     if overdue_only:
-        statement = statement.where(Dossier.due_date < today(), Dossier.status.in_(OPEN_STATUSES))
+        statement = statement.where(Dossier.due_date < today(), text(OPEN_STATUSES_SQL))
     if procedure_code:
         statement = statement.where(Dossier.procedure_code == procedure_code)
     return statement.order_by(Dossier.due_date, Dossier.code)

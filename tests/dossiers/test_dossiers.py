@@ -507,3 +507,34 @@ def test_statistics_of_the_authority(app, client, applicant, officer):
 def test_unknown_dossier_code_is_404(client, officer, applicant, catalogue):
     assert client.get("/staff/dossiers/66.24133-000000-0000", headers=officer).status_code == 404
     assert client.get(f"/me/dossiers/{uuid.uuid4()}", headers=applicant["headers"]).status_code == 404
+
+
+def test_every_allowed_transition_moves_and_writes_one_event(app, applicant, make_staff):
+    """The other half of the matrix: each action from each status it is allowed from."""
+    staff = make_staff("officer")
+    with app.test_request_context():
+        from api.citizens.service import get_citizen
+
+        citizen_account = get_citizen(applicant["id"])
+        officer = service.Actor("staff", staff["id"], "officer", DEMO_WARD)
+        citizen = service.Actor("citizen", applicant["id"])
+        moves = 0
+        for action in ACTIONS.values():
+            for status in sorted(action.from_statuses):
+                dossier = service.submit(citizen_account, WARD_PROCEDURE, VALID_FORMS[WARD_PROCEDURE])
+                dossier.status = status
+                db.session.commit()
+                events_before = count(app, OutboxEvent, OutboxEvent.aggregate_id == dossier.code)
+                service.transition(
+                    dossier,
+                    action.name,
+                    citizen if action.actor == "citizen" else officer,
+                    expected_version=dossier.version,
+                    note="lý do",
+                    fee_vnd=15000,
+                )
+                assert dossier.status == action.to_status, (action.name, status)
+                assert dossier.history[-1].action == action.name
+                assert count(app, OutboxEvent, OutboxEvent.aggregate_id == dossier.code) == events_before + 1
+                moves += 1
+        assert moves == sum(len(a.from_statuses) for a in ACTIONS.values())

@@ -1,8 +1,8 @@
 """online public services: procedures, groups, personal documents, dossiers
 
-Revision ID: da0d8f6fcedb
+Revision ID: 2c13c378778f
 Revises: c74fcb93e6fd
-Create Date: 2026-11-22 14:01:59.452385
+Create Date: 2026-11-22 14:07:44.238270
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'da0d8f6fcedb'
+revision = '2c13c378778f'
 down_revision = 'c74fcb93e6fd'
 branch_labels = None
 depends_on = None
@@ -101,10 +101,11 @@ def upgrade():
     sa.UniqueConstraint('code', name=op.f('uq_dossiers_code'))
     )
     with op.batch_alter_table('dossiers', schema=None) as batch_op:
+        batch_op.create_index('ix_dossiers_by_status', ['authority', 'province_code', 'ward_code', 'status', 'due_date'], unique=False)
         batch_op.create_index(batch_op.f('ix_dossiers_citizen_id'), ['citizen_id'], unique=False)
+        batch_op.create_index('ix_dossiers_open_queue', ['authority', 'province_code', 'ward_code', 'due_date', 'code'], unique=False, postgresql_where=sa.text('status IN (1, 2, 4, 5, 6)'), sqlite_where=sa.text('status IN (1, 2, 4, 5, 6)'))
         batch_op.create_index(batch_op.f('ix_dossiers_parent_id'), ['parent_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_dossiers_procedure_code'), ['procedure_code'], unique=False)
-        batch_op.create_index('ix_dossiers_queue', ['authority', 'province_code', 'ward_code', 'status', 'due_date'], unique=False)
 
     op.create_table('personal_documents',
     sa.Column('id', sa.Uuid(), nullable=False),
@@ -184,10 +185,11 @@ def downgrade():
 
     op.drop_table('personal_documents')
     with op.batch_alter_table('dossiers', schema=None) as batch_op:
-        batch_op.drop_index('ix_dossiers_queue')
         batch_op.drop_index(batch_op.f('ix_dossiers_procedure_code'))
         batch_op.drop_index(batch_op.f('ix_dossiers_parent_id'))
+        batch_op.drop_index('ix_dossiers_open_queue', postgresql_where=sa.text('status IN (1, 2, 4, 5, 6)'), sqlite_where=sa.text('status IN (1, 2, 4, 5, 6)'))
         batch_op.drop_index(batch_op.f('ix_dossiers_citizen_id'))
+        batch_op.drop_index('ix_dossiers_by_status')
 
     op.drop_table('dossiers')
     with op.batch_alter_table('procedures', schema=None) as batch_op:
