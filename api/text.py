@@ -25,3 +25,20 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text.translate(_FOLD_EXTRA))
     stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
     return _SPACES.sub(" ", stripped.lower()).strip()
+
+
+def match_score(key: str, query: str) -> int | None:
+    """How well a folded search key matches a folded query: lower is better, None is no match.
+
+    0 the whole key, 1 its beginning, 2 the beginning of a later word ("khai sinh" in
+    "dang ky khai sinh"), 3 anywhere inside. Every catalogue search ranks with it.
+    """
+    if key == query:
+        return 0
+    if key.startswith(query):
+        return 1
+    if f" {query}" in f" {key}":
+        return 2
+    if query in key:
+        return 3
+    return None

@@ -23,7 +23,7 @@ from vietnam_provinces import Province, Ward
 from vietnam_provinces.base import VietNamDivisionType
 
 from api.errors import ApiError
-from api.text import fold, nfc
+from api.text import fold, match_score, nfc
 from api.units.former_names import FORMER_PROVINCES, FORMER_WARDS, FormerUnit
 
 # Division type -> (stable key for clients, the word written before the name).
@@ -245,18 +245,6 @@ def _queries(q: str) -> tuple[tuple[str, ...], str | None]:
     return (typed, typed[match.end() :]), _TYPE_WORD_UNIT.get(match.group(1))
 
 
-def _score(key: str, query: str) -> int | None:
-    if key == query:
-        return 0
-    if key.startswith(query):
-        return 1
-    if f" {query}" in f" {key}":
-        return 2  # a later word starts with it: "ma thuot" in "buon ma thuot"
-    if query in key:
-        return 3
-    return None
-
-
 def _rank(entry: _Entry, queries: tuple[str, ...]) -> tuple[int, int, str | None] | None:
     """(score, 0 for the current name / 1 for a former one, note), best over the query forms."""
     best: tuple[int, int, str | None] | None = None
@@ -266,10 +254,10 @@ def _rank(entry: _Entry, queries: tuple[str, ...]) -> tuple[int, int, str | None
             candidates.append((0, 0, None))
         if query in entry.aliases:
             candidates.append((0, 0, None))
-        if (score := _score(entry.key, query)) is not None:
+        if (score := match_score(entry.key, query)) is not None:
             candidates.append((score, 0, None))
         for key, former in entry.former:
-            if (score := _score(key, query)) is not None:
+            if (score := match_score(key, query)) is not None:
                 candidates.append((score, 1, former.note))
         for candidate in candidates:
             if best is None or candidate[:2] < best[:2]:

@@ -21,7 +21,7 @@ from api.dossiers.catalogue import data
 from api.dossiers.catalogue.models import Procedure, ProcedureGroup, ProcedureGroupMember
 from api.errors import ApiError
 from api.extensions import db
-from api.text import fold, nfc
+from api.text import fold, match_score, nfc
 from api.workdays import local_date
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
@@ -108,26 +108,14 @@ def search_text(name: str, field: str, keywords: Iterable[str], code: str) -> st
     return "\n".join(search_key(part) for part in (name, field, *keywords, code.replace("-", " ")))
 
 
-def _score(key: str, query: str) -> int | None:
-    if key == query:
-        return 0
-    if key.startswith(query):
-        return 1
-    if f" {query}" in f" {key}":
-        return 2  # a later word starts with it: "khai sinh" in "dang ky khai sinh"
-    if query in key:
-        return 3
-    return None
-
-
 def _rank(procedure: Procedure, query: str) -> tuple[int, int] | None:
     """(score, then 0 when the name matched / 1 a keyword or the code / 2 only the field)."""
     name, field, *others = procedure.name_folded.split("\n")
     candidates = []
-    if (score := _score(name, query)) is not None:
+    if (score := match_score(name, query)) is not None:
         candidates.append((score, 0))
-    candidates += [(score, 1) for key in others if (score := _score(key, query)) is not None]
-    if (score := _score(field, query)) is not None:
+    candidates += [(score, 1) for key in others if (score := match_score(key, query)) is not None]
+    if (score := match_score(field, query)) is not None:
         candidates.append((score, 2))  # "ho tich": every civil-status procedure, after name hits
     if not candidates:
         # Every word somewhere, in any order: "khai sinh dang ky", "the bhyt tre em".
