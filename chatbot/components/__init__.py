@@ -1,0 +1,1 @@
+"""Rasa graph components for Vietnamese (run Rasa from chatbot/ so `components` is importable)."""
