@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 from flask import current_app
 from sqlalchemy import Select, and_, func, select, text
@@ -38,7 +38,7 @@ from api.errors import ApiError
 from api.events import record_event
 from api.extensions import db
 from api.units import service as units
-from api.workdays import add_working_days, local_date, working_days_between
+from api.workdays import VIETNAM, add_working_days, local_date, working_days_between
 
 EVENT_STATUS_CHANGED = "dossier.status_changed"
 
@@ -443,10 +443,13 @@ def track(code: str, cccd_last4: str) -> Dossier:
 def statistics(actor: Actor, *, since: date | None = None, until: date | None = None) -> dict:
     """What the authority reports upward: volumes, timeliness, online share, processing time."""
     scope = [_jurisdiction(actor)]
+    # Days are Vietnamese days: 00:00 in Hà Nội, not on the server's clock.
     if since:
-        scope.append(Dossier.submitted_at >= datetime.combine(since, datetime.min.time()).astimezone())
+        scope.append(Dossier.submitted_at >= datetime.combine(since, time.min, tzinfo=VIETNAM))
     if until:
-        scope.append(Dossier.submitted_at < datetime.combine(until, datetime.max.time()).astimezone())
+        scope.append(
+            Dossier.submitted_at < datetime.combine(until + timedelta(days=1), time.min, tzinfo=VIETNAM)
+        )
     by_status = dict(
         db.session.execute(select(Dossier.status, func.count()).where(*scope).group_by(Dossier.status)).all()
     )

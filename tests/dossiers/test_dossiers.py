@@ -538,3 +538,13 @@ def test_every_allowed_transition_moves_and_writes_one_event(app, applicant, mak
                 assert count(app, OutboxEvent, OutboxEvent.aggregate_id == dossier.code) == events_before + 1
                 moves += 1
         assert moves == sum(len(a.from_statuses) for a in ACTIONS.values())
+
+
+def test_statistics_period_is_counted_in_vietnamese_days(client, applicant, officer):
+    apply(client, applicant["headers"])
+    day = today().isoformat()
+    tomorrow = (today() + timedelta(days=1)).isoformat()
+    assert (
+        client.get(f"/staff/dossiers/statistics?since={day}&until={day}", headers=officer).json["total"] == 1
+    )
+    assert client.get(f"/staff/dossiers/statistics?since={tomorrow}", headers=officer).json["total"] == 0
