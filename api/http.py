@@ -6,12 +6,14 @@ from collections.abc import Callable
 
 import flask_smorest as smorest
 from flask import Flask, current_app, request
+from flask.views import MethodView
 from flask_smorest import Page
 from flask_smorest.exceptions import PreconditionFailed, PreconditionRequired
 from sqlalchemy import Select, func, select
 
 from api.auth.policy import handler_for
 from api.errors import ApiError
+from api.extensions import limiter, public_lookup_limit
 
 JSON_MIME = "application/json"
 BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")
@@ -150,3 +152,9 @@ def put_may_create(func: Callable) -> Callable:
     """Mark a PUT that creates the resource when absent (see `Blueprint`)."""
     func.__put_may_create__ = True
     return func
+
+
+class PublicLookupView(MethodView):
+    """Base of the public lookup endpoints (catalogues, tracking): rate-limited per client address."""
+
+    decorators = [limiter.limit(public_lookup_limit)]

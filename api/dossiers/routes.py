@@ -32,8 +32,7 @@ from api.dossiers.schemas import (
     TrackingSchema,
 )
 from api.errors import ApiError
-from api.extensions import limiter, public_lookup_limit
-from api.http import SelectPage
+from api.http import PublicLookupView, SelectPage
 
 citizen_blp = Blueprint(
     "dossiers", __name__, url_prefix="/me/dossiers", description="Hồ sơ dịch vụ công của tôi"
@@ -225,9 +224,7 @@ class DeskDossierAction(MethodView):
 
 
 @tracking_blp.route("/<code>")
-class Tracking(MethodView):
-    decorators = [limiter.limit(public_lookup_limit)]
-
+class Tracking(PublicLookupView):
     @allow(PUBLIC)
     @tracking_blp.arguments(TrackingQuerySchema, location="query")
     @tracking_blp.response(200, TrackingSchema)

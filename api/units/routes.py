@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-from flask.views import MethodView
 from flask_smorest import Blueprint, Page
 
 from api.auth.policy import PUBLIC, allow
-from api.extensions import limiter, public_lookup_limit
+from api.http import PublicLookupView
 from api.units import service
 from api.units.schemas import ProvinceQuerySchema, ProvinceSchema, WardQuerySchema, WardSchema
 
 blp = Blueprint("units", __name__, url_prefix="/units", description="Đơn vị hành chính (sau 01/7/2025)")
 
 
-class _PublicLookup(MethodView):
-    decorators = [limiter.limit(public_lookup_limit)]
-
-
 @blp.route("/provinces")
-class Provinces(_PublicLookup):
+class Provinces(PublicLookupView):
     @allow(PUBLIC)
     @blp.arguments(ProvinceQuerySchema, location="query")
     @blp.response(200, ProvinceSchema(many=True))
@@ -28,7 +23,7 @@ class Provinces(_PublicLookup):
 
 
 @blp.route("/provinces/<code>")
-class ProvinceByCode(_PublicLookup):
+class ProvinceByCode(PublicLookupView):
     @allow(PUBLIC)
     @blp.response(200, ProvinceSchema)
     def get(self, code):
@@ -40,7 +35,7 @@ class ProvinceByCode(_PublicLookup):
 
 
 @blp.route("/wards")
-class Wards(_PublicLookup):
+class Wards(PublicLookupView):
     @allow(PUBLIC)
     @blp.arguments(WardQuerySchema, location="query")
     @blp.response(200, WardSchema(many=True))
@@ -51,7 +46,7 @@ class Wards(_PublicLookup):
 
 
 @blp.route("/wards/<code>")
-class WardByCode(_PublicLookup):
+class WardByCode(PublicLookupView):
     @allow(PUBLIC)
     @blp.response(200, WardSchema)
     def get(self, code):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask.views import MethodView
 from flask_smorest import Blueprint, Page
 
 from api.auth.policy import PUBLIC, allow
@@ -14,7 +13,7 @@ from api.dossiers.catalogue.schemas import (
     ProcedureSchema,
     ProcedureSummarySchema,
 )
-from api.extensions import limiter, public_lookup_limit
+from api.http import PublicLookupView
 
 blp = Blueprint(
     "procedures",
@@ -26,12 +25,8 @@ blp = Blueprint(
 blp.cli.add_command(seed_command)
 
 
-class _PublicLookup(MethodView):
-    decorators = [limiter.limit(public_lookup_limit)]
-
-
 @blp.route("/procedures")
-class Procedures(_PublicLookup):
+class Procedures(PublicLookupView):
     @allow(PUBLIC)
     @blp.arguments(ProcedureQuerySchema, location="query")
     @blp.response(200, ProcedureSummarySchema(many=True))
@@ -45,7 +40,7 @@ class Procedures(_PublicLookup):
 
 
 @blp.route("/procedures/<code>")
-class ProcedureByCode(_PublicLookup):
+class ProcedureByCode(PublicLookupView):
     @allow(PUBLIC)
     @blp.response(200, ProcedureSchema)
     def get(self, code):
@@ -54,7 +49,7 @@ class ProcedureByCode(_PublicLookup):
 
 
 @blp.route("/procedure-groups")
-class ProcedureGroups(_PublicLookup):
+class ProcedureGroups(PublicLookupView):
     @allow(PUBLIC)
     @blp.response(200, ProcedureGroupSchema(many=True))
     def get(self):
@@ -63,7 +58,7 @@ class ProcedureGroups(_PublicLookup):
 
 
 @blp.route("/procedure-groups/<code>")
-class ProcedureGroupByCode(_PublicLookup):
+class ProcedureGroupByCode(PublicLookupView):
     @allow(PUBLIC)
     @blp.response(200, ProcedureGroupSchema)
     def get(self, code):
