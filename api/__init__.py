@@ -73,6 +73,7 @@ def create_app(config: dict | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from api import audit, docs, health
     from api.auth import routes as auth_routes
+    from api.chat import routes as chat_routes
     from api.citizens import routes as citizen_routes
     from api.documents import routes as document_routes
     from api.dossiers import routes as dossier_routes
@@ -81,6 +82,7 @@ def _register_blueprints(app: Flask) -> None:
     from notifications import routes as notification_routes
 
     app.register_blueprint(docs.assets)
+    app.register_blueprint(chat_routes.console)
     for blueprint in (
         health.blp,
         auth_routes.blp,
@@ -92,6 +94,8 @@ def _register_blueprints(app: Flask) -> None:
         dossier_routes.citizen_blp,
         dossier_routes.desk_blp,
         dossier_routes.tracking_blp,
+        chat_routes.chat_blp,
+        chat_routes.agent_blp,
         audit.blp,
     ):
         api.register_blueprint(blueprint)

@@ -18,6 +18,7 @@ DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
 DEV_SECRET_KEY = "dev-only-secret-key-change-me"  # noqa: S105
 DEV_JWT_SECRET = "dev-only-jwt-secret-change-me-0123456789"  # noqa: S105
 DEV_OIDC_CLIENT_SECRET = "dev-only-oidc-client-secret"  # noqa: S105
+DEV_RASA_TOKEN = "dev-only-rasa-token-change-me"  # noqa: S105
 
 
 class ConfigurationError(RuntimeError):
@@ -80,6 +81,19 @@ def from_environment() -> dict:
         "S3_ACCESS_KEY_ID": os.environ.get("S3_ACCESS_KEY_ID", ""),
         "S3_SECRET_ACCESS_KEY": os.environ.get("S3_SECRET_ACCESS_KEY", ""),
         "S3_REGION": os.environ.get("S3_REGION", ""),
+        # The chatbot (api/chat): Rasa's REST channel and HTTP API, and the call centre's hours.
+        "RASA_URL": os.environ.get("RASA_URL", "http://127.0.0.1:5005").rstrip("/"),
+        "RASA_TOKEN": os.environ.get("RASA_TOKEN", DEV_RASA_TOKEN),
+        "RASA_TIMEOUT_SECONDS": float(os.environ.get("RASA_TIMEOUT_SECONDS") or 10),
+        # How long the citizen token handed to the chatbot's actions lives (one message's work).
+        "CHAT_TOKEN_SECONDS": _int("CHAT_TOKEN_SECONDS", 300),
+        "RATELIMIT_CHAT": os.environ.get("RATELIMIT_CHAT", "30 per minute"),
+        # Agents answer chats in these hours (Vietnam time), on working days unless set to 0.
+        "CHAT_AGENT_HOURS": os.environ.get("CHAT_AGENT_HOURS", "07:30-11:30,13:30-17:00"),
+        "CHAT_AGENT_WORKING_DAYS_ONLY": os.environ.get("CHAT_AGENT_WORKING_DAYS_ONLY", "1")
+        not in ("0", "false", "no"),
+        # An agent whose console has not reported for this long is no longer on duty.
+        "CHAT_AGENT_PRESENCE_SECONDS": _int("CHAT_AGENT_PRESENCE_SECONDS", 120),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
         "LOG_JSON": os.environ.get("LOG_JSON", "1") not in ("0", "false", "no"),
     }
@@ -98,6 +112,7 @@ def check_production_safety(config: dict) -> None:
         ("SECRET_KEY", DEV_SECRET_KEY),
         ("JWT_SECRET_KEY", DEV_JWT_SECRET),
         ("OIDC_CLIENT_SECRET", DEV_OIDC_CLIENT_SECRET),
+        ("RASA_TOKEN", DEV_RASA_TOKEN),
     ):
         if config.get(key) in (None, "", dev_value):
             problems.append(f"{key} still has its development default")

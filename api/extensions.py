@@ -46,3 +46,7 @@ def sign_in_limit() -> str:
 
 def public_lookup_limit() -> str:
     return current_app.config["RATELIMIT_PUBLIC_LOOKUP"]
+
+
+def chat_limit() -> str:
+    return current_app.config["RATELIMIT_CHAT"]

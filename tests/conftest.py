@@ -30,6 +30,13 @@ TEST_CONFIG = {
     "RATELIMIT_PUBLIC_LOOKUP": "1000 per minute",
     "REDIS_URL": "",
     "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_CHAT": "1000 per minute",
+    # Nothing listens on the discard port: the suite sees the chatbot down unless a test starts
+    # a real one (tests/chat/test_end_to_end.py). Agents answer around the clock unless a test
+    # sets office hours.
+    "RASA_URL": "http://127.0.0.1:9",
+    "CHAT_AGENT_HOURS": "00:00-24:00",
+    "CHAT_AGENT_WORKING_DAYS_ONLY": False,
 }
 
 

@@ -44,6 +44,8 @@ class Principal:
     role: str | None = None
     identity_level: int | None = None
     scopes: frozenset[str] = field(default_factory=frozenset)
+    # Set on a delegated token (api/auth/tokens.py: delegated_access_token): who holds it.
+    via: str | None = None
 
     @classmethod
     def from_claims(cls, claims: dict) -> Principal:
@@ -55,6 +57,7 @@ class Principal:
             role=claims.get("role"),
             identity_level=claims.get("lvl"),
             scopes=frozenset(claims.get("scopes") or ()),
+            via=claims.get("via"),
         )
 
 
@@ -222,6 +225,17 @@ def require_principal() -> Principal:
     return principal
 
 
+def _checked(principal: Principal) -> Principal:
+    """A delegated token only reads: the chatbot may look at a citizen's data, never change it."""
+    if principal.via and request.method not in ("GET", "HEAD"):
+        raise ApiError(
+            403,
+            "delegated_token_read_only",
+            "Mã truy cập ủy quyền chỉ dùng để xem thông tin, không dùng để thay đổi dữ liệu.",
+        )
+    return principal
+
+
 def init_policy(app: Flask) -> None:
     @app.before_request
     def enforce_policy() -> None:
@@ -234,13 +248,13 @@ def init_policy(app: Flask) -> None:
         if policy.public:
             # A public route may still tailor its answer to a signed-in caller.
             if policy.reads_api_token and verify_jwt_in_request(optional=True):
-                g.principal = Principal.from_claims(get_jwt())
+                g.principal = _checked(Principal.from_claims(get_jwt()))
             return
         if policy.refresh:
             verify_jwt_in_request(refresh=True)
             return
         verify_jwt_in_request()
-        principal = Principal.from_claims(get_jwt())
+        principal = _checked(Principal.from_claims(get_jwt()))
         g.principal = principal
         if not any(rule.allows(principal) for rule in policy.rules):
             refusals = [rule.refusal(principal) for rule in policy.rules]

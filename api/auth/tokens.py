@@ -10,7 +10,7 @@ refresh token; a retired one presented again revokes the session (RFC 6819 §5.2
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import Flask, current_app, has_request_context, request
 from flask_jwt_extended import create_access_token, create_refresh_token, decode_token
@@ -48,6 +48,16 @@ def _issue(session: AuthSession, claims: dict, *, with_refresh: bool) -> dict:
         session.current_refresh_jti = decode_token(refresh)["jti"]
         pair["refresh_token"] = refresh
     return pair
+
+
+def delegated_access_token(subject: str, claims: dict, *, via: str, lifetime: timedelta) -> str:
+    """A short-lived, read-only access token of `subject` for a component acting for them.
+
+    The chatbot's actions read a citizen's dossiers with it, as that citizen and nobody else.
+    It names the caller's own session (`sid` in `claims`), so signing out revokes it too, and
+    the policy refuses it on anything but GET (`via` marks it): it can look, never change.
+    """
+    return create_access_token(identity=subject, additional_claims={**claims, "via": via}, expires_delta=lifetime)
 
 
 def rotate(refresh_claims: dict, claims_for_subject) -> dict:

@@ -1,0 +1,117 @@
+"""What the chat endpoints take and return."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from api.fields import VietnamDateTime
+
+MESSAGE_MAX = 1000
+
+
+class ChatRequestSchema(Schema):
+    message = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=MESSAGE_MAX, error="Tin nhắn dài từ 1 đến {max} ký tự."),
+        metadata={"example": "hồ sơ 66.24133-261122-0007 của tôi đến đâu rồi"},
+    )
+    conversation_id = fields.UUID(
+        load_default=None,
+        metadata={"description": "bỏ trống ở tin nhắn đầu tiên; sau đó gửi lại mã nhận được"},
+    )
+
+
+class ButtonSchema(Schema):
+    title = fields.String()
+    payload = fields.String()
+
+
+class ChatMessageSchema(Schema):
+    id = fields.Integer(metadata={"description": "tăng dần; dùng làm `after` khi hỏi tin mới"})
+    sender = fields.String(metadata={"description": "citizen | bot | agent | system"})
+    text = fields.String()
+    buttons = fields.List(fields.Nested(ButtonSchema), allow_none=True)
+    created_at = VietnamDateTime()
+
+
+class ExchangeSchema(Schema):
+    conversation_id = fields.Function(lambda exchange: str(exchange.conversation.id))
+    status = fields.String(metadata={"description": "bot | waiting (chờ tổng đài viên) | with_agent"})
+    bot_available = fields.Boolean(
+        metadata={"description": "false: trợ lý ảo gián đoạn, tin nhắn được giữ lại"}
+    )
+    replies = fields.List(fields.Nested(ChatMessageSchema))
+
+
+class MessagesQuerySchema(Schema):
+    after = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+class ConversationMessagesSchema(Schema):
+    conversation_id = fields.UUID()
+    status = fields.String()
+    messages = fields.List(fields.Nested(ChatMessageSchema))
+
+
+class HandoffRequestSchema(Schema):
+    conversation_id = fields.UUID(required=True)
+    reason = fields.String(required=True, validate=validate.OneOf(["request_human", "fallback"]))
+
+
+class HandoffDecisionSchema(Schema):
+    queued = fields.Boolean(metadata={"description": "true: đã vào hàng chờ tổng đài viên"})
+    handoff_id = fields.UUID(allow_none=True)
+    position = fields.Integer(allow_none=True, metadata={"description": "thứ tự trong hàng chờ"})
+    reason = fields.String(allow_none=True, metadata={"description": "out_of_hours | no_agent_on_duty"})
+    hotline = fields.String()
+    message = fields.String(metadata={"description": "câu trả lời cho công dân"})
+
+
+class QueuedCitizenSchema(Schema):
+    full_name = fields.String()
+    identity_level = fields.Integer()
+
+
+class HandoffSchema(Schema):
+    id = fields.UUID()
+    conversation_id = fields.UUID()
+    reason = fields.String()
+    reason_name = fields.String()
+    status = fields.String(metadata={"description": "waiting | active | closed"})
+    requested_at = VietnamDateTime()
+    waiting_seconds = fields.Integer()
+    accepted_at = VietnamDateTime(allow_none=True)
+    agent_name = fields.String(allow_none=True)
+    citizen = fields.Nested(
+        QueuedCitizenSchema, allow_none=True, metadata={"description": "null: khách ẩn danh"}
+    )
+    last_message = fields.String(allow_none=True)
+
+
+class TurnSchema(Schema):
+    sender = fields.String(metadata={"description": "citizen | bot | agent | system"})
+    text = fields.String()
+    at = VietnamDateTime()
+
+
+class HandoffDetailSchema(HandoffSchema):
+    transcript = fields.List(fields.Nested(TurnSchema))
+    transcript_source = fields.String(metadata={"description": "rasa | api (khi trợ lý ảo gián đoạn)"})
+
+
+class AgentReplySchema(Schema):
+    text = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=MESSAGE_MAX, error="Tin nhắn dài từ 1 đến {max} ký tự."),
+    )
+
+
+class PresenceSchema(Schema):
+    on_duty = fields.Boolean(required=True)
+
+
+class PresenceStateSchema(Schema):
+    on_duty = fields.Boolean()
+    agents_unavailable = fields.String(
+        allow_none=True, metadata={"description": "null: công dân được chuyển tới tổng đài viên"}
+    )

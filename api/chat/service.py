@@ -1,0 +1,482 @@
+"""Chat with the city: the citizen's messages through the chatbot, and the agents' handoff queue.
+
+A citizen's message is stored before it goes to Rasa, so it survives Rasa being down: then the
+citizen gets the hotline, and the message waits for an agent in the handoff queue. Rasa acts
+for a signed-in citizen with a delegated read-only token of theirs (api/auth/tokens.py), so
+its actions see that citizen's data and nobody else's. When the bot hands over (the citizen
+asks for a human, or it failed twice in a row), Rasa pauses the conversation and the handoff
+waits here; the agent's reply reaches the app through the conversation's messages, and
+closing the handoff resumes the bot.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import unicodedata
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from functools import lru_cache
+
+from flask import current_app
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from api.audit import record_audit
+from api.auth import service as auth
+from api.auth.policy import Principal
+from api.auth.tokens import delegated_access_token
+from api.chat import rasa
+from api.chat.models import AgentPresence, ChatMessage, Conversation, Handoff
+from api.citizens import service as citizens
+from api.config import ConfigurationError
+from api.dbtypes import new_uuid, utcnow
+from api.errors import ApiError
+from api.events import record_event
+from api.extensions import db
+from api.workdays import VIETNAM, is_working_day
+
+HOTLINE = "1900 0368"
+OPEN = ("waiting", "active")
+HANDOFF_REASONS = {
+    "request_human": "Công dân yêu cầu gặp tổng đài viên",
+    "fallback": "Trợ lý ảo không hiểu hai lần liên tiếp",
+    "bot_unavailable": "Trợ lý ảo gián đoạn, tin nhắn được giữ lại",
+}
+
+
+@dataclass
+class Exchange:
+    """One message and what came back: the bot's replies, or a system note when it could not answer."""
+
+    conversation: Conversation
+    replies: list[ChatMessage]
+    bot_available: bool
+
+    @property
+    def status(self) -> str:
+        return status_of(self.conversation)
+
+
+# ---- the citizen's side ---------------------------------------------------------------------
+
+
+def send(principal: Principal | None, conversation_id: uuid.UUID | None, text: str) -> Exchange:
+    """Store the citizen's message, pass it to the bot and store the bot's replies."""
+    citizen_id = _citizen_of(principal)
+    text = unicodedata.normalize("NFC", text).strip()
+    if not text:
+        raise ApiError(422, "empty_message", "Tin nhắn không được để trống.", errors={"message": ["Trống."]})
+    if conversation_id is None:
+        conversation = Conversation(id=new_uuid(), citizen_id=citizen_id)
+        db.session.add(conversation)
+        db.session.flush()  # before its first message, which refers to it
+    else:
+        conversation = conversation_for(principal, conversation_id)
+    message = _add_message(conversation, "citizen", text)
+    handoff = open_handoff(conversation.id)
+    if handoff is not None and not conversation.bot_paused:
+        # An agent took this chat while the bot was down: the bot stays out of it.
+        message.delivered_to_bot = False
+        db.session.commit()
+        return Exchange(conversation, [], bot_available=True)
+    # Committed before the slow call: the message is kept whatever happens to Rasa, and no
+    # database lock is held while Rasa's actions call back into this API.
+    db.session.commit()
+
+    try:
+        if conversation.bot_paused and handoff is None:
+            rasa.resume(str(conversation.id))  # the close that should have done it could not reach Rasa
+            conversation.bot_paused = False
+        metadata = {"cds_token": _chat_token(principal)} if citizen_id else {}
+        bot_replies = rasa.send_message(str(conversation.id), text, metadata)
+    except rasa.RasaUnavailable:
+        return _keep_for_agent(conversation, message)
+
+    message.delivered_to_bot = True
+    replies = [
+        _add_message(conversation, "bot", reply["text"], buttons=reply.get("buttons") or None)
+        for reply in bot_replies
+        if reply.get("text")
+    ]
+    db.session.commit()
+    return Exchange(conversation, replies, bot_available=True)
+
+
+def conversation_for(principal: Principal | None, conversation_id: uuid.UUID) -> Conversation:
+    """The caller's conversation: a citizen's own, or an anonymous one for an anonymous caller."""
+    conversation = db.session.get(Conversation, conversation_id)
+    if conversation is None or conversation.citizen_id != _citizen_of(principal):
+        raise ApiError(404, "conversation_not_found", "Không tìm thấy cuộc trò chuyện này.")
+    return conversation
+
+
+def messages_after(conversation: Conversation, after_id: int, limit: int = 100) -> list[ChatMessage]:
+    """What the app has not shown yet: agents' replies arrive here, not in the answer to a send."""
+    return list(
+        db.session.scalars(
+            select(ChatMessage)
+            .where(ChatMessage.conversation_id == conversation.id, ChatMessage.id > after_id)
+            .order_by(ChatMessage.id)
+            .limit(limit)
+        )
+    )
+
+
+def status_of(conversation: Conversation) -> str:
+    """ "bot" (the assistant answers), "waiting" (for an agent) or "with_agent"."""
+    handoff = open_handoff(conversation.id)
+    if handoff is None:
+        return "bot"
+    return "with_agent" if handoff.status == "active" else "waiting"
+
+
+def _citizen_of(principal: Principal | None) -> uuid.UUID | None:
+    if principal is None:
+        return None
+    if principal.kind != "citizen":
+        raise ApiError(403, "chat_citizens_only", "Kênh trò chuyện dành cho công dân.")
+    return uuid.UUID(principal.id)
+
+
+def _chat_token(principal: Principal) -> str:
+    return delegated_access_token(
+        f"citizen:{principal.id}",
+        {"sid": principal.session_id, "lvl": principal.identity_level},
+        via="chatbot",
+        lifetime=timedelta(seconds=current_app.config["CHAT_TOKEN_SECONDS"]),
+    )
+
+
+def _add_message(conversation: Conversation, sender: str, text: str, **fields) -> ChatMessage:
+    message = ChatMessage(conversation_id=conversation.id, sender=sender, text=text, **fields)
+    conversation.last_message_at = utcnow()
+    db.session.add(message)
+    return message
+
+
+def _keep_for_agent(conversation: Conversation, message: ChatMessage) -> Exchange:
+    """Rasa is down: the message waits for an agent, and the citizen learns how to get help now."""
+    message.delivered_to_bot = False
+    if open_handoff(conversation.id) is None:
+        db.session.add(Handoff(conversation_id=conversation.id, reason="bot_unavailable"))
+        record_event(
+            "chat.handoff_requested",
+            aggregate_type="chat_conversation",
+            aggregate_id=conversation.id,
+            payload={"reason": "bot_unavailable"},
+            recipient=conversation.citizen_id,
+        )
+    note = _add_message(
+        conversation,
+        "system",
+        "Trợ lý ảo đang tạm gián đoạn. Tin nhắn của bạn đã được lưu lại và tổng đài viên sẽ trả lời "
+        f"trong giờ làm việc ({describe_agent_hours()}). Nếu cần hỗ trợ ngay, vui lòng gọi tổng đài "
+        f"{HOTLINE}; trường hợp khẩn cấp gọi 113 (Công an), 114 (Cứu hỏa), 115 (Cấp cứu).",
+    )
+    db.session.commit()
+    return Exchange(conversation, [note], bot_available=False)
+
+
+# ---- the chatbot asks for a human -----------------------------------------------------------
+
+
+def request_handoff(conversation_id: uuid.UUID, reason: str) -> dict:
+    """Queue the conversation for an agent, or say why nobody can take it (then: the hotline)."""
+    conversation = db.session.get(Conversation, conversation_id)
+    if conversation is None:
+        raise ApiError(404, "conversation_not_found", "Không tìm thấy cuộc trò chuyện này.")
+    handoff = open_handoff(conversation.id)
+    if handoff is None:
+        unavailable = agents_unavailable(utcnow())
+        if unavailable:
+            return {
+                "queued": False,
+                "reason": unavailable,
+                "hotline": HOTLINE,
+                "message": _no_agent(unavailable),
+            }
+        handoff = Handoff(conversation_id=conversation.id, reason=reason)
+        db.session.add(handoff)
+        conversation.bot_paused = True  # the action that called us pauses Rasa next
+        record_event(
+            "chat.handoff_requested",
+            aggregate_type="chat_conversation",
+            aggregate_id=conversation.id,
+            payload={"reason": reason},
+            recipient=conversation.citizen_id,
+        )
+        try:
+            db.session.commit()
+        except IntegrityError:  # asked twice at once: the other request queued it
+            db.session.rollback()
+            handoff = open_handoff(conversation_id)
+            if handoff is None:
+                raise
+    ahead = queue_position(handoff)
+    waiting = f"Trước bạn có {ahead} người đang chờ. " if ahead else ""
+    return {
+        "queued": True,
+        "handoff_id": handoff.id,
+        "position": ahead + 1,
+        "reason": None,
+        "hotline": HOTLINE,
+        "message": "Tôi đã chuyển cuộc trò chuyện tới tổng đài viên, bạn vui lòng chờ trong giây lát. "
+        f"{waiting}Tổng đài viên sẽ trả lời ngay tại đây; bạn cũng có thể gọi {HOTLINE}.",
+    }
+
+
+def open_handoff(conversation_id: uuid.UUID) -> Handoff | None:
+    return db.session.scalar(
+        select(Handoff).where(Handoff.conversation_id == conversation_id, Handoff.status.in_(OPEN))
+    )
+
+
+def queue_position(handoff: Handoff) -> int:
+    """How many conversations have waited longer than this one."""
+    if handoff.status != "waiting":
+        return 0
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Handoff)
+        .where(Handoff.status == "waiting", Handoff.requested_at < handoff.requested_at)
+    )
+
+
+def agents_unavailable(now: datetime) -> str | None:
+    """None when an agent can take a chat now; else "out_of_hours" or "no_agent_on_duty"."""
+    config = current_app.config
+    local = now.astimezone(VIETNAM)
+    if config["CHAT_AGENT_WORKING_DAYS_ONLY"] and not is_working_day(local.date()):
+        return "out_of_hours"
+    if not any(start <= local.time() < end for start, end in _agent_hours(config["CHAT_AGENT_HOURS"])):
+        return "out_of_hours"
+    since = now - timedelta(seconds=config["CHAT_AGENT_PRESENCE_SECONDS"])
+    on_duty = db.session.scalar(
+        select(func.count()).select_from(AgentPresence).where(AgentPresence.last_seen_at >= since)
+    )
+    return None if on_duty else "no_agent_on_duty"
+
+
+def describe_agent_hours() -> str:
+    config = current_app.config
+    spans = " và ".join(
+        f"{start:%H:%M}–{'24:00' if end == time.max else f'{end:%H:%M}'}"
+        for start, end in _agent_hours(config["CHAT_AGENT_HOURS"])
+    )
+    return f"{spans}, các ngày làm việc" if config["CHAT_AGENT_WORKING_DAYS_ONLY"] else f"{spans}, hằng ngày"
+
+
+_SPAN = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
+
+
+@lru_cache(maxsize=8)
+def _agent_hours(setting: str) -> tuple[tuple[time, time], ...]:
+    """ "07:30-11:30,13:30-17:00" as time spans; "24:00" ends at midnight."""
+    spans = []
+    for part in setting.split(","):
+        match = _SPAN.match(part)
+        if not match:
+            raise ConfigurationError(f"CHAT_AGENT_HOURS: cannot read {part!r}; expected HH:MM-HH:MM")
+        h1, m1, h2, m2 = map(int, match.groups())
+        end = time.max if (h2, m2) == (24, 0) else time(h2, m2)
+        spans.append((time(h1, m1), end))
+    return tuple(spans)
+
+
+def _no_agent(reason: str) -> str:
+    if reason == "out_of_hours":
+        return (
+            f"Hiện đã ngoài giờ làm việc của tổng đài viên ({describe_agent_hours()}). "
+            f"Bạn vui lòng gọi tổng đài {HOTLINE} hoặc nhắn lại trong giờ làm việc; trợ lý ảo vẫn hỗ trợ "
+            "bạn 24/7. Trường hợp khẩn cấp gọi 113, 114 hoặc 115."
+        )
+    return (
+        f"Hiện chưa có tổng đài viên trực kênh trò chuyện. Bạn vui lòng gọi tổng đài {HOTLINE} để được "
+        "hỗ trợ ngay. Trường hợp khẩn cấp gọi 113, 114 hoặc 115."
+    )
+
+
+# ---- the agents' console --------------------------------------------------------------------
+
+
+def queue() -> list[Handoff]:
+    """Open handoffs, longest waiting first, those still waiting before those being handled."""
+    return list(
+        db.session.scalars(
+            select(Handoff)
+            .where(Handoff.status.in_(OPEN))
+            .order_by(Handoff.status.desc(), Handoff.requested_at)  # "waiting" > "active"
+        )
+    )
+
+
+def get_handoff(handoff_id: uuid.UUID) -> Handoff:
+    handoff = db.session.get(Handoff, handoff_id)
+    if handoff is None:
+        raise ApiError(404, "handoff_not_found", "Không tìm thấy yêu cầu hỗ trợ này.")
+    return handoff
+
+
+def transcript(handoff: Handoff) -> tuple[list[dict], str]:
+    """The conversation as Rasa's tracker has it, plus the messages Rasa never received.
+
+    Reading a citizen's conversation is audited. Without Rasa the API's own copy is shown.
+    """
+    record_audit("chat.transcript_read", target=f"conversation:{handoff.conversation_id}")
+    db.session.commit()
+    conversation_id = str(handoff.conversation_id)
+    kept = db.session.scalars(
+        select(ChatMessage)
+        .where(ChatMessage.conversation_id == handoff.conversation_id)
+        .order_by(ChatMessage.id)
+    ).all()
+    try:
+        turns = rasa.transcript(conversation_id)
+    except rasa.RasaUnavailable:
+        return [_turn(message) for message in kept], "api"
+    turns = [
+        {
+            "sender": turn["sender"],
+            "text": turn["text"],
+            "at": datetime.fromtimestamp(turn["timestamp"], VIETNAM),
+        }
+        for turn in turns
+        if turn.get("timestamp") is not None
+    ]
+    # What Rasa never saw (it was down), and system notes: merged in by time.
+    turns += [_turn(m) for m in kept if m.delivered_to_bot is False or m.sender == "system"]
+    return sorted(turns, key=lambda turn: turn["at"]), "rasa"
+
+
+def _turn(message: ChatMessage) -> dict:
+    return {"sender": message.sender, "text": message.text, "at": message.created_at}
+
+
+def accept(handoff_id: uuid.UUID, agent_id: uuid.UUID) -> Handoff:
+    """Take a waiting conversation. Compare-and-set: two agents clicking at once, one wins."""
+    taken = db.session.execute(
+        update(Handoff)
+        .where(Handoff.id == handoff_id, Handoff.status == "waiting")
+        .values(status="active", agent_id=agent_id, accepted_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    handoff = get_handoff(handoff_id)
+    db.session.refresh(handoff)
+    if not taken:
+        _check_handled_by(handoff, agent_id)
+        return handoff
+    record_audit("chat.handoff_accepted", target=f"handoff:{handoff.id}")
+    db.session.commit()
+    return handoff
+
+
+def reply(handoff_id: uuid.UUID, agent_id: uuid.UUID, text: str) -> ChatMessage:
+    """An agent's message to the citizen: in the app's chat, and in Rasa's transcript."""
+    handoff = accept(handoff_id, agent_id)  # replying to a waiting chat takes it
+    text = unicodedata.normalize("NFC", text).strip()
+    if not text:
+        raise ApiError(422, "empty_message", "Tin nhắn không được để trống.", errors={"text": ["Trống."]})
+    conversation = db.session.get(Conversation, handoff.conversation_id)
+    message = _add_message(conversation, "agent", text, agent_id=agent_id)
+    record_audit("chat.agent_replied", target=f"handoff:{handoff.id}")
+    record_event(
+        "chat.agent_replied",
+        aggregate_type="chat_conversation",
+        aggregate_id=conversation.id,
+        payload={"handoff_id": str(handoff.id)},
+        recipient=conversation.citizen_id,
+    )
+    db.session.commit()
+    if conversation.bot_paused:
+        # Without Rasa its transcript misses this line; the API's copy, which the app reads, has it.
+        with contextlib.suppress(rasa.RasaUnavailable):
+            rasa.append_agent_message(str(conversation.id), text, _agent_name(agent_id))
+    return message
+
+
+def close(handoff_id: uuid.UUID, agent_id: uuid.UUID) -> Handoff:
+    """End the agent's part; the bot answers again (now, or at the next message if Rasa is down)."""
+    handoff = get_handoff(handoff_id)
+    if handoff.status == "closed":
+        raise ApiError(409, "handoff_closed", "Yêu cầu hỗ trợ này đã kết thúc.")
+    if handoff.status == "active":
+        _check_handled_by(handoff, agent_id)
+    handoff.status = "closed"
+    handoff.closed_at = utcnow()
+    handoff.agent_id = handoff.agent_id or agent_id
+    conversation = db.session.get(Conversation, handoff.conversation_id)
+    _add_message(
+        conversation,
+        "system",
+        "Tổng đài viên đã kết thúc phiên hỗ trợ. Trợ lý ảo tiếp tục hỗ trợ bạn; khi cần, hãy nhắn "
+        f'"gặp tổng đài viên" hoặc gọi {HOTLINE}.',
+    )
+    record_audit("chat.handoff_closed", target=f"handoff:{handoff.id}")
+    db.session.commit()
+    if conversation.bot_paused:
+        try:
+            rasa.resume(str(conversation.id))
+            conversation.bot_paused = False
+            db.session.commit()
+        except rasa.RasaUnavailable:
+            pass  # still marked paused: the citizen's next message resumes the bot first
+    return handoff
+
+
+def _check_handled_by(handoff: Handoff, agent_id: uuid.UUID) -> None:
+    if handoff.status == "closed":
+        raise ApiError(409, "handoff_closed", "Yêu cầu hỗ trợ này đã kết thúc.")
+    if handoff.agent_id != agent_id:
+        raise ApiError(
+            409,
+            "handoff_taken",
+            "Cuộc trò chuyện này đang do một tổng đài viên khác hỗ trợ.",
+            agent=_agent_name(handoff.agent_id),
+        )
+
+
+def _agent_name(agent_id: uuid.UUID | None) -> str | None:
+    agent = auth.get_staff(agent_id) if agent_id else None
+    return agent.full_name if agent else None
+
+
+def set_presence(agent_id: uuid.UUID, on_duty: bool) -> None:
+    """The console reports while the agent is on duty; going off duty removes them at once."""
+    presence = db.session.get(AgentPresence, agent_id)
+    if on_duty:
+        if presence is None:
+            db.session.add(AgentPresence(staff_id=agent_id, last_seen_at=utcnow()))
+        else:
+            presence.last_seen_at = utcnow()
+    elif presence is not None:
+        db.session.delete(presence)
+    db.session.commit()
+
+
+def handoff_view(handoff: Handoff) -> dict:
+    """What an agent sees of one queued conversation: who, why, since when, the last words."""
+    conversation = db.session.get(Conversation, handoff.conversation_id)
+    citizen = citizens.get_citizen(conversation.citizen_id) if conversation.citizen_id else None
+    last = db.session.scalar(
+        select(ChatMessage)
+        .where(ChatMessage.conversation_id == conversation.id, ChatMessage.sender == "citizen")
+        .order_by(ChatMessage.id.desc())
+        .limit(1)
+    )
+    return {
+        "id": handoff.id,
+        "conversation_id": handoff.conversation_id,
+        "reason": handoff.reason,
+        "reason_name": HANDOFF_REASONS[handoff.reason],
+        "status": handoff.status,
+        "requested_at": handoff.requested_at,
+        "waiting_seconds": int((utcnow() - handoff.requested_at).total_seconds()),
+        "accepted_at": handoff.accepted_at,
+        "agent_name": _agent_name(handoff.agent_id),
+        "citizen": (
+            {"full_name": citizen.full_name, "identity_level": citizen.identity_level} if citizen else None
+        ),
+        "last_message": last.text if last else None,
+    }
