@@ -168,17 +168,57 @@ def seed_demo() -> dict:
         added["service_accounts"] += 1
     added["procedures"] = catalogue.seed_catalogue()
     db.session.commit()
+    added["dossiers"] = _seed_demo_dossiers()
     return added
+
+
+# What the level-2 demo citizen has applied for, so the app and the chatbot have a dossier to
+# follow ("hồ sơ của tôi đến đâu rồi") from the first `make run`.
+_DEMO_APPLICATIONS = {
+    "ly-lich-tu-phap": {
+        "card_type": "Phiếu số 1",
+        "purpose": "Bổ sung hồ sơ xin việc",
+        "copies": 1,
+        "place_of_birth": "Đắk Lắk",
+        "receive_method": "Qua dịch vụ bưu chính",
+        "delivery_address": "12 Lê Duẩn, Phường Buôn Ma Thuột, Tỉnh Đắk Lắk",
+        "residence_history": [{"from_date": "2010-01-01", "address": "Phường Buôn Ma Thuột, Đắk Lắk"}],
+    },
+}
+
+
+def _seed_demo_dossiers() -> int:
+    from api.dossiers import service as dossiers
+
+    person = _demo_level2()
+    citizen = citizens.citizen_by_cccd(person.cccd)
+    if db.session.scalars(dossiers.citizen_dossiers(citizen.id).limit(1)).first() is not None:
+        return 0
+    for procedure_code, form in _DEMO_APPLICATIONS.items():
+        dossiers.submit(citizen, procedure_code, form, ward_code=person.ward_code)
+    return len(_DEMO_APPLICATIONS)
+
+
+def _demo_dossier_line(person: DemoCitizen) -> str:
+    from api.dossiers import service as dossiers
+
+    citizen = citizens.citizen_by_cccd(person.cccd)
+    dossier = citizen and db.session.scalars(dossiers.citizen_dossiers(citizen.id).limit(1)).first()
+    return f"  (hồ sơ mẫu {dossier.code})" if dossier else ""
+
+
+def _demo_level2() -> DemoCitizen:
+    return next(p for p in demo_citizens() if p.identity_level == 2)
 
 
 def credentials_summary() -> str:
     """What `make run` prints: how to sign in as each kind of demo user."""
     people = demo_citizens()
-    level2 = next(p for p in people if p.identity_level == 2)
+    level2 = _demo_level2()
     level1 = next(p for p in people if p.identity_level == 1)
     lines = [
         f"Công dân (VNeID phát triển, passcode {current_app.config.get('DEV_IDP_PASSCODE', '123456')}):",
-        f"  mức 2: {level2.cccd}  {level2.full_name}",
+        f"  mức 2: {level2.cccd}  {level2.full_name}{_demo_dossier_line(level2)}",
         f"  mức 1: {level1.cccd}  {level1.full_name}",
         f"Cán bộ (mật khẩu {DEMO_STAFF_PASSWORD}):",
     ]
