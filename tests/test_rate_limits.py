@@ -28,3 +28,21 @@ def test_sign_in_is_rate_limited_in_redis(make_app):
     keys = redis.Redis.from_url("redis://127.0.0.1:6379/0").keys(f"*{prefix}*")
     assert keys, "the counters should live in Redis, shared by every API worker"
     assert client.get("/ready").json["dependencies"]["redis"]["state"] == "ok"
+
+
+def test_public_lookups_are_limited_per_address_but_not_for_machine_accounts(make_app):
+    from api.auth import service
+    from api.extensions import db
+
+    limited = make_app(RATELIMIT_PUBLIC_LOOKUP="2 per minute")
+    client = limited.test_client()
+    with limited.app_context():
+        service.create_service_account("lookup-bot", "Chatbot", ["catalogue:read"], "secret-of-lookup-bot-01")
+        db.session.commit()
+    token = client.post(
+        "/auth/service/token", json={"client_id": "lookup-bot", "client_secret": "secret-of-lookup-bot-01"}
+    ).json["access_token"]
+
+    assert [client.get("/procedures").status_code for _ in range(3)] == [200, 200, 429]
+    machine = {"Authorization": f"Bearer {token}"}
+    assert {client.get("/procedures", headers=machine).status_code for _ in range(5)} == {200}
