@@ -17,16 +17,24 @@ BOT := $(BOT_VENV)/bin
 BOT_STAMP := $(BOT_VENV)/.installed
 # Training data: every domain file of nlu_data/ and its lookups; nlu_data/test/ is held out.
 NLU_TRAIN := $(wildcard nlu_data/*.yml) nlu_data/lookups
+# The trained chatbot, rebuilt when anything it is trained from changes (or it is missing).
+BOT_MODEL := chatbot/models/current.tar.gz
+BOT_SOURCES := $(wildcard nlu_data/*.yml nlu_data/lookups/*.yml chatbot/domain/*.yml chatbot/data/*.yml \
+	chatbot/components/*.py) chatbot/config.yml
+RASA_PORT ?= 5005
+ACTIONS_PORT ?= 5055
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 API_HOST ?= 127.0.0.1
 API_PORT ?= 8000
-export API_HOST API_PORT
+export API_HOST API_PORT RASA_PORT ACTIONS_PORT
 
-.PHONY: help run test lint format migrate seed venv bot-venv bot-test bot-train bot-eval clean
+.PHONY: help run test lint format migrate seed venv bot-venv bot-test bot-train bot-eval bot-stories \
+	chromium e2e clean
 
 help:
-	@echo "make run    start the API (and later the scheduler, payments, chatbot) with demo data on SQLite"
-	@echo "make test   lint, then the whole test suite (SQLite, and PostgreSQL when TEST_DATABASE_URL is set)"
+	@echo "make run    start the API, the chatbot (Rasa and its actions) and the agent console, demo data on SQLite"
+	@echo "make test   lint, the test suite (SQLite, and PostgreSQL when TEST_DATABASE_URL is set), the chatbot gates"
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else 1)' || \
@@ -55,19 +63,42 @@ bot-test: bot-venv
 	cd chatbot && ../$(BOT)/rasa data validate --fail-on-warnings --domain domain \
 		--data data $(addprefix ../,$(NLU_TRAIN))
 
-# Rasa compares the data's fingerprint with the last model's and retrains only what changed.
-bot-train: bot-venv
+# Rasa also compares the data's fingerprint with the last model's and retrains only what changed;
+# when it decides nothing did, it leaves the file alone, hence the touch.
+$(BOT_MODEL): $(BOT_STAMP) $(BOT_SOURCES)
+	@echo "== chatbot: training (about 10 minutes on 2 cores) =="
 	cd chatbot && ../$(BOT)/rasa train --domain domain --data data $(addprefix ../,$(NLU_TRAIN)) \
 		--out models --fixed-model-name current
+	@touch $@
+
+bot-train: $(BOT_MODEL)
 
 # The NLU gates on the held-out set, scored separately with and without diacritics.
-bot-eval: bot-train
+bot-eval: $(BOT_MODEL)
+	@echo "== chatbot: NLU gates on the held-out set =="
 	cd chatbot && rm -rf results && \
 	../$(BOT)/rasa test nlu --model models/current.tar.gz --nlu ../nlu_data/test/test_nlu.yml \
 		--out results/accented --no-plot && \
 	../$(BOT)/rasa test nlu --model models/current.tar.gz --nlu ../nlu_data/test/test_nlu_no_diacritics.yml \
 		--out results/plain --no-plot && \
 	../$(BOT)/python scripts/nlu_gate.py results/accented results/plain
+
+# The dialogue: test conversations must be predicted exactly, action by action.
+bot-stories: $(BOT_MODEL)
+	@echo "== chatbot: test stories =="
+	cd chatbot && rm -rf results/stories && ../$(BOT)/rasa test core --model models/current.tar.gz \
+		--stories tests/stories --fail-on-prediction-errors --out results/stories --no-plot
+
+# Debian's Chromium for the browser tests (Playwright drives it; nothing is downloaded at run time).
+chromium:
+	@command -v chromium >/dev/null || { echo "Installing Debian's chromium for the browser tests"; \
+		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+# The API, the action server and Rasa as separate processes, a citizen chatting through POST /chat
+# and an agent in the console in headless Chromium.
+e2e: venv $(BOT_MODEL) chromium
+	@echo "== end to end: API + action server + Rasa + Chromium =="
+	@$(call run_pytest,-q -p no:cacheprovider -m e2e)
 
 migrate: venv
 	@mkdir -p instance
@@ -76,15 +107,22 @@ migrate: venv
 seed: migrate
 	@$(FLASK) seed-demo
 
-run: seed
+run: seed $(BOT_MODEL)
 	@echo
 	@echo "Công dân số đang chạy:"
 	@echo "  API           http://$(API_HOST):$(API_PORT)/"
 	@echo "  Tài liệu API  http://$(API_HOST):$(API_PORT)/docs   (OpenAPI: /openapi.json)"
 	@echo "  Đăng nhập VNeID (phát triển)  http://$(API_HOST):$(API_PORT)/auth/vneid/login"
 	@echo "  Sẵn sàng      http://$(API_HOST):$(API_PORT)/ready"
+	@echo "  Trò chuyện    curl -X POST http://$(API_HOST):$(API_PORT)/chat -H 'Content-Type: application/json' -d '{\"message\": \"xin chào\"}'"
+	@echo "  Tổng đài viên http://$(API_HOST):$(API_PORT)/agent/console   (tongdaivien / CongDanSo@2025)"
+	@echo "  (trợ lý ảo Rasa mất khoảng 30 giây để nạp mô hình)"
 	@echo
-	PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-http://$(API_HOST):$(API_PORT)} $(BIN)/honcho start -f Procfile
+	PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-http://$(API_HOST):$(API_PORT)} \
+	RASA_URL=$${RASA_URL:-http://127.0.0.1:$(RASA_PORT)} \
+	ACTION_ENDPOINT_URL=http://127.0.0.1:$(ACTIONS_PORT)/webhook \
+	CDS_API_URL=http://$(API_HOST):$(API_PORT) \
+	$(BIN)/honcho start -f Procfile
 
 lint: venv
 	$(BIN)/ruff check .
@@ -101,7 +139,7 @@ define run_pytest
 	exit $$status
 endef
 
-test: lint
+test: lint bot-venv
 	@echo "== tests on SQLite =="
 	@TEST_DATABASE_URL= $(call run_pytest,-q --cov --cov-report=term:skip-covered)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
@@ -110,7 +148,7 @@ test: lint
 	elif [ "$$CI" = "true" ]; then \
 		echo "CI=true but TEST_DATABASE_URL is not set: CI must test on PostgreSQL"; exit 1; \
 	fi
-	@$(MAKE) --no-print-directory bot-test
+	@$(MAKE) --no-print-directory bot-test bot-eval bot-stories e2e
 
 clean:
 	rm -rf $(VENV) $(BOT_VENV) .pytest_cache .ruff_cache .coverage

@@ -57,7 +57,9 @@ def delegated_access_token(subject: str, claims: dict, *, via: str, lifetime: ti
     It names the caller's own session (`sid` in `claims`), so signing out revokes it too, and
     the policy refuses it on anything but GET (`via` marks it): it can look, never change.
     """
-    return create_access_token(identity=subject, additional_claims={**claims, "via": via}, expires_delta=lifetime)
+    return create_access_token(
+        identity=subject, additional_claims={**claims, "via": via}, expires_delta=lifetime
+    )
 
 
 def rotate(refresh_claims: dict, claims_for_subject) -> dict:

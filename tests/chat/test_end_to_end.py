@@ -1,0 +1,208 @@
+"""End to end: the API, the real action server and the real Rasa with the trained model, as
+separate processes on loopback, and the agent console in headless Chromium.
+
+`make test` runs these after training (`make e2e`, marker `e2e`): they need
+chatbot/models/current.tar.gz, .venv-bot and Debian's chromium.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.chat.conftest import BOT_RASA, CHATBOT, free_port, running_process
+from tests.conftest import STAFF_PASSWORD
+
+pytestmark = pytest.mark.e2e
+
+MODEL = CHATBOT / "models" / "current.tar.gz"
+RASA_TOKEN = "rasa-token-for-end-to-end-tests"
+RASA_STARTUP_SECONDS = 240
+
+
+def _require(path: Path | None, what: str) -> None:
+    if path is None or not path.exists():
+        reason = f"{what} is missing; `make test` builds it before the end-to-end tests"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true: {reason}")
+        pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def rasa_port() -> int:
+    return free_port()
+
+
+@pytest.fixture(scope="module")
+def actions_api(make_app, app, rasa_port, api_server_factory):
+    """Overrides the conftest's API: this one talks to the real Rasa started below."""
+    yield from api_server_factory(RASA_URL=f"http://127.0.0.1:{rasa_port}", RASA_TOKEN=RASA_TOKEN)
+
+
+@pytest.fixture(scope="module")
+def rasa_server(action_server, rasa_port, tmp_path_factory):
+    _require(MODEL, f"the trained chatbot ({MODEL})")
+    _require(BOT_RASA, "the chatbot's environment (.venv-bot)")
+    command = [
+        str(BOT_RASA),
+        "run",
+        "--enable-api",
+        "--auth-token",
+        RASA_TOKEN,
+        "--model",
+        str(MODEL),
+        "--endpoints",
+        "endpoints.yml",
+        "--interface",
+        "127.0.0.1",
+        "--port",
+        str(rasa_port),
+    ]
+    base_url = f"http://127.0.0.1:{rasa_port}"
+
+    def loaded() -> bool:
+        status = httpx.get(f"{base_url}/status", params={"token": RASA_TOKEN}, timeout=2)
+        return status.status_code == 200 and bool(status.json().get("model_file"))
+
+    env = {"ACTION_ENDPOINT_URL": f"{action_server}/webhook"}
+    with running_process(command, env, loaded, tmp_path_factory, "rasa", RASA_STARTUP_SECONDS):
+        yield base_url
+
+
+@pytest.fixture
+def stack(actions_api, rasa_server, chatbot_account, procedures_catalogue):
+    """Everything up, the chatbot's machine account and the catalogue seeded: the API's URL."""
+    return actions_api
+
+
+def chat(api_url: str, message: str, headers=None, conversation_id=None) -> dict:
+    body = {"message": message}
+    if conversation_id:
+        body["conversation_id"] = conversation_id
+    response = httpx.post(f"{api_url}/chat", json=body, headers=headers or {}, timeout=60)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def said(reply: dict) -> str:
+    return "\n".join(message["text"] for message in reply["replies"])
+
+
+def submit_dossier(app, person) -> str:
+    from api.citizens.service import get_citizen
+    from api.dossiers import service
+    from api.extensions import db
+    from tests.dossiers.samples import VALID_FORMS
+
+    with app.app_context():
+        dossier = service.submit(get_citizen(person["id"]), "tam-tru", VALID_FORMS["tam-tru"])
+        code = dossier.code
+        db.session.remove()
+        return code
+
+
+def test_a_signed_in_citizen_asks_where_their_dossier_is(app, stack, citizen_headers):
+    headers, person, _ = citizen_headers()
+    code = submit_dossier(app, person)
+
+    reply = chat(stack, f"hồ sơ {code} của tôi đến đâu rồi", headers)
+
+    assert reply["status"] == "bot"
+    assert code in said(reply)
+    assert "Mới đăng ký" in said(reply)  # status 1, as the API reports it
+    # Another citizen asking for the same code learns nothing about it.
+    stranger, _, _ = citizen_headers(full_name="Trần Văn Bình", sex="male")
+    other = said(chat(stack, f"hồ sơ {code} của tôi đến đâu rồi", stranger))
+    assert "Mới đăng ký" not in other and "tạm trú" not in other.lower()
+
+
+def test_an_anonymous_citizen_is_asked_for_the_code_and_the_cccd_digits(app, stack, citizen_headers):
+    _, person, _ = citizen_headers()
+    code = submit_dossier(app, person)
+
+    first = chat(stack, "tôi muốn tra cứu hồ sơ")
+    conversation = first["conversation_id"]
+    assert "mã hồ sơ" in said(first).lower()
+    second = chat(stack, code, conversation_id=conversation)
+    assert "4 số cuối" in said(second)
+    third = chat(stack, person["cccd"][-4:], conversation_id=conversation)
+    assert "Mới đăng ký" in said(third)
+
+
+def test_an_emergency_gets_the_numbers_at_once(stack):
+    reply = said(chat(stack, "nhà hàng xóm đang cháy to lắm"))
+    assert "114" in reply and "113" in reply and "115" in reply
+
+
+def test_a_citizen_reaches_an_agent_in_the_console_and_back(stack, citizen_headers, make_staff):
+    from playwright.sync_api import expect, sync_playwright
+
+    chromium = shutil.which("chromium")
+    _require(Path(chromium) if chromium else None, "Debian's chromium")
+    agent = make_staff("agent")
+    httpx.put(  # on duty from the start: the handoff must find someone
+        f"{stack}/agent/presence",
+        json={"on_duty": True},
+        headers=_staff_headers(stack, agent),
+        timeout=10,
+    ).raise_for_status()
+    headers, _, _ = citizen_headers(full_name="Lê Thị Mai")
+
+    asked = chat(stack, "cho tôi gặp tổng đài viên", headers)
+    conversation = asked["conversation_id"]
+    assert asked["status"] == "waiting", said(asked)
+    assert "tổng đài viên" in said(asked)
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium,
+            headless=True,
+            args=["--no-sandbox", "--disable-background-networking", "--disable-component-update"],
+        )
+        page = browser.new_page()
+        page.goto(f"{stack}/agent/console")
+        page.fill("#username", agent["username"])
+        page.fill("#password", STAFF_PASSWORD)
+        page.click("#sign-in button[type=submit]")
+        entry = page.locator("#queue li", has_text="Lê Thị Mai")
+        expect(entry).to_be_visible(timeout=15_000)
+        expect(entry).to_contain_text("Công dân yêu cầu gặp tổng đài viên")
+        entry.click()
+        # The transcript comes from Rasa's tracker: the citizen's words and the bot's answer.
+        expect(page.locator("#transcript")).to_contain_text("cho tôi gặp tổng đài viên")
+        expect(page.locator("#transcript-source")).to_have_text("")
+
+        page.fill("#reply-text", "Chào chị Mai, tôi là tổng đài viên. Chị cần hỗ trợ gì ạ?")
+        page.click("#send")
+        expect(page.locator("#transcript li.agent")).to_contain_text("tôi là tổng đài viên")
+
+        # The citizen's app sees the agent's reply; while the agent has the chat, the bot is quiet.
+        messages = httpx.get(f"{stack}/chat/conversations/{conversation}/messages", headers=headers).json()
+        assert messages["status"] == "with_agent"
+        assert messages["messages"][-1]["sender"] == "agent"
+        quiet = chat(stack, "tôi muốn hỏi về đăng ký tạm trú", headers, conversation)
+        assert quiet["replies"] == [] and quiet["status"] == "with_agent"
+        expect(page.locator("#transcript")).to_contain_text("tôi muốn hỏi về đăng ký tạm trú", timeout=10_000)
+
+        page.click("#close")
+        expect(entry).to_have_count(0, timeout=10_000)
+        browser.close()
+
+    # Closing resumed the bot: it answers again.
+    again = chat(stack, "xin chào", headers, conversation)
+    assert again["status"] == "bot"
+    assert "trợ lý ảo" in said(again).lower()
+
+
+def _staff_headers(api_url: str, staff: dict) -> dict:
+    signed_in = httpx.post(
+        f"{api_url}/auth/staff/login",
+        json={"username": staff["username"], "password": staff["password"]},
+        timeout=10,
+    )
+    signed_in.raise_for_status()
+    return {"Authorization": f"Bearer {signed_in.json()['access_token']}"}
