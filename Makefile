@@ -66,7 +66,7 @@ bot-test: bot-venv
 # Rasa also compares the data's fingerprint with the last model's and retrains only what changed;
 # when it decides nothing did, it leaves the file alone, hence the touch.
 $(BOT_MODEL): $(BOT_STAMP) $(BOT_SOURCES)
-	@echo "== chatbot: training (about 10 minutes on 2 cores) =="
+	@echo "== chatbot: training (about 3 minutes on 2 cores) =="
 	cd chatbot && ../$(BOT)/rasa train --domain domain --data data $(addprefix ../,$(NLU_TRAIN)) \
 		--out models --fixed-model-name current
 	@touch $@
