@@ -76,8 +76,17 @@ def append_agent_message(sender_id: str, text: str, agent_name: str) -> None:
 
 
 def resume(sender_id: str) -> None:
-    """Let the bot answer again after an agent closed the handoff."""
-    _request("POST", f"/conversations/{sender_id}/tracker/events", json=[{"event": "resume"}])
+    """Let the bot answer again after an agent closed the handoff.
+
+    While paused, Rasa logged the citizen's messages without acting on them; the closing
+    `action_listen` makes the conversation look, to the policies, like the bot waiting for the
+    next message, so that message is understood on its own (not as a turn left unanswered).
+    """
+    _request(
+        "POST",
+        f"/conversations/{sender_id}/tracker/events",
+        json=[{"event": "resume"}, {"event": "action", "name": "action_listen"}],
+    )
 
 
 def readiness() -> tuple[str, str]:

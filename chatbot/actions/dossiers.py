@@ -37,6 +37,8 @@ _DIGIT_RUN = re.compile(r"\d+")
 # The statuses in which the citizen has something to do (supplement, payment).
 SUPPLEMENT_REQUESTED = 5
 PAYMENT_REQUESTED = 6
+# "4 số cuối là 0368 ạ": an answer to the question asked, not another request.
+MAX_WORDS_AROUND_DIGITS = 5
 # Dossiers listed in one answer; the rest are in the app.
 LIST_LIMIT = 5
 
@@ -83,6 +85,17 @@ class ValidateDossierLookupForm(FormValidationAction):
         if citizen_token(tracker):
             return []
         return domain_slots
+
+    async def extract_cccd_last4(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """A short reply carrying the four digits fills the slot whatever intent the NLU read in
+        it: to the classifier a bare "0368" looks like the hotline question, not an answer."""
+        text = tracker.latest_message.get("text") or ""
+        if tracker.get_slot("requested_slot") != "cccd_last4" or cccd_last4(text) is None:
+            return {}
+        words_besides_digits = _DIGIT_RUN.sub(" ", text).split()
+        return {"cccd_last4": text} if len(words_besides_digits) <= MAX_WORDS_AROUND_DIGITS else {}
 
     def validate_dossier_code(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -221,6 +221,29 @@ def test_the_lookup_form_reads_a_spaced_code_and_refuses_a_wrong_one(actions):
     assert [e["value"] for e in digits["events"] if e.get("name") == "cccd_last4"] == ["0368"]
 
 
+@pytest.mark.parametrize(("text", "expected"), [("0368", "0368"), ("4 số cuối là 0368 ạ", "0368")])
+def test_digits_asked_for_fill_the_form_whatever_the_intent(actions, text, expected):
+    result = actions.run(
+        "validate_dossier_lookup_form",
+        text=text,
+        intent="faq",  # what the classifier made of a bare number: the hotline question
+        slots={"dossier_code": "66.24133-261122-0007", "requested_slot": "cccd_last4"},
+        active_loop="dossier_lookup_form",
+    )
+    assert [e["value"] for e in result["events"] if e.get("name") == "cccd_last4"] == [expected]
+
+
+def test_a_question_with_digits_in_it_is_not_taken_as_the_answer(actions):
+    result = actions.run(
+        "validate_dossier_lookup_form",
+        text="cho hỏi số tổng đài 1900 0368 làm việc mấy giờ vậy",
+        intent="faq",
+        slots={"dossier_code": "66.24133-261122-0007", "requested_slot": "cccd_last4"},
+        active_loop="dossier_lookup_form",
+    )
+    assert [e for e in result["events"] if e.get("name") == "cccd_last4"] == []
+
+
 def test_anonymous_lookup_with_the_right_digits_gives_the_status(actions, two_applicants):
     (_, person, codes), _ = two_applicants
 
