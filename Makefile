@@ -77,9 +77,9 @@ bot-train: $(BOT_MODEL)
 bot-eval: $(BOT_MODEL)
 	@echo "== chatbot: NLU gates on the held-out set =="
 	cd chatbot && rm -rf results && \
-	../$(BOT)/rasa test nlu --model models/current.tar.gz --nlu ../nlu_data/test/test_nlu.yml \
+	../$(BOT)/rasa test nlu --model models/current.tar.gz --domain domain --nlu ../nlu_data/test/test_nlu.yml \
 		--out results/accented --no-plot && \
-	../$(BOT)/rasa test nlu --model models/current.tar.gz --nlu ../nlu_data/test/test_nlu_no_diacritics.yml \
+	../$(BOT)/rasa test nlu --model models/current.tar.gz --domain domain --nlu ../nlu_data/test/test_nlu_no_diacritics.yml \
 		--out results/plain --no-plot && \
 	../$(BOT)/python scripts/nlu_gate.py results/accented results/plain
 
