@@ -22,8 +22,7 @@ from components.vietnamese_text import fold
 
 log = logging.getLogger(__name__)
 
-# Searches one question may cost: the public look-ups are rate-limited per address, and the
-# action server asks for every citizen.
+# Searches one question may cost: each is a round trip to the API while the citizen waits.
 MAX_SEARCHES = 3
 # A question with no procedure entity that matches more procedures than this names none of them.
 MAX_MATCHES_FROM_TEXT = 3
