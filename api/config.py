@@ -19,6 +19,7 @@ DEV_SECRET_KEY = "dev-only-secret-key-change-me"  # noqa: S105
 DEV_JWT_SECRET = "dev-only-jwt-secret-change-me-0123456789"  # noqa: S105
 DEV_OIDC_CLIENT_SECRET = "dev-only-oidc-client-secret"  # noqa: S105
 DEV_RASA_TOKEN = "dev-only-rasa-token-change-me"  # noqa: S105
+DEV_PAYMENT_SECRET_KEY = "sk_test_congdanso_dev_only"  # noqa: S105
 
 
 class ConfigurationError(RuntimeError):
@@ -94,6 +95,11 @@ def from_environment() -> dict:
         not in ("0", "false", "no"),
         # An agent whose console has not reported for this long is no longer on duty.
         "CHAT_AGENT_PRESENCE_SECONDS": _int("CHAT_AGENT_PRESENCE_SECONDS", 120),
+        # The payment provider (wallet/provider.py): any Stripe-compatible API; localstripe locally.
+        "PAYMENT_API_URL": os.environ.get("PAYMENT_API_URL", "http://127.0.0.1:8420"),
+        "PAYMENT_SECRET_KEY": os.environ.get("PAYMENT_SECRET_KEY", DEV_PAYMENT_SECRET_KEY),
+        "PAYMENT_TIMEOUT_SECONDS": float(os.environ.get("PAYMENT_TIMEOUT_SECONDS") or 10),
+        "PAYMENT_MAX_ATTEMPTS": _int("PAYMENT_MAX_ATTEMPTS", 3),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
         "LOG_JSON": os.environ.get("LOG_JSON", "1") not in ("0", "false", "no"),
     }
@@ -113,6 +119,7 @@ def check_production_safety(config: dict) -> None:
         ("JWT_SECRET_KEY", DEV_JWT_SECRET),
         ("OIDC_CLIENT_SECRET", DEV_OIDC_CLIENT_SECRET),
         ("RASA_TOKEN", DEV_RASA_TOKEN),
+        ("PAYMENT_SECRET_KEY", DEV_PAYMENT_SECRET_KEY),
     ):
         if config.get(key) in (None, "", dev_value):
             problems.append(f"{key} still has its development default")

@@ -495,6 +495,8 @@ def test_production_refuses_to_start_without_a_real_issuer(make_app):
         "SECRET_KEY": secrets.token_hex(32),
         "JWT_SECRET_KEY": secrets.token_hex(32),
         "OIDC_CLIENT_SECRET": secrets.token_hex(16),
+        "RASA_TOKEN": secrets.token_hex(16),
+        "PAYMENT_SECRET_KEY": "sk_live_" + secrets.token_hex(16),
         "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://cds@127.0.0.1:5432/cds",
         "OIDC_ISSUER": "",
     }
@@ -503,6 +505,29 @@ def test_production_refuses_to_start_without_a_real_issuer(make_app):
     assert "SECRET_KEY" not in str(refused.value)  # the issuer is the only problem here
     assert not should_mount(safe_otherwise)
     assert should_mount({**safe_otherwise, "CDS_ENV": "development"})
+
+
+@pytest.mark.parametrize("setting", ["RASA_TOKEN", "PAYMENT_SECRET_KEY"])
+def test_production_refuses_the_development_chatbot_and_payment_secrets(make_app, setting):
+    from api import config
+
+    production = {
+        "CDS_ENV": "production",
+        "SECRET_KEY": secrets.token_hex(32),
+        "JWT_SECRET_KEY": secrets.token_hex(32),
+        "OIDC_CLIENT_SECRET": secrets.token_hex(16),
+        "OIDC_ISSUER": "https://vneid.example.gov.vn",
+        "RASA_TOKEN": secrets.token_hex(16),
+        "PAYMENT_SECRET_KEY": "sk_live_" + secrets.token_hex(16),
+        "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://cds@127.0.0.1:5432/cds",
+    }
+    development_default = {
+        "RASA_TOKEN": config.DEV_RASA_TOKEN,
+        "PAYMENT_SECRET_KEY": config.DEV_PAYMENT_SECRET_KEY,
+    }
+    with pytest.raises(ConfigurationError, match=f"{setting} still has its development default"):
+        config.check_production_safety({**production, setting: development_default[setting]})
+    config.check_production_safety(production)  # real secrets: no complaint
 
 
 def test_racing_first_sign_ins_of_one_person_end_on_one_account(app, make_citizen, monkeypatch):
