@@ -282,4 +282,15 @@ def test_the_action_endpoint_comes_from_the_environment(monkeypatch):
     from rasa.utils.endpoints import read_endpoint_config
 
     monkeypatch.setenv("ACTION_ENDPOINT_URL", "http://actions.test:5055/webhook")
+    monkeypatch.setenv("RASA_TRACKER_DB", "/srv/cds/rasa-tracker.db")
     assert read_endpoint_config(str(ENDPOINTS), "action_endpoint").url == "http://actions.test:5055/webhook"
+
+
+def test_conversations_are_kept_in_the_database_the_environment_names(monkeypatch):
+    from rasa.utils.endpoints import read_endpoint_config
+
+    monkeypatch.setenv("ACTION_ENDPOINT_URL", "http://actions.test:5055/webhook")
+    monkeypatch.setenv("RASA_TRACKER_DB", "/srv/cds/rasa-tracker.db")
+    store = read_endpoint_config(str(ENDPOINTS), "tracker_store")
+    assert store.type == "SQL"
+    assert (store.kwargs["dialect"], store.kwargs["db"]) == ("sqlite", "/srv/cds/rasa-tracker.db")

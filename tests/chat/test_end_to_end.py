@@ -68,7 +68,10 @@ def rasa_server(action_server, rasa_port, tmp_path_factory):
         status = httpx.get(f"{base_url}/status", params={"token": RASA_TOKEN}, timeout=2)
         return status.status_code == 200 and bool(status.json().get("model_file"))
 
-    env = {"ACTION_ENDPOINT_URL": f"{action_server}/webhook"}
+    env = {
+        "ACTION_ENDPOINT_URL": f"{action_server}/webhook",
+        "RASA_TRACKER_DB": str(tmp_path_factory.mktemp("rasa-tracker") / "tracker.db"),
+    }
     with running_process(command, env, loaded, tmp_path_factory, "rasa", RASA_STARTUP_SECONDS):
         yield base_url
 
