@@ -190,7 +190,7 @@ _DEMO_APPLICATIONS = {
 def _seed_demo_dossiers() -> int:
     from api.dossiers import service as dossiers
 
-    person = _demo_level2()
+    person = demo_level2_citizen()
     citizen = citizens.citizen_by_cccd(person.cccd)
     if db.session.scalars(dossiers.citizen_dossiers(citizen.id).limit(1)).first() is not None:
         return 0
@@ -207,14 +207,15 @@ def _demo_dossier_line(person: DemoCitizen) -> str:
     return f"  (hồ sơ mẫu {dossier.code})" if dossier else ""
 
 
-def _demo_level2() -> DemoCitizen:
+def demo_level2_citizen() -> DemoCitizen:
+    """The verified demo citizen `make run` prints, who owns the demo dossier."""
     return next(p for p in demo_citizens() if p.identity_level == 2)
 
 
 def credentials_summary() -> str:
     """What `make run` prints: how to sign in as each kind of demo user."""
     people = demo_citizens()
-    level2 = _demo_level2()
+    level2 = demo_level2_citizen()
     level1 = next(p for p in people if p.identity_level == 1)
     lines = [
         f"Công dân (VNeID phát triển, passcode {current_app.config.get('DEV_IDP_PASSCODE', '123456')}):",

@@ -75,13 +75,13 @@ def demo_citizen_session() -> tuple[str, str, str]:
     from api import create_app
     from api.auth import service as auth
     from api.citizens import service as citizens
-    from api.demo import _demo_level2
+    from api.demo import demo_level2_citizen
     from api.dossiers import service as dossiers
     from api.extensions import db
 
     app = create_app({"LOG_LEVEL": "WARNING"})
     with app.test_request_context():
-        citizen = citizens.citizen_by_cccd(_demo_level2().cccd)
+        citizen = citizens.citizen_by_cccd(demo_level2_citizen().cccd)
         if citizen is None:
             sys.exit("No demo data: run `make run` (or `flask seed-demo`) first.")
         dossier = db.session.scalars(dossiers.citizen_dossiers(citizen.id).limit(1)).first()
