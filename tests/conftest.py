@@ -9,8 +9,11 @@ set the variable asked for PostgreSQL.
 from __future__ import annotations
 
 import os
+import socket
 import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
@@ -214,19 +217,35 @@ def staff_headers(client, make_staff):
 # ---- a real HTTP server, for flows that cross processes (OIDC redirects, token exchange) -----
 
 
-@pytest.fixture
-def live_server(make_app):
-    """Serve a fresh app on a loopback port in a thread; yields its base URL.
+def free_port() -> int:
+    """A loopback port nobody listens on now, for a server a test starts (or wants absent)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def serving(make_app, **overrides) -> Iterator[str]:
+    """Serve a fresh app on a loopback port in a thread until the block ends; yields its base URL.
 
     The app's PUBLIC_BASE_URL is the server's own address, so the development identity
-    provider's issuer and redirect URIs are reachable by the app itself.
+    provider's issuer and redirect URIs are reachable by the app itself. It shares the session's
+    database, so data written through `client` or in an app context is what the server reads.
     """
     server = make_server("127.0.0.1", 0, None, threaded=True)
     base_url = f"http://127.0.0.1:{server.server_port}"
-    live_app = make_app(PUBLIC_BASE_URL=base_url)
-    server.app = live_app
+    server.app = make_app(PUBLIC_BASE_URL=base_url, **overrides)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield base_url
-    server.shutdown()
-    thread.join(timeout=5)
+    try:
+        yield base_url
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_server(make_app):
+    """A real HTTP server of the app for one test; yields its base URL."""
+    with serving(make_app) as base_url:
+        yield base_url

@@ -1,5 +1,5 @@
 """The chatbot's real action server against the real API, for tests/chat/test_actions.py (and
-the processes of tests/chat/test_end_to_end.py: `free_port`, `running_process`,
+the processes of tests/chat/test_end_to_end.py: `running_process`, `require_built`,
 `api_server_factory`).
 
 The API is served on a loopback port in a thread (the same app factory and database as the
@@ -15,9 +15,7 @@ test, and the action server, refused with its old token, signs in again by itsel
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -28,7 +26,8 @@ from typing import Any
 import httpx
 import pytest
 import yaml
-from werkzeug.serving import make_server
+
+from tests.conftest import free_port, serving
 
 ROOT = Path(__file__).resolve().parents[2]
 CHATBOT = ROOT / "chatbot"
@@ -39,10 +38,15 @@ ACTIONS_SECRET = "secret-of-the-action-server-for-tests"
 STARTUP_SECONDS = 90
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+def require_built(path: Path | None, what: str) -> None:
+    """Skip when a part `make test` builds (the chatbot's venv, its model, Chromium) is missing;
+    in CI (CI=true) fail instead: there a missing part is a broken build, not a choice."""
+    if path is not None and path.exists():
+        return
+    reason = f"{what} is missing; `make test` builds it before these tests"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI=true: {reason}")
+    pytest.skip(reason)
 
 
 @contextmanager
@@ -98,24 +102,13 @@ def _wait_until_ready(
 
 @pytest.fixture(scope="module")
 def api_server_factory(make_app, app):
-    """Serve an app with these settings on a loopback port: a generator yielding its base URL,
-    for module-scoped fixtures (`yield from api_server_factory(...)`).
-
-    It shares the session's database with `app`, so data written through `client` or in an
-    app context is what the servers read.
+    """Serve an app with these settings on a loopback port (tests/conftest.py: `serving`): a
+    generator yielding its base URL, for module-scoped fixtures (`yield from api_server_factory(...)`).
     """
 
     def serve(**overrides) -> Iterator[str]:
-        server = make_server("127.0.0.1", 0, None, threaded=True)
-        base_url = f"http://127.0.0.1:{server.server_port}"
-        server.app = make_app(PUBLIC_BASE_URL=base_url, **overrides)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
+        with serving(make_app, **overrides) as base_url:
             yield base_url
-        finally:
-            server.shutdown()
-            thread.join(timeout=5)
 
     return serve
 
@@ -129,11 +122,7 @@ def actions_api(api_server_factory):
 @pytest.fixture(scope="module")
 def action_server(actions_api, tmp_path_factory):
     """`rasa run actions` from chatbot/, on a free port, against `actions_api`; its base URL."""
-    if not BOT_RASA.exists():
-        reason = f"the chatbot's environment is missing ({BOT_RASA}); `make bot-venv` builds it"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true: {reason}")
-        pytest.skip(reason)
+    require_built(BOT_RASA, "the chatbot's environment (.venv-bot)")
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     command = [str(BOT_RASA), "run", "actions", "--actions", "actions", "--port", str(port)]

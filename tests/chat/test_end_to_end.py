@@ -7,29 +7,20 @@ chatbot/models/current.tar.gz, .venv-bot and Debian's chromium.
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.chat.conftest import BOT_RASA, CHATBOT, free_port, running_process
-from tests.conftest import STAFF_PASSWORD
+from tests.chat.conftest import BOT_RASA, CHATBOT, require_built, running_process
+from tests.conftest import STAFF_PASSWORD, free_port
 
 pytestmark = pytest.mark.e2e
 
 MODEL = CHATBOT / "models" / "current.tar.gz"
 RASA_TOKEN = "rasa-token-for-end-to-end-tests"
 RASA_STARTUP_SECONDS = 240
-
-
-def _require(path: Path | None, what: str) -> None:
-    if path is None or not path.exists():
-        reason = f"{what} is missing; `make test` builds it before the end-to-end tests"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true: {reason}")
-        pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")
@@ -45,8 +36,8 @@ def actions_api(make_app, app, rasa_port, api_server_factory):
 
 @pytest.fixture(scope="module")
 def rasa_server(action_server, rasa_port, tmp_path_factory):
-    _require(MODEL, f"the trained chatbot ({MODEL})")
-    _require(BOT_RASA, "the chatbot's environment (.venv-bot)")
+    require_built(MODEL, f"the trained chatbot ({MODEL})")
+    require_built(BOT_RASA, "the chatbot's environment (.venv-bot)")
     command = [
         str(BOT_RASA),
         "run",
@@ -145,7 +136,7 @@ def test_a_citizen_reaches_an_agent_in_the_console_and_back(stack, citizen_heade
     from playwright.sync_api import expect, sync_playwright
 
     chromium = shutil.which("chromium")
-    _require(Path(chromium) if chromium else None, "Debian's chromium")
+    require_built(Path(chromium) if chromium else None, "Debian's chromium")
     agent = make_staff("agent")
     httpx.put(  # on duty from the start: the handoff must find someone
         f"{stack}/agent/presence",

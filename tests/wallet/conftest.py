@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -11,15 +10,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.conftest import free_port
+
 LOCALSTRIPE = Path(sys.executable).parent / "localstripe"
 SECRET_KEY = "sk_test_wallet_tests"
 STARTUP_SECONDS = 30
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Localstripe:

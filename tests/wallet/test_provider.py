@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.wallet.conftest import SECRET_KEY, free_port
+from tests.conftest import free_port
+from tests.wallet.conftest import SECRET_KEY
 from wallet.provider import (
     PaymentProvider,
     ProviderAuthError,
@@ -102,3 +103,15 @@ def test_stripe_form_encoding():
     assert form_encode(
         {"amount": 5, "confirm": True, "customer": None, "metadata": {"fine_id": "F1"}, "types": ["card"]}
     ) == [("amount", "5"), ("confirm", "true"), ("metadata[fine_id]", "F1"), ("types[0]", "card")]
+
+
+def test_the_provider_is_configured_from_the_apps_settings(make_app):
+    configured = make_app(
+        PAYMENT_API_URL="https://api.stripe.example/",
+        PAYMENT_SECRET_KEY="sk_test_configured",
+        PAYMENT_TIMEOUT_SECONDS=4.5,
+        PAYMENT_MAX_ATTEMPTS=5,
+    )
+    settings = ProviderSettings.from_config(configured.config)
+    assert (settings.base_url, settings.secret_key) == ("https://api.stripe.example", "sk_test_configured")
+    assert (settings.timeout_seconds, settings.max_attempts) == (4.5, 5)
