@@ -42,3 +42,8 @@ def match_score(key: str, query: str) -> int | None:
     if query in key:
         return 3
     return None
+
+
+def format_vnd(amount: int) -> str:
+    """50000 -> "50.000 đồng": Vietnamese groups thousands with dots."""
+    return f"{amount:,}".replace(",", ".") + " đồng"

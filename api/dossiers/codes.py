@@ -7,7 +7,7 @@
     └────────────────── province code (after the 2025 reform)
 
 The shape follows the national portal's "H66.xx-YYMMDD-NNNN" habit. Sequences come from a
-counter row per authority and day, incremented in the submitting transaction, so two
+counter per authority and day (api/sequences.py), incremented in the submitting transaction, so two
 simultaneous submissions never get one code.
 """
 
@@ -16,11 +16,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from sqlalchemy import insert, update
-from sqlalchemy.exc import IntegrityError
-
-from api.dossiers.models import DossierCodeCounter
-from api.extensions import db
+from api.sequences import next_sequence
 
 CODE_PATTERN = re.compile(r"^\d{2}\.\d{5}-\d{6}-\d{4,6}$")
 PROVINCE_LEVEL_WARD = "00000"
@@ -35,24 +31,6 @@ def is_well_formed(code: str) -> bool:
     return bool(CODE_PATTERN.match(code))
 
 
-def _next_sequence(prefix: str) -> int:
-    bump = (
-        update(DossierCodeCounter)
-        .where(DossierCodeCounter.prefix == prefix)
-        .values(last=DossierCodeCounter.last + 1)
-        .returning(DossierCodeCounter.last)
-    )
-    value = db.session.execute(bump).scalar()
-    if value is not None:
-        return value
-    try:
-        with db.session.begin_nested():
-            db.session.execute(insert(DossierCodeCounter).values(prefix=prefix, last=1))
-        return 1
-    except IntegrityError:  # another submission created today's counter first
-        return db.session.execute(bump).scalar_one()
-
-
 def new_code(province_code: str, ward_code: str | None, day: date) -> str:
     prefix = f"{province_code}.{ward_code or PROVINCE_LEVEL_WARD}-{day:%y%m%d}"
-    return f"{prefix}-{_next_sequence(prefix):04d}"
+    return f"{prefix}-{next_sequence(prefix):04d}"

@@ -117,12 +117,3 @@ class DossierTransition(db.Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     dossier: Mapped[Dossier] = relationship(back_populates="history")
-
-
-class DossierCodeCounter(db.Model):
-    """The last sequence number used for one authority on one day (dossier codes)."""
-
-    __tablename__ = "dossier_code_counters"
-
-    prefix: Mapped[str] = mapped_column(String(16), primary_key=True)
-    last: Mapped[int] = mapped_column(Integer)

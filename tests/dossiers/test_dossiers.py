@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 
 from api.audit import AuditEntry
 from api.dossiers import service
-from api.dossiers.models import Dossier, DossierCodeCounter
+from api.dossiers.models import Dossier
 from api.dossiers.workflow import ACTIONS, STATUS_NAMES, today
+from api.sequences import SequenceCounter
 from api.events import OutboxEvent
 from api.extensions import db
 from api.workdays import add_working_days
@@ -144,7 +145,7 @@ def test_form_errors_name_the_field_and_nothing_is_written(app, client, applican
     assert response.json["code"] == "form_invalid"
     fields = {error["field"] for error in response.json["errors"]}
     assert {"form.address", "form.duration_months", "form.surprise"} <= fields
-    assert count(app, Dossier) == count(app, OutboxEvent) == count(app, DossierCodeCounter) == 0
+    assert count(app, Dossier) == count(app, OutboxEvent) == count(app, SequenceCounter) == 0
 
 
 @pytest.mark.parametrize(

@@ -38,14 +38,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.dbtypes import UUID, UTCDateTime, new_uuid, utcnow
 from api.extensions import db
+from api.text import format_vnd
 
 ONLINE_LEVELS = {"full": "Toàn trình", "partial": "Một phần"}
 AUTHORITY_LEVELS = {"ward": "Cấp xã", "province": "Cấp tỉnh"}
-
-
-def format_vnd(amount: int) -> str:
-    """50000 -> "50.000 đồng": Vietnamese groups thousands with dots."""
-    return f"{amount:,}".replace(",", ".") + " đồng"
 
 
 class Procedure(db.Model):
