@@ -20,6 +20,7 @@ DEV_JWT_SECRET = "dev-only-jwt-secret-change-me-0123456789"  # noqa: S105
 DEV_OIDC_CLIENT_SECRET = "dev-only-oidc-client-secret"  # noqa: S105
 DEV_RASA_TOKEN = "dev-only-rasa-token-change-me"  # noqa: S105
 DEV_PAYMENT_SECRET_KEY = "sk_test_congdanso_dev_only"  # noqa: S105
+DEV_PAYMENT_WEBHOOK_SECRET = "whsec_congdanso_dev_only"  # noqa: S105
 
 
 class ConfigurationError(RuntimeError):
@@ -100,6 +101,8 @@ def from_environment() -> dict:
         "PAYMENT_SECRET_KEY": os.environ.get("PAYMENT_SECRET_KEY", DEV_PAYMENT_SECRET_KEY),
         "PAYMENT_TIMEOUT_SECONDS": float(os.environ.get("PAYMENT_TIMEOUT_SECONDS") or 10),
         "PAYMENT_MAX_ATTEMPTS": _int("PAYMENT_MAX_ATTEMPTS", 3),
+        "PAYMENT_WEBHOOK_SECRET": os.environ.get("PAYMENT_WEBHOOK_SECRET", DEV_PAYMENT_WEBHOOK_SECRET),
+        "PAYMENT_WEBHOOK_TOLERANCE_SECONDS": _int("PAYMENT_WEBHOOK_TOLERANCE_SECONDS", 300),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
         "LOG_JSON": os.environ.get("LOG_JSON", "1") not in ("0", "false", "no"),
     }
@@ -120,6 +123,7 @@ def check_production_safety(config: dict) -> None:
         ("OIDC_CLIENT_SECRET", DEV_OIDC_CLIENT_SECRET),
         ("RASA_TOKEN", DEV_RASA_TOKEN),
         ("PAYMENT_SECRET_KEY", DEV_PAYMENT_SECRET_KEY),
+        ("PAYMENT_WEBHOOK_SECRET", DEV_PAYMENT_WEBHOOK_SECRET),
     ):
         if config.get(key) in (None, "", dev_value):
             problems.append(f"{key} still has its development default")

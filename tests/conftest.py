@@ -40,6 +40,11 @@ TEST_CONFIG = {
     "RASA_URL": "http://127.0.0.1:9",
     "CHAT_AGENT_HOURS": "00:00-24:00",
     "CHAT_AGENT_WORKING_DAYS_ONLY": False,
+    # The payment provider is down too unless a test points the app at its localstripe
+    # (tests/wallet/conftest.py: `payments`); a down provider is answered fast.
+    "PAYMENT_API_URL": "http://127.0.0.1:9",
+    "PAYMENT_TIMEOUT_SECONDS": 2,
+    "PAYMENT_MAX_ATTEMPTS": 2,
 }
 
 

@@ -173,6 +173,16 @@ class PaymentProvider:
     ) -> dict[str, Any]:
         return self._post("/customers", {"name": name, "metadata": dict(metadata or {})}, idempotency_key)
 
+    def attach_payment_method(
+        self, payment_method_id: str, customer_id: str, *, idempotency_key: str | None = None
+    ) -> dict[str, Any]:
+        return self._post(
+            f"/payment_methods/{payment_method_id}/attach", {"customer": customer_id}, idempotency_key
+        )
+
+    def retrieve_payment_method(self, payment_method_id: str) -> dict[str, Any]:
+        return self._request("GET", f"/payment_methods/{payment_method_id}")
+
     def retrieve_event(self, event_id: str) -> dict[str, Any]:
         return self._request("GET", f"/events/{event_id}")
 

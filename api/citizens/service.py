@@ -188,6 +188,11 @@ def register_asset_provider(key: str, provider: AssetProvider) -> None:
     _asset_providers[key] = provider
 
 
+def asset_provider(key: str) -> AssetProvider:
+    """The provider installed for `key`: a replacement may fall back to the one it replaces."""
+    return _asset_providers[key]
+
+
 def _asset_provider(key: str) -> Callable[[AssetProvider], AssetProvider]:
     def decorator(provider: AssetProvider) -> AssetProvider:
         register_asset_provider(key, provider)

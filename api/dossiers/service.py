@@ -39,6 +39,8 @@ from api.events import record_event
 from api.extensions import db
 from api.units import service as units
 from api.workdays import VIETNAM, add_working_days, local_date, working_days_between
+from wallet import service as wallet
+from wallet.payables import Payable, register_payable
 
 EVENT_STATUS_CHANGED = "dossier.status_changed"
 
@@ -331,12 +333,61 @@ def _apply_side_effects(dossier: Dossier, action: Action, actor: Actor, fee_vnd,
                 errors={"fee_vnd": ["Bắt buộc."]},
             )
         dossier.fee_vnd = amount
+        # Status 6 opens the payment the citizen then makes in the app (wallet/).
+        wallet.request_payment(_fee_payable_of(dossier))
     elif action.name == "confirm_payment":
         dossier.payment_status = 1
     elif action.name == "complete":
         dossier.completed_at = now
     elif action.name == "return_result":
         dossier.returned_at = now
+
+
+# ---- fees paid online (status 6, through the wallet) ---------------------------------------------
+
+FEE_PURPOSE = "dossier_fee"
+
+
+def _fee_payable_of(dossier: Dossier) -> Payable:
+    return Payable(
+        purpose=FEE_PURPOSE,
+        reference=dossier.code,
+        citizen_id=dossier.citizen_id,
+        amount_vnd=dossier.fee_vnd,
+        description=f"Phí, lệ phí hồ sơ {dossier.code}: {dossier.procedure.name}",
+    )
+
+
+def _fee_due(citizen_id: uuid.UUID, code: str) -> Payable:
+    dossier = citizen_dossier(citizen_id, code)
+    if dossier.status != 6 or dossier.payment_status == 1 or not dossier.fee_vnd:
+        raise ApiError(
+            409,
+            "no_fee_due",
+            f"Hồ sơ {dossier.code} hiện không có khoản phí, lệ phí nào cần nộp.",
+            status_code=dossier.status,
+        )
+    return _fee_payable_of(dossier)
+
+
+def _fee_paid(code: str, payment_id: uuid.UUID) -> None:
+    """The wallet received the fee: the dossier goes back to processing (6 → 4), as an officer's
+    confirm_payment would move it, with the payment as the actor."""
+    dossier = _by_code(code)
+    if dossier is None or dossier.payment_status == 1:
+        return
+    dossier.payment_status = 1
+    if dossier.status == 6:
+        action = ACTIONS["confirm_payment"]
+        dossier.status = action.to_status
+        _record_move(
+            dossier, action.name, 6, action.to_status, Actor("wallet", payment_id), "Đã nộp trực tuyến"
+        )
+
+
+register_payable(
+    FEE_PURPOSE, label="Nộp phí, lệ phí thủ tục hành chính", resolve=_fee_due, on_succeeded=_fee_paid
+)
 
 
 def rate(dossier: Dossier, score: int, comment: str | None) -> Dossier:

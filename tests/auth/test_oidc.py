@@ -497,6 +497,7 @@ def test_production_refuses_to_start_without_a_real_issuer(make_app):
         "OIDC_CLIENT_SECRET": secrets.token_hex(16),
         "RASA_TOKEN": secrets.token_hex(16),
         "PAYMENT_SECRET_KEY": "sk_live_" + secrets.token_hex(16),
+        "PAYMENT_WEBHOOK_SECRET": "whsec_" + secrets.token_hex(16),
         "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://cds@127.0.0.1:5432/cds",
         "OIDC_ISSUER": "",
     }
@@ -507,7 +508,7 @@ def test_production_refuses_to_start_without_a_real_issuer(make_app):
     assert should_mount({**safe_otherwise, "CDS_ENV": "development"})
 
 
-@pytest.mark.parametrize("setting", ["RASA_TOKEN", "PAYMENT_SECRET_KEY"])
+@pytest.mark.parametrize("setting", ["RASA_TOKEN", "PAYMENT_SECRET_KEY", "PAYMENT_WEBHOOK_SECRET"])
 def test_production_refuses_the_development_chatbot_and_payment_secrets(make_app, setting):
     from api import config
 
@@ -519,11 +520,13 @@ def test_production_refuses_the_development_chatbot_and_payment_secrets(make_app
         "OIDC_ISSUER": "https://vneid.example.gov.vn",
         "RASA_TOKEN": secrets.token_hex(16),
         "PAYMENT_SECRET_KEY": "sk_live_" + secrets.token_hex(16),
+        "PAYMENT_WEBHOOK_SECRET": "whsec_" + secrets.token_hex(16),
         "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://cds@127.0.0.1:5432/cds",
     }
     development_default = {
         "RASA_TOKEN": config.DEV_RASA_TOKEN,
         "PAYMENT_SECRET_KEY": config.DEV_PAYMENT_SECRET_KEY,
+        "PAYMENT_WEBHOOK_SECRET": config.DEV_PAYMENT_WEBHOOK_SECRET,
     }
     with pytest.raises(ConfigurationError, match=f"{setting} still has its development default"):
         config.check_production_safety({**production, setting: development_default[setting]})

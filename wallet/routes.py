@@ -1,0 +1,194 @@
+"""The wallet over HTTP: citizens pay and see receipts, the provider calls back, staff refund."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import request
+from flask.views import MethodView
+
+from api.auth.policy import PUBLIC, Citizen, Staff, allow, require_principal
+from api.citizens import service as citizens
+from api.health import register_readiness_check
+from api.http import Blueprint, SelectPage
+from api.idempotency import idempotent
+from wallet import service
+from wallet.schemas import (
+    LinkAccountSchema,
+    PaymentAccountSchema,
+    PaymentSchema,
+    PayoutSchema,
+    PayRequestSchema,
+    ReceiptSchema,
+    RefundRequestSchema,
+    RefundSchema,
+    StaffPaymentSchema,
+    WebhookAnswerSchema,
+)
+from wallet.webhooks import HEADER as SIGNATURE_HEADER
+
+citizen_blp = Blueprint(
+    "wallet", __name__, url_prefix="/me", description="Thanh toán, biên lai, tài khoản thanh toán"
+)
+webhook_blp = Blueprint(
+    "payment_webhooks", __name__, url_prefix="/payments", description="Cổng thanh toán gọi lại (webhook)"
+)
+staff_blp = Blueprint(
+    "payment_desk", __name__, url_prefix="/staff/payments", description="Đối soát, hoàn tiền"
+)
+
+citizen_blp.record_once(lambda state: register_readiness_check(state.app, "payments", service.readiness))
+
+FINANCE = Staff("admin")
+
+
+def _citizen_id() -> uuid.UUID:
+    return uuid.UUID(require_principal().id)
+
+
+def etag_of(payment) -> str:
+    return f'"payment-{payment.id}.v{payment.version}"'
+
+
+# ---- citizens ---------------------------------------------------------------------------------------
+
+
+@citizen_blp.route("/payments")
+class MyPayments(MethodView):
+    @allow(Citizen())
+    @citizen_blp.response(200, PaymentSchema(many=True))
+    @citizen_blp.paginate(SelectPage)
+    def get(self):
+        """My payments, newest first."""
+        return service.citizen_payments(_citizen_id())
+
+    @idempotent
+    @allow(Citizen())
+    @citizen_blp.arguments(PayRequestSchema)
+    @citizen_blp.response(201, PaymentSchema)
+    @citizen_blp.alt_response(402, description="`payment_declined`: thẻ hoặc tài khoản bị từ chối")
+    @citizen_blp.alt_response(409, description="`amount_mismatch`, `already_paid`, `idempotency_key_reused`…")
+    @citizen_blp.alt_response(503, description="`payment_provider_unavailable`: giao dịch chờ đối soát")
+    @citizen_blp.doc(
+        summary="Thanh toán tiền phạt hoặc phí, lệ phí",
+        description="Cần tiêu đề `Idempotency-Key` (một khoá mới cho mỗi lần bấm Thanh toán): gửi lại cùng "
+        "khoá và cùng nội dung trong 24 giờ nhận lại đúng kết quả cũ, không trừ tiền lần hai.",
+    )
+    def post(self, body):
+        payment = service.pay(
+            _citizen_id(),
+            purpose=body["purpose"],
+            reference=body["reference"],
+            amount_vnd=body["amount_vnd"],
+            payment_method=body.get("payment_method"),
+        )
+        return payment, 201, {"Location": f"/me/payments/{payment.id}"}
+
+
+@citizen_blp.route("/payments/<uuid:payment_id>")
+class MyPayment(MethodView):
+    @allow(Citizen())
+    @citizen_blp.response(200, PaymentSchema)
+    def get(self, payment_id):
+        return service.citizen_payment(_citizen_id(), payment_id)
+
+
+@citizen_blp.route("/payments/<uuid:payment_id>/receipt")
+class MyReceipt(MethodView):
+    @allow(Citizen())
+    @citizen_blp.response(200, ReceiptSchema)
+    @citizen_blp.doc(summary="Biên lai điện tử của khoản đã thanh toán")
+    def get(self, payment_id):
+        return service.receipt_of(service.citizen_payment(_citizen_id(), payment_id))
+
+
+@citizen_blp.route("/payment-account")
+class MyPaymentAccount(MethodView):
+    @allow(Citizen())
+    @citizen_blp.response(200, PaymentAccountSchema)
+    def get(self):
+        account = service.account_of(_citizen_id())
+        if account is None:
+            raise service.account_not_linked()
+        return account
+
+    @allow(Citizen())
+    @citizen_blp.arguments(LinkAccountSchema)
+    @citizen_blp.response(200, PaymentAccountSchema)
+    @citizen_blp.doc(
+        summary="Liên kết tài khoản thanh toán điện tử",
+        description="Một trong bốn tài sản của công dân số (mô hình 23); thay tài khoản cũ nếu đã có.",
+    )
+    def put(self, body):
+        return service.link_account(citizens.require_citizen(_citizen_id()), body["payment_method"])
+
+    @allow(Citizen())
+    @citizen_blp.response(204)
+    def delete(self):
+        service.unlink_account(citizens.require_citizen(_citizen_id()))
+
+
+@citizen_blp.route("/payouts")
+class MyPayouts(MethodView):
+    @allow(Citizen())
+    @citizen_blp.response(200, PayoutSchema(many=True))
+    @citizen_blp.paginate(SelectPage)
+    def get(self):
+        """Money paid to me (social benefits), newest first."""
+        return service.citizen_payouts(_citizen_id())
+
+
+# ---- the provider -------------------------------------------------------------------------------------
+
+
+@webhook_blp.route("/webhook")
+class ProviderWebhook(MethodView):
+    @allow(PUBLIC)
+    @webhook_blp.response(200, WebhookAnswerSchema)
+    @webhook_blp.doc(
+        summary="Webhook của cổng thanh toán",
+        description="Xác thực bằng tiêu đề Stripe-Signature (lệch giờ tối đa 5 phút); mỗi sự kiện chỉ áp dụng một lần.",
+    )
+    def post(self):
+        outcome = service.handle_webhook(request.get_data(cache=False), request.headers.get(SIGNATURE_HEADER))
+        return {"received": True, "outcome": outcome}
+
+
+# ---- staff ------------------------------------------------------------------------------------------
+
+
+@staff_blp.route("/<uuid:payment_id>")
+class StaffPayment(MethodView):
+    @allow(FINANCE)
+    @staff_blp.response(200, StaffPaymentSchema)
+    def get(self, payment_id):
+        payment = service.staff_payment(payment_id)
+        return payment, 200, {"ETag": etag_of(payment)}
+
+
+@staff_blp.route("/<uuid:payment_id>/refunds")
+class StaffRefunds(MethodView):
+    @allow(FINANCE)
+    @staff_blp.arguments(RefundRequestSchema)
+    @staff_blp.response(201, RefundSchema)
+    @staff_blp.alt_response(412, description="`precondition_failed`: ETag cũ, khoản đã thay đổi")
+    @staff_blp.alt_response(428, description="`precondition_required`: thiếu If-Match")
+    @staff_blp.doc(summary="Hoàn tiền (một phần hoặc toàn bộ); cần If-Match với ETag của khoản thanh toán")
+    def post(self, body, payment_id):
+        payment = service.staff_payment(payment_id)
+        refund = service.refund(
+            payment,
+            amount_vnd=body["amount_vnd"],
+            reason=body["reason"].strip(),
+            actor=f"staff:{require_principal().id}",
+            expected_version=_expected_version(payment),
+        )
+        return refund, 201, {"ETag": etag_of(payment)}
+
+
+def _expected_version(payment) -> int | None:
+    if not request.if_match:
+        return None
+    if request.if_match.contains(etag_of(payment).strip('"')):
+        return payment.version
+    return -1

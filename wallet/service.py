@@ -1,0 +1,849 @@
+"""The wallet's rules: charge what a domain says is owed, never twice, never into limbo.
+
+Every payment is written to the database *before* the provider is called, and the provider is
+called with idempotency keys derived from the payment's id. Whatever breaks in between (the
+provider down, a timeout, a worker killed), the payment exists and says where it stands:
+
+- `created`: nothing charged yet;
+- `processing`: the provider may have it; the outcome is unknown or pending. Reconciliation
+  (`reconcile`, a scheduler job) asks the provider and settles it; a retry of the citizen's
+  request resumes it in the same way (`_drive`);
+- `requires_action`: the card asks for 3-D Secure in the app; the webhook settles it;
+- then exactly one of `succeeded`, `failed`, `canceled`, `expired`.
+
+Three paths learn the provider's answer (the citizen's request, the webhook, reconciliation), and
+all apply it through `_apply_intent`, which only moves forward: a late or repeated webhook cannot
+take a succeeded payment back, and a payment succeeds (receipt, domain hook, event) once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+from flask import current_app
+from sqlalchemy import Select, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from api.audit import record_audit
+from api.citizens import service as citizens
+from api.citizens.models import Citizen
+from api.dbtypes import utcnow
+from api.errors import ApiError
+from api.events import record_event
+from api.extensions import db
+from api.sequences import next_sequence
+from api.text import format_vnd
+from api.workdays import VIETNAM
+from wallet import webhooks
+from wallet.models import (
+    CANCELED,
+    CREATED,
+    EXPIRED,
+    FAILED,
+    FINAL_STATUSES,
+    OPEN_STATUSES,
+    PAYOUT_FAILED,
+    PAYOUT_PAID,
+    PAYOUT_PENDING,
+    PAYOUT_RETURNED,
+    PROCESSING,
+    REFUND_FAILED,
+    REFUND_PENDING,
+    REFUND_SUCCEEDED,
+    REQUIRES_ACTION,
+    STATUS_LABELS,
+    SUCCEEDED,
+    Payment,
+    PaymentAccount,
+    Payout,
+    ProviderEvent,
+    Receipt,
+    Refund,
+)
+from wallet.payables import Payable, payable_kind
+from wallet.provider import (
+    PaymentProvider,
+    ProviderRejected,
+    ProviderSettings,
+    ProviderUnavailable,
+)
+
+log = logging.getLogger(__name__)
+
+PAYMENT_TTL = timedelta(minutes=90)
+# Reconciliation leaves alone what a live request may still be driving.
+RECONCILE_AFTER = timedelta(seconds=30)
+# How long one request or job may hold a payment (longer than the provider's timeouts × attempts).
+DRIVE_LEASE = timedelta(seconds=60)
+UPDATE_ATTEMPTS = 5
+
+# Provider decline codes, in words a citizen understands.
+DECLINE_MESSAGES = {
+    "card_declined": "Ngân hàng phát hành thẻ đã từ chối giao dịch.",
+    "insufficient_funds": "Tài khoản không đủ số dư.",
+    "expired_card": "Thẻ đã hết hạn.",
+    "incorrect_cvc": "Mã CVC không đúng.",
+    "payment_intent_authentication_failure": "Xác thực giao dịch (3-D Secure) không thành công.",
+}
+DEFAULT_DECLINE = "Giao dịch không thành công. Hãy thử lại hoặc dùng phương thức thanh toán khác."
+
+
+# ---- the provider, one client per app ------------------------------------------------------------
+
+
+def provider() -> PaymentProvider:
+    client = current_app.extensions.get("payment_provider")
+    if client is None:
+        client = PaymentProvider(ProviderSettings.from_config(current_app.config))
+        current_app.extensions["payment_provider"] = client
+    return client
+
+
+def provider_unavailable(payment: Payment | None = None) -> ApiError:
+    extra = {"payment_id": str(payment.id), "payment_status": payment.status} if payment else {}
+    return ApiError(
+        503,
+        "payment_provider_unavailable",
+        "Cổng thanh toán tạm thời không phản hồi. "
+        + (
+            "Giao dịch của bạn đang chờ xác nhận và sẽ được tự động đối soát; bạn không bị trừ "
+            "tiền hai lần. Hãy xem lại trạng thái sau ít phút."
+            if payment
+            else "Vui lòng thử lại sau ít phút."
+        ),
+        headers={"Retry-After": "30"},
+        **extra,
+    )
+
+
+def readiness() -> tuple[str, str]:
+    """The provider for /ready: reported, never blocking (a payment made while it is down waits)."""
+    url = current_app.config["PAYMENT_API_URL"]
+    try:
+        httpx.get(
+            f"{url.rstrip('/')}/v1/balance", auth=(current_app.config["PAYMENT_SECRET_KEY"], ""), timeout=1.0
+        )
+        return "ok", url
+    except httpx.HTTPError:
+        return "down", "không kết nối được cổng thanh toán; giao dịch mới chờ đối soát khi cổng hoạt động lại"
+
+
+# ---- paying ---------------------------------------------------------------------------------------
+
+
+def pay(
+    citizen_id: uuid.UUID, *, purpose: str, reference: str, amount_vnd: int, payment_method: str | None
+) -> Payment:
+    """Charge what `purpose`/`reference` owes, or resume the payment already under way for it."""
+    payable = payable_kind(purpose).resolve(citizen_id, reference)
+    if amount_vnd != payable.amount_vnd:
+        raise ApiError(
+            409,
+            "amount_mismatch",
+            f"Số tiền cần nộp là {format_vnd(payable.amount_vnd)}, khác số tiền bạn gửi "
+            f"({format_vnd(amount_vnd)}). Hãy tải lại thông tin rồi thử lại.",
+            amount_due_vnd=payable.amount_vnd,
+        )
+    payment = _live_payment(purpose, payable.reference)
+    if payment is not None and payment.status == SUCCEEDED:
+        raise ApiError(409, "already_paid", "Khoản này đã được thanh toán.", payment_id=str(payment.id))
+    if payment is not None and payment.status == REQUIRES_ACTION:
+        return payment  # the app finishes authentication with the client secret it already has
+    method = None
+    if payment is None or payment.status == CREATED:
+        method = payment_method or _linked_method(citizen_id)
+        if method is None:
+            raise ApiError(
+                422,
+                "payment_method_required",
+                "Hãy chọn thẻ hoặc tài khoản thanh toán, hoặc liên kết tài khoản thanh toán điện tử "
+                "trong mục Tài khoản của tôi.",
+                errors={"payment_method": ["Bắt buộc khi chưa liên kết tài khoản thanh toán."]},
+            )
+        payment = payment or _open_payment(payable)
+    if not _claim(payment, method):
+        raise payment_in_progress()
+    _drive(payment)
+    return payment
+
+
+def payment_in_progress() -> ApiError:
+    return ApiError(
+        409,
+        "payment_in_progress",
+        "Khoản này đang được thanh toán từ một yêu cầu khác. Hãy xem lại trạng thái sau ít giây.",
+    )
+
+
+def request_payment(payable: Payable) -> Payment:
+    """Open a payment for what a domain now asks the citizen to pay (a dossier in status 6).
+
+    Added to the caller's transaction, not committed: the demand and the dossier's move are one
+    change. An open payment for the same payable is returned as it is.
+    """
+    return _live_payment(payable.purpose, payable.reference) or _open_payment(payable, commit=False)
+
+
+def _open_payment(payable: Payable, *, commit: bool = True) -> Payment:
+    payment = Payment(
+        citizen_id=payable.citizen_id,
+        purpose=payable.purpose,
+        reference=payable.reference,
+        description=payable.description,
+        amount_vnd=payable.amount_vnd,
+        status=CREATED,
+        expires_at=utcnow() + PAYMENT_TTL,
+    )
+    db.session.add(payment)
+    if not commit:
+        return payment
+    try:
+        db.session.commit()
+    except IntegrityError:  # a parallel request opened the one live payment first
+        db.session.rollback()
+        raise payment_in_progress() from None
+    return payment
+
+
+def _live_payment(purpose: str, reference: str) -> Payment | None:
+    return db.session.scalar(
+        select(Payment).where(
+            Payment.purpose == purpose,
+            Payment.reference == reference,
+            Payment.status.in_((*OPEN_STATUSES, SUCCEEDED)),
+        )
+    )
+
+
+def _claim(payment: Payment, payment_method: str | None = None) -> bool:
+    """Take the payment for one request or job, or False when another one holds it.
+
+    Only the holder talks to the provider about this payment, so two requests (different keys,
+    two devices) can never create two intents for it. The lease ends with `_drive`; a holder
+    that crashed loses it after `DRIVE_LEASE`.
+    """
+    now = utcnow()
+    values: dict[str, Any] = {"driving_until": now + DRIVE_LEASE, "version": Payment.version + 1}
+    if payment_method is not None:
+        values["payment_method"] = payment_method
+    claimed = db.session.execute(
+        update(Payment)
+        .where(
+            Payment.id == payment.id,
+            Payment.status.in_(OPEN_STATUSES),
+            or_(Payment.driving_until.is_(None), Payment.driving_until < now),
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    db.session.refresh(payment)
+    return claimed == 1
+
+
+def _drive(payment: Payment) -> None:
+    """Take a claimed payment as far as the provider lets it go now; commit what is learnt and
+    release the claim.
+
+    Raises the 503 problem when the provider cannot be reached (the payment is then
+    `processing`, for reconciliation) and the 402 problem when it declines.
+    """
+    client = provider()
+    try:
+        if payment.provider_payment_id is None:
+            intent = client.create_payment_intent(
+                payment.amount_vnd,
+                customer=_customer_for(payment),
+                payment_method=payment.payment_method,
+                metadata={
+                    "payment_id": str(payment.id),
+                    "purpose": payment.purpose,
+                    "reference": payment.reference,
+                },
+                idempotency_key=f"cds-payment-{payment.id}-create",
+            )
+            _update(payment, lambda: _record_intent(payment, intent))
+        else:
+            intent = client.retrieve_payment_intent(payment.provider_payment_id)
+        if intent.get("status") == "requires_confirmation":
+            intent = client.confirm_payment_intent(
+                payment.provider_payment_id, idempotency_key=f"cds-payment-{payment.id}-confirm"
+            )
+    except ProviderUnavailable:
+        # It may have reached the provider: the outcome is unknown until reconciliation asks.
+        _update(
+            payment,
+            lambda: _advance(payment, PROCESSING) if payment.status == CREATED else None,
+            release=True,
+        )
+        raise provider_unavailable(payment) from None
+    except ProviderRejected as exc:
+        code, message = exc.code or exc.error_type, exc.message
+        _update(
+            payment,
+            lambda: _advance(payment, FAILED, failure_code=code, failure_message=message),
+            release=True,
+        )
+        raise declined(payment) from None
+    _update(payment, lambda: _apply_intent(payment, intent), release=True)
+    if payment.status == FAILED:
+        raise declined(payment)
+
+
+def _record_intent(payment: Payment, intent: dict[str, Any]) -> None:
+    payment.provider_payment_id = intent["id"]
+    payment.client_secret = intent.get("client_secret")
+
+
+def _update(payment: Payment, change: Callable[[], Any], *, release: bool = False) -> None:
+    """Apply `change` to the payment as it is now in the database, and commit.
+
+    The row is re-read under a lock (PostgreSQL) and written with its version (everywhere), so
+    a webhook, reconciliation and the citizen's request settling one payment at once cannot
+    both win: the loser's commit fails, and it applies its change again on the winner's state.
+    `_advance` only moves forward, so applying again is safe. `release` ends the claim.
+    """
+    for _ in range(UPDATE_ATTEMPTS):
+        db.session.refresh(payment, with_for_update=True)
+        change()
+        if release:
+            payment.driving_until = None
+        try:
+            db.session.commit()
+            return
+        except StaleDataError:
+            db.session.rollback()
+    raise RuntimeError(f"payment {payment.id}: still contended after {UPDATE_ATTEMPTS} attempts")
+
+
+def declined(payment: Payment) -> ApiError:
+    return ApiError(
+        402,
+        "payment_declined",
+        DECLINE_MESSAGES.get(payment.failure_code or "", DEFAULT_DECLINE),
+        payment_id=str(payment.id),
+        payment_status=payment.status,
+    )
+
+
+def _customer_for(payment: Payment) -> str | None:
+    account = db.session.get(PaymentAccount, payment.citizen_id)
+    if account is not None and account.payment_method == payment.payment_method:
+        return account.provider_customer_id
+    return None
+
+
+def _linked_method(citizen_id: uuid.UUID) -> str | None:
+    account = db.session.get(PaymentAccount, citizen_id)
+    return account.payment_method if account else None
+
+
+# ---- applying what the provider says ----------------------------------------------------------
+
+
+def status_of_intent(intent: dict[str, Any]) -> str:
+    """The wallet's status for a Stripe PaymentIntent."""
+    status = intent.get("status")
+    if status == "succeeded":
+        return SUCCEEDED
+    if status == "canceled":
+        return CANCELED
+    if status == "requires_action":
+        return REQUIRES_ACTION
+    if status in ("processing", "requires_capture"):
+        return PROCESSING
+    if status == "requires_payment_method" and intent.get("last_payment_error"):
+        return FAILED  # the charge was declined; a new attempt is a new payment
+    return CREATED  # requires_payment_method / requires_confirmation: nothing charged
+
+
+_RANK = {CREATED: 0, REQUIRES_ACTION: 1, PROCESSING: 2}
+
+
+def _may_move(current: str, new: str) -> bool:
+    if current == new:
+        return False
+    if current in FINAL_STATUSES:
+        # Money that arrives after we gave up is still the citizen's money paid: record it.
+        return new == SUCCEEDED and current in (FAILED, EXPIRED)
+    return new in FINAL_STATUSES or _RANK[new] > _RANK[current]
+
+
+def _apply_intent(payment: Payment, intent: dict[str, Any]) -> bool:
+    error = intent.get("last_payment_error") or {}
+    if intent.get("client_secret"):
+        payment.client_secret = intent["client_secret"]
+    return _advance(
+        payment,
+        status_of_intent(intent),
+        failure_code=error.get("code"),
+        failure_message=error.get("message"),
+    )
+
+
+def _advance(
+    payment: Payment, new: str, *, failure_code: str | None = None, failure_message: str | None = None
+) -> bool:
+    """Move the payment forward (never back); settle it on success. True when it moved."""
+    if not _may_move(payment.status, new):
+        return False
+    previous, payment.status = payment.status, new
+    if new == FAILED:
+        payment.failure_code, payment.failure_message = failure_code, failure_message
+    if new == SUCCEEDED:
+        if previous in FINAL_STATUSES:
+            log.warning("payment %s succeeded at the provider after being %s", payment.id, previous)
+        _settle(payment)
+    if new in FINAL_STATUSES or new == REQUIRES_ACTION:
+        record_event(
+            f"payment.{new}",
+            aggregate_type="payment",
+            aggregate_id=payment.id,
+            payload={
+                "purpose": payment.purpose,
+                "reference": payment.reference,
+                "amount_vnd": payment.amount_vnd,
+                "status": new,
+                "status_label": STATUS_LABELS[new],
+            },
+            recipient=payment.citizen_id,
+        )
+    return True
+
+
+def _settle(payment: Payment) -> None:
+    """The money is in: receipt, the owing domain's hook, in the same transaction."""
+    now = utcnow()
+    payment.succeeded_at = now
+    citizen = db.session.get(Citizen, payment.citizen_id)
+    year = now.astimezone(VIETNAM).year
+    db.session.add(
+        Receipt(
+            number=f"BL-{year}-{next_sequence(f'BL-{year}'):07d}",
+            payment_id=payment.id,
+            payer_name=citizen.full_name if citizen else "",
+            description=payment.description,
+            amount_vnd=payment.amount_vnd,
+            issued_at=now,
+        )
+    )
+    payable_kind(payment.purpose).on_succeeded(payment.reference, payment.id)
+
+
+# ---- webhooks -------------------------------------------------------------------------------------
+
+
+def handle_webhook(body: bytes, signature_header: str | None) -> str:
+    """Apply one provider event at most once; the outcome is "applied", "ignored" or "duplicate".
+
+    The event row and its effect commit together, so a delivery that fails half-way is applied
+    on the provider's next attempt, and a repeated delivery finds the row and does nothing.
+    """
+    config = current_app.config
+    event = webhooks.verified_event(
+        body, signature_header, config["PAYMENT_WEBHOOK_SECRET"], config["PAYMENT_WEBHOOK_TOLERANCE_SECONDS"]
+    )
+    try:
+        return _apply_event(event)
+    except IntegrityError:  # the same event, delivered twice at once: the other one applied it
+        db.session.rollback()
+        return "duplicate"
+
+
+def _apply_event(event: dict[str, Any]) -> str:
+    event_id, event_type = event["id"], event["type"]
+    if db.session.get(ProviderEvent, event_id) is not None:
+        return "duplicate"
+    subject = event["data"]["object"]
+    payment = _payment_of_intent(subject) if event_type.startswith("payment_intent.") else None
+
+    def apply() -> None:
+        if payment is not None:
+            payment.provider_payment_id = payment.provider_payment_id or subject["id"]
+            _apply_intent(payment, subject)
+        db.session.add(
+            ProviderEvent(
+                id=event_id,
+                event_type=event_type,
+                object_id=subject.get("id"),
+                outcome="applied" if payment is not None else "ignored",
+            )
+        )
+
+    if payment is None:
+        apply()
+        db.session.commit()
+        return "ignored"
+    _update(payment, apply)
+    return "applied"
+
+
+def _payment_of_intent(intent: dict[str, Any]) -> Payment | None:
+    payment = db.session.scalar(select(Payment).where(Payment.provider_payment_id == intent.get("id")))
+    if payment is not None:
+        return payment
+    # The intent was created but the request died before storing its id: find it by metadata,
+    # unless that payment is already tied to another intent.
+    try:
+        payment = db.session.get(Payment, uuid.UUID((intent.get("metadata") or {}).get("payment_id", "")))
+    except ValueError:
+        return None
+    return payment if payment is not None and payment.provider_payment_id is None else None
+
+
+# ---- reconciliation and expiry (scheduler jobs) -----------------------------------------------------
+
+
+@dataclass
+class ReconcileReport:
+    checked: int = 0
+    settled: int = 0
+    still_pending: int = 0
+    refunds_settled: int = 0
+
+
+def reconcile(now: datetime | None = None) -> ReconcileReport:
+    """Ask the provider about payments that a lost answer left in `processing` or waiting for 3-D
+    Secure, and about refunds left pending; settle what it knows."""
+    now = now or utcnow()
+    report = ReconcileReport()
+    stuck = db.session.scalars(
+        select(Payment.id).where(
+            Payment.status.in_((PROCESSING, REQUIRES_ACTION)), Payment.updated_at < now - RECONCILE_AFTER
+        )
+    ).all()
+    for payment_id in stuck:
+        payment = db.session.get(Payment, payment_id)
+        report.checked += 1
+        if _claim(payment):  # else a live request is driving it right now
+            # Declined (now failed) or the provider still down (still processing): the status says.
+            with contextlib.suppress(ApiError):
+                _drive(payment)
+        if payment.status in FINAL_STATUSES:
+            report.settled += 1
+        else:
+            report.still_pending += 1
+    for refund_id in db.session.scalars(
+        select(Refund.id).where(Refund.status == REFUND_PENDING, Refund.updated_at < now - RECONCILE_AFTER)
+    ).all():
+        refund = db.session.get(Refund, refund_id)
+        _drive_refund(refund)
+        report.refunds_settled += refund.status != REFUND_PENDING
+    return report
+
+
+def expire_stale(now: datetime | None = None) -> int:
+    """Close payments nobody finished within 90 minutes; cancel their intent at the provider."""
+    now = now or utcnow()
+    expired = 0
+    for payment_id in db.session.scalars(
+        select(Payment.id).where(Payment.status.in_((CREATED, REQUIRES_ACTION)), Payment.expires_at < now)
+    ).all():
+        payment = db.session.get(Payment, payment_id)
+        if not _claim(payment):
+            continue  # a live request is paying it right now
+        intent = None
+        if payment.provider_payment_id:
+            try:
+                intent = provider().cancel_payment_intent(
+                    payment.provider_payment_id, idempotency_key=f"cds-payment-{payment.id}-cancel"
+                )
+            except ProviderRejected:
+                # Cannot be cancelled: it moved on at the provider (paid, most likely). Ask.
+                try:
+                    intent = provider().retrieve_payment_intent(payment.provider_payment_id)
+                except ProviderUnavailable:
+                    intent = False
+            except ProviderUnavailable:
+                intent = False
+        if intent is False:  # the provider is down: leave it open for the next run
+            _update(payment, lambda: None, release=True)
+            continue
+
+        def close(intent=intent, payment=payment) -> None:
+            if intent and status_of_intent(intent) != CANCELED:
+                _apply_intent(payment, intent)
+            if payment.status in (CREATED, REQUIRES_ACTION):
+                _advance(payment, EXPIRED)
+
+        _update(payment, close, release=True)
+        expired += payment.status == EXPIRED
+    return expired
+
+
+# ---- refunds ----------------------------------------------------------------------------------------
+
+
+def refund(
+    payment: Payment, *, amount_vnd: int, reason: str, actor: str, expected_version: int | None
+) -> Refund:
+    """Refund part or all of a succeeded payment; the If-Match version guards against a stale view."""
+    db.session.refresh(payment, with_for_update=True)
+    if expected_version is None:
+        raise ApiError(428, "precondition_required", "Hãy gửi kèm If-Match với ETag của khoản thanh toán.")
+    if expected_version != payment.version:
+        raise ApiError(
+            412,
+            "precondition_failed",
+            "Khoản thanh toán đã thay đổi (có thể vừa được hoàn tiền). Hãy tải lại rồi thử lại.",
+        )
+    if payment.status != SUCCEEDED:
+        raise ApiError(
+            409, "payment_not_refundable", "Chỉ hoàn tiền được cho khoản đã thanh toán thành công."
+        )
+    if amount_vnd > payment.refundable_vnd:
+        raise ApiError(
+            422,
+            "refund_exceeds_available",
+            f"Số tiền hoàn vượt quá số còn có thể hoàn ({format_vnd(payment.refundable_vnd)}).",
+            errors={"amount_vnd": [f"Tối đa {payment.refundable_vnd}."]},
+            available_vnd=payment.refundable_vnd,
+        )
+    # Reserve the amount now: the version moves, so a second refund from the same view gets 412.
+    payment.refunded_vnd += amount_vnd
+    created = Refund(payment=payment, amount_vnd=amount_vnd, reason=reason, requested_by=actor)
+    db.session.add(created)
+    record_audit("payment.refund", actor=actor, target=f"payment:{payment.id}", amount_vnd=amount_vnd)
+    try:
+        db.session.commit()
+    except StaleDataError:  # another refund from the same view committed first
+        db.session.rollback()
+        raise ApiError(
+            412, "precondition_failed", "Khoản thanh toán vừa được hoàn tiền bởi thao tác khác. Hãy tải lại."
+        ) from None
+    _drive_refund(created)
+    return created
+
+
+def _drive_refund(refund_row: Refund) -> None:
+    payment = refund_row.payment
+    try:
+        answer = provider().create_refund(
+            payment.provider_payment_id, refund_row.amount_vnd, idempotency_key=f"cds-refund-{refund_row.id}"
+        )
+    except ProviderUnavailable:
+        return  # still pending; reconciliation sends it again with the same key
+    except ProviderRejected as exc:
+        message = exc.message
+
+        def give_back() -> None:  # the reservation made when the refund was asked for
+            payment.refunded_vnd -= refund_row.amount_vnd
+            refund_row.status, refund_row.failure_message = REFUND_FAILED, message
+
+        _update(payment, give_back)
+        return
+    refund_row.provider_refund_id = answer.get("id")
+    if answer.get("status") in ("succeeded", "pending", None):
+        refund_row.status = REFUND_SUCCEEDED
+        record_event(
+            "payment.refunded",
+            aggregate_type="payment",
+            aggregate_id=payment.id,
+            payload={
+                "amount_vnd": refund_row.amount_vnd,
+                "reason": refund_row.reason,
+                "purpose": payment.purpose,
+            },
+            recipient=payment.citizen_id,
+        )
+    db.session.commit()
+
+
+# ---- reading ----------------------------------------------------------------------------------------
+
+
+def citizen_payments(citizen_id: uuid.UUID) -> Select:
+    return select(Payment).where(Payment.citizen_id == citizen_id).order_by(Payment.created_at.desc())
+
+
+def citizen_payment(citizen_id: uuid.UUID, payment_id: uuid.UUID) -> Payment:
+    payment = db.session.get(Payment, payment_id)
+    if payment is None or payment.citizen_id != citizen_id:
+        raise payment_not_found()
+    return payment
+
+
+def staff_payment(payment_id: uuid.UUID) -> Payment:
+    payment = db.session.get(Payment, payment_id)
+    if payment is None:
+        raise payment_not_found()
+    return payment
+
+
+def payment_not_found() -> ApiError:
+    return ApiError(404, "payment_not_found", "Không tìm thấy khoản thanh toán.")
+
+
+def receipt_of(payment: Payment) -> Receipt:
+    if payment.receipt is None:
+        raise ApiError(
+            409,
+            "receipt_not_issued",
+            "Biên lai chỉ được cấp khi thanh toán thành công.",
+            payment_status=payment.status,
+        )
+    return payment.receipt
+
+
+# ---- the e-payment account (digital-citizen asset, M23) -------------------------------------------
+
+
+def account_of(citizen_id: uuid.UUID) -> PaymentAccount | None:
+    account = db.session.get(PaymentAccount, citizen_id)
+    return account if account is not None and account.payment_method else None
+
+
+def link_account(citizen: Citizen, payment_method: str) -> PaymentAccount:
+    """Make `payment_method` the citizen's e-payment account: a provider customer, the method attached."""
+    client = provider()
+    account = db.session.get(PaymentAccount, citizen.id)
+    try:
+        method = client.retrieve_payment_method(payment_method)
+        if account is None:
+            customer = client.create_customer(
+                name=citizen.full_name,
+                metadata={"citizen_id": str(citizen.id)},
+                idempotency_key=f"cds-customer-{citizen.id}",
+            )
+            account = PaymentAccount(citizen_id=citizen.id, provider_customer_id=customer["id"])
+            db.session.add(account)
+            db.session.commit()  # one customer per citizen, even if the attach below fails
+        client.attach_payment_method(
+            payment_method,
+            account.provider_customer_id,
+            idempotency_key=f"cds-attach-{citizen.id}-{payment_method}",
+        )
+    except ProviderUnavailable:
+        raise provider_unavailable() from None
+    except ProviderRejected as exc:
+        raise ApiError(
+            422,
+            "payment_method_rejected",
+            DECLINE_MESSAGES.get(exc.code or "", "Không liên kết được phương thức thanh toán này."),
+            errors={"payment_method": ["Không hợp lệ hoặc bị từ chối."]},
+        ) from None
+    card = method.get("card") or {}
+    account.payment_method = payment_method
+    account.brand = card.get("brand")
+    account.last4 = card.get("last4")
+    account.linked_at = utcnow()
+    record_event(
+        "payment_account.linked",
+        aggregate_type="citizen",
+        aggregate_id=citizen.id,
+        payload={"brand": account.brand, "last4": account.last4},
+        recipient=citizen.id,
+    )
+    db.session.commit()
+    return account
+
+
+def account_not_linked() -> ApiError:
+    return ApiError(404, "payment_account_not_linked", "Bạn chưa liên kết tài khoản thanh toán điện tử.")
+
+
+def unlink_account(citizen: Citizen) -> None:
+    account = db.session.get(PaymentAccount, citizen.id)
+    if account is None or not account.payment_method:
+        raise account_not_linked()
+    # The provider customer stays: past payments refer to it; only the link is removed.
+    account.payment_method = account.brand = account.last4 = None
+    account.linked_at = None
+    record_event(
+        "payment_account.unlinked",
+        aggregate_type="citizen",
+        aggregate_id=citizen.id,
+        payload={},
+        recipient=citizen.id,
+    )
+    db.session.commit()
+
+
+_missing_account = citizens.asset_provider("e_payment_account")
+
+
+def _e_payment_account(citizen: Citizen) -> citizens.DigitalAsset:
+    account = account_of(citizen.id)
+    if account is None:
+        return _missing_account(citizen)
+    linked = account.linked_at.astimezone(VIETNAM).strftime("%d/%m/%Y")
+    return citizens.DigitalAsset(
+        key="e_payment_account",
+        name="Tài khoản thanh toán điện tử",
+        status=citizens.PRESENT,
+        detail=f"{(account.brand or 'Thẻ').upper()} •••• {account.last4 or '????'}, liên kết ngày {linked}.",
+        link="/me/payment-account",
+    )
+
+
+citizens.register_asset_provider("e_payment_account", _e_payment_account)
+
+
+# ---- payouts (social benefits paid to the citizen) ------------------------------------------------
+
+
+def record_payout(
+    citizen_id: uuid.UUID, *, amount_vnd: int, purpose: str, reference: str, description: str
+) -> Payout:
+    """Record money to be paid to the citizen's linked account; once per (purpose, reference).
+
+    Not committed: the paying domain's own change (the benefit payment) commits with it.
+    """
+    if not isinstance(amount_vnd, int) or isinstance(amount_vnd, bool) or amount_vnd <= 0:
+        raise ValueError(f"payout must be a positive whole number of đồng, got {amount_vnd!r}")
+    existing = db.session.scalar(
+        select(Payout).where(Payout.purpose == purpose, Payout.reference == reference)
+    )
+    if existing is not None:
+        return existing
+    account = account_of(citizen_id)
+    if account is None:
+        raise ApiError(
+            409,
+            "payment_account_not_linked",
+            "Công dân chưa liên kết tài khoản thanh toán điện tử; hãy chi trả qua kênh khác.",
+        )
+    payout = Payout(
+        citizen_id=citizen_id,
+        purpose=purpose,
+        reference=reference,
+        description=description,
+        amount_vnd=amount_vnd,
+        destination=account.payment_method,
+        status=PAYOUT_PENDING,
+    )
+    db.session.add(payout)
+    return payout
+
+
+def settle_payout(payout: Payout, status: str, failure_message: str | None = None) -> Payout:
+    """The channel's answer: paid, failed or returned. Not committed (the caller's transaction)."""
+    if status not in (PAYOUT_PAID, PAYOUT_FAILED, PAYOUT_RETURNED):
+        raise ValueError(f"unknown payout status {status!r}")
+    if payout.status == status:
+        return payout
+    payout.status, payout.failure_message, payout.settled_at = status, failure_message, utcnow()
+    record_event(
+        f"payout.{status}",
+        aggregate_type="payout",
+        aggregate_id=payout.id,
+        payload={
+            "amount_vnd": payout.amount_vnd,
+            "purpose": payout.purpose,
+            "description": payout.description,
+        },
+        recipient=payout.citizen_id,
+    )
+    return payout
+
+
+def citizen_payouts(citizen_id: uuid.UUID) -> Select:
+    return select(Payout).where(Payout.citizen_id == citizen_id).order_by(Payout.created_at.desc())
