@@ -116,6 +116,7 @@ run: seed $(BOT_MODEL)
 	@echo "  Sẵn sàng      http://$(API_HOST):$(API_PORT)/ready"
 	@echo "  Trò chuyện    curl -X POST http://$(API_HOST):$(API_PORT)/chat -H 'Content-Type: application/json' -d '{\"message\": \"xin chào\"}'"
 	@echo "  Tổng đài viên http://$(API_HOST):$(API_PORT)/agent/console   (tongdaivien / CongDanSo@2025)"
+	@echo "  Thanh toán    http://127.0.0.1:8420 (localstripe; thẻ thử 4242 4242 4242 4242)"
 	@echo "  (trợ lý ảo Rasa mất khoảng 30 giây để nạp mô hình)"
 	@echo
 	PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-http://$(API_HOST):$(API_PORT)} \

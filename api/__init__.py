@@ -52,6 +52,7 @@ def create_app(config: dict | None = None) -> Flask:
         render_as_batch=True,  # SQLite alters tables by copying them
         render_item=render_migration_type,
         compare_type=True,
+        include_name=_managed_by_alembic,
     )
     jwt.init_app(app)
     limiter.init_app(app)
@@ -70,6 +71,13 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
+def _managed_by_alembic(name: str | None, type_: str, parent_names: dict) -> bool:
+    """APScheduler creates and owns its job table: migrations neither create nor drop it."""
+    from api.scheduler import JOB_TABLE
+
+    return not (type_ == "table" and name == JOB_TABLE)
+
+
 def _register_blueprints(app: Flask) -> None:
     from api import audit, docs, health
     from api.auth import routes as auth_routes
@@ -78,8 +86,10 @@ def _register_blueprints(app: Flask) -> None:
     from api.documents import routes as document_routes
     from api.dossiers import routes as dossier_routes
     from api.dossiers.catalogue import routes as catalogue_routes
+    from api.fines import routes as fine_routes
     from api.units import routes as unit_routes
     from notifications import routes as notification_routes
+    from wallet import routes as wallet_routes
 
     app.register_blueprint(docs.assets)
     app.register_blueprint(chat_routes.console)
@@ -94,8 +104,14 @@ def _register_blueprints(app: Flask) -> None:
         dossier_routes.citizen_blp,
         dossier_routes.desk_blp,
         dossier_routes.tracking_blp,
+        fine_routes.lookup_blp,
+        fine_routes.citizen_blp,
+        fine_routes.police_blp,
         chat_routes.chat_blp,
         chat_routes.agent_blp,
+        wallet_routes.citizen_blp,
+        wallet_routes.webhook_blp,
+        wallet_routes.staff_blp,
         audit.blp,
     ):
         api.register_blueprint(blueprint)
@@ -108,6 +124,10 @@ def _register_blueprints(app: Flask) -> None:
 def _register_commands(app: Flask) -> None:
     from api.auth.cli import staff_cli
     from api.cli import seed_demo_command
+    from api.fines.cli import fines_cli
+    from api.scheduler import scheduler_cli
 
+    app.cli.add_command(fines_cli)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(scheduler_cli)
     app.cli.add_command(staff_cli)

@@ -169,6 +169,7 @@ def seed_demo() -> dict:
     added["procedures"] = catalogue.seed_catalogue()
     db.session.commit()
     added["dossiers"] = _seed_demo_dossiers()
+    added["fines"] = _seed_demo_fines()
     return added
 
 
@@ -199,6 +200,88 @@ def _seed_demo_dossiers() -> int:
     return len(_DEMO_APPLICATIONS)
 
 
+# The verified demo citizen's fines (M18), so the app and the chatbot have a violation to look up,
+# confirm and pay from the first `make run`: a car and a motorbike registered in Đắk Lắk (47).
+# (violated days ago, decided days ago, confirmed by the citizen?, the notice). Dates are set when
+# first seeded; a notice already there is left as it is.
+DEMO_PLATES = ("47A-567.89", "47B1-234.56")
+_DEMO_FINES = (
+    (
+        5,
+        3,
+        False,
+        {
+            "source": "camera",
+            "source_ref": "demo:camera-0001",
+            "notice_number": "DEMO-0001/QĐ-XPVPHC",
+            "plate": DEMO_PLATES[0],
+            "violation_code": "oto-qua-toc-do-10-20",
+            "amount_vnd": 5_000_000,
+            "place": "Đường Nguyễn Tất Thành, đoạn trước số 120",
+            "ward_code": "24133",
+            "evidence": ["fines/evidence/demo-camera-0001-1.jpg", "fines/evidence/demo-camera-0001-2.jpg"],
+        },
+    ),
+    (
+        12,
+        8,
+        True,
+        {
+            "source": "camera",
+            "source_ref": "demo:camera-0002",
+            "notice_number": "DEMO-0002/QĐ-XPVPHC",
+            "plate": DEMO_PLATES[0],
+            "violation_code": "oto-do-xe-noi-cam",
+            "amount_vnd": 900_000,
+            "place": "Đường Phan Chu Trinh, gần ngã tư Lê Duẩn",
+            "ward_code": "24133",
+            "evidence": ["fines/evidence/demo-camera-0002-1.jpg"],
+        },
+    ),
+    (
+        1,
+        1,
+        False,
+        {
+            "source": "police",
+            "source_ref": "demo:police-0003",
+            "notice_number": "DEMO-0003/QĐ-XPVPHC",
+            "plate": DEMO_PLATES[1],
+            "violation_code": "xe-may-khong-doi-mu-bao-hiem",
+            "amount_vnd": 400_000,
+            "place": "Đường Hùng Vương",
+            "ward_code": "24121",
+        },
+    ),
+)
+
+
+def _seed_demo_fines() -> int:
+    from api.dbtypes import utcnow
+    from api.fines import service as fines
+
+    person = demo_level2_citizen()
+    citizen = citizens.citizen_by_cccd(person.cccd)
+    now = utcnow()
+    added = 0
+    for violated_days_ago, decided_days_ago, confirmed, row in _DEMO_FINES:
+        if fines.notice_by_source_ref(row["source_ref"]) is not None:
+            continue
+        notice = fines.validate_row(
+            {
+                **row,
+                "owner_cccd": person.cccd,
+                "violated_at": (now - timedelta(days=violated_days_ago, hours=2)).isoformat(),
+                "decided_at": (now - timedelta(days=decided_days_ago)).isoformat(),
+            }
+        )
+        fine, _ = fines.issue_notice(notice, actor="demo")
+        if confirmed:
+            fines.confirm(citizen, fine.id)
+        added += 1
+    return added
+
+
 def _demo_dossier_line(person: DemoCitizen) -> str:
     from api.dossiers import service as dossiers
 
@@ -221,6 +304,7 @@ def credentials_summary() -> str:
         f"Công dân (VNeID phát triển, passcode {current_app.config.get('DEV_IDP_PASSCODE', '123456')}):",
         f"  mức 2: {level2.cccd}  {level2.full_name}{_demo_dossier_line(level2)}",
         f"  mức 1: {level1.cccd}  {level1.full_name}",
+        f"  vi phạm giao thông mẫu (của công dân mức 2): biển số {', '.join(DEMO_PLATES)}",
         f"Cán bộ (mật khẩu {DEMO_STAFF_PASSWORD}):",
     ]
     lines += [f"  {role:<8} {username}" for username, _, role, _ in DEMO_STAFF]

@@ -1,0 +1,115 @@
+"""The scheduler process: one APScheduler running every domain's periodic jobs.
+
+It registers the jobs and owns none of their logic: each job is a plain function of its domain
+(`wallet.service.reconcile`, …) that takes an optional `now` and does its own commits. Jobs are
+kept in the database (APScheduler's SQLAlchemy job store, table `scheduler_jobs`), so a restart
+keeps their next run times, and run one at a time in this one process: two schedulers would
+settle the same payment twice as often, not twice as well. Start it with
+`flask --app api:create_app scheduler run` (the Procfile's `scheduler`).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from importlib import import_module
+from typing import Any
+
+import click
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from api.extensions import db
+from api.workdays import VIETNAM
+
+log = logging.getLogger(__name__)
+
+JOB_TABLE = "scheduler_jobs"  # APScheduler's own table, outside the Alembic-managed schema
+
+
+@dataclass(frozen=True)
+class ScheduledJob:
+    name: str
+    function: str  # "module:function", imported when the job runs
+    every_seconds: int
+    purpose: str
+
+
+JOBS = (
+    ScheduledJob("wallet.reconcile", "wallet.service:reconcile", 60, "settle payments and refunds left pending"),
+    ScheduledJob("wallet.expire", "wallet.service:expire_stale", 300, "expire payments unfinished after 90 minutes"),
+    ScheduledJob("fines.reminders", "api.fines.service:send_deadline_reminders", 3600, "remind owners of deadlines"),
+    ScheduledJob("idempotency.purge", "api.idempotency:purge_expired", 3600, "forget idempotency keys after 24 h"),
+)
+JOBS_BY_NAME = {job.name: job for job in JOBS}
+
+# The app the jobs run in, set once by `build_scheduler` in this process.
+_app: Flask | None = None
+
+
+def run_job(name: str) -> Any:
+    """Run one job in an app context (APScheduler calls this by reference, with the job's name)."""
+    job = JOBS_BY_NAME[name]
+    module_name, _, function_name = job.function.partition(":")
+    function = getattr(import_module(module_name), function_name)
+    assert _app is not None, "build_scheduler() sets the app before any job runs"
+    with _app.app_context():
+        try:
+            result = function()
+            log.info("job %s: %s", name, result)
+            return result
+        finally:
+            db.session.remove()
+
+
+def build_scheduler(app: Flask, *, background: bool = False) -> BaseScheduler:
+    """The process's scheduler with every job registered (replacing stored definitions)."""
+    global _app
+    _app = app
+    scheduler_class = BackgroundScheduler if background else BlockingScheduler
+    scheduler = scheduler_class(
+        jobstores={"default": SQLAlchemyJobStore(url=app.config["SQLALCHEMY_DATABASE_URI"], tablename=JOB_TABLE)},
+        executors={"default": ThreadPoolExecutor(max_workers=1)},
+        # A job missed while the process was down runs once when it comes back, not once per miss.
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 600},
+        timezone=VIETNAM,
+    )
+    for job in JOBS:
+        scheduler.add_job(
+            run_job,
+            "interval",
+            seconds=job.every_seconds,
+            args=[job.name],
+            id=job.name,
+            name=job.purpose,
+            replace_existing=True,
+        )
+    return scheduler
+
+
+scheduler_cli = AppGroup("scheduler", help="The scheduler process: periodic jobs of every domain.")
+
+
+@scheduler_cli.command("run")
+def run_command() -> None:
+    """Run the scheduler in the foreground until stopped (the Procfile's `scheduler`)."""
+    scheduler = build_scheduler(current_app._get_current_object())
+    click.echo("Lịch chạy: " + ", ".join(f"{job.name} mỗi {job.every_seconds} s" for job in JOBS))
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        scheduler.shutdown(wait=False)
+
+
+@scheduler_cli.command("run-once")
+@click.argument("name", type=click.Choice(sorted(JOBS_BY_NAME)))
+def run_once_command(name: str) -> None:
+    """Run one job now, in this process (operations, debugging)."""
+    global _app
+    _app = current_app._get_current_object()
+    click.echo(f"{name}: {run_job(name)}")
