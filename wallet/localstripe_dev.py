@@ -25,8 +25,9 @@ def main() -> int:
     provider_url = config["PAYMENT_API_URL"].rstrip("/")
     port = provider_url.rsplit(":", 1)[-1]
     api_url = os.environ.get("CDS_API_URL", "http://127.0.0.1:8000").rstrip("/")
-    localstripe = Path(sys.executable).parent / "localstripe"
-    process = subprocess.Popen([str(localstripe), "--port", port])  # noqa: S603 (our own fixed command)
+    store = Path(config["INSTANCE_PATH"]) / "localstripe.pickle"
+    command = [sys.executable, "-m", "wallet.localstripe_server", "--port", port, "--store", str(store)]
+    process = subprocess.Popen(command)  # noqa: S603 (our own fixed command)
     # honcho stops its processes with SIGTERM: pass it on, or localstripe would outlive us.
     signal.signal(signal.SIGTERM, lambda *_: process.terminate())
     deadline = time.monotonic() + 30

@@ -550,22 +550,10 @@ def expire_stale(now: datetime | None = None) -> int:
         payment = db.session.get(Payment, payment_id)
         if not _claim(payment):
             continue  # a live request is paying it right now
-        intent = None
-        if payment.provider_payment_id:
-            try:
-                intent = provider().cancel_payment_intent(
-                    payment.provider_payment_id, idempotency_key=f"cds-payment-{payment.id}-cancel"
-                )
-            except ProviderRejected:
-                # Cannot be cancelled: it moved on at the provider (paid, most likely). Ask.
-                try:
-                    intent = provider().retrieve_payment_intent(payment.provider_payment_id)
-                except ProviderUnavailable:
-                    intent = False
-            except ProviderUnavailable:
-                intent = False
-        if intent is False:  # the provider is down: leave it open for the next run
-            _update(payment, lambda: None, release=True)
+        try:
+            intent = _cancel_at_provider(payment) if payment.provider_payment_id else None
+        except ProviderUnavailable:
+            _update(payment, lambda: None, release=True)  # leave it open for the next run
             continue
 
         def close(intent=intent, payment=payment) -> None:
@@ -577,6 +565,17 @@ def expire_stale(now: datetime | None = None) -> int:
         _update(payment, close, release=True)
         expired += payment.status == EXPIRED
     return expired
+
+
+def _cancel_at_provider(payment: Payment) -> dict[str, Any]:
+    """Cancel the intent so it can no longer be paid behind our back. If the provider refuses, the
+    intent has moved on (paid, most likely): its current state is returned instead."""
+    try:
+        return provider().cancel_payment_intent(
+            payment.provider_payment_id, idempotency_key=f"cds-payment-{payment.id}-cancel"
+        )
+    except ProviderRejected:
+        return provider().retrieve_payment_intent(payment.provider_payment_id)
 
 
 # ---- refunds ----------------------------------------------------------------------------------------

@@ -19,7 +19,6 @@ from tests.conftest import free_port
 from tests.dossiers.conftest import catalogue  # noqa: F401 (the fee_due fixture needs it)
 from tests.dossiers.test_dossiers import apply, desk
 
-LOCALSTRIPE = Path(sys.executable).parent / "localstripe"
 SECRET_KEY = "sk_test_wallet_tests"
 STARTUP_SECONDS = 30
 
@@ -34,9 +33,17 @@ class Localstripe:
         self.process: subprocess.Popen | None = None
 
     def start(self, *, from_scratch: bool = False) -> None:
-        """Start it; it reloads what it stored before being stopped (localstripe keeps its objects
-        in /tmp/localstripe.pickle, as a real provider keeps them) unless `from_scratch`."""
-        command = [str(LOCALSTRIPE), "--port", str(self.port)] + (["--from-scratch"] if from_scratch else [])
+        """Start it; it reloads what it stored before being stopped, as a real provider keeps its
+        objects across an outage, unless `from_scratch`."""
+        command = [
+            sys.executable,
+            "-m",
+            "wallet.localstripe_server",
+            "--port",
+            str(self.port),
+            "--store",
+            str(self.log_path.with_name("localstripe.pickle")),
+        ] + (["--from-scratch"] if from_scratch else [])
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(  # noqa: S603 (our own fixed command)
                 command, stdout=log, stderr=subprocess.STDOUT

@@ -179,6 +179,19 @@ def test_the_same_key_and_body_replay_the_stored_answer(app, client, applicant, 
     assert count(app, Payment) == 1 and count(app, Receipt) == 1
 
 
+def test_a_key_is_forgotten_after_24_hours(app, client, applicant, fee_due, payments, card):
+    from api.idempotency import IdempotencyRecord, purge_expired
+
+    assert pay(client, applicant["headers"], fee_due, card, key="yesterday").status_code == 201
+    with app.app_context():
+        assert purge_expired(now=utcnow() + timedelta(hours=23)) == 0
+        assert purge_expired(now=utcnow() + timedelta(hours=25)) == 1
+    assert count(app, IdempotencyRecord) == 0
+    # The same key is now a new request: the fee is paid, so it is refused rather than replayed.
+    again = pay(client, applicant["headers"], fee_due, card, key="yesterday")
+    assert again.status_code == 409 and "Idempotent-Replayed" not in again.headers
+
+
 def test_keys_belong_to_their_caller(client, citizen_headers, applicant, fee_due, payments, card):
     """Another citizen's request with the same key is theirs, not a replay of someone's payment."""
     assert pay(client, applicant["headers"], fee_due, card, key="shared").status_code == 201
