@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-from datetime import date, datetime
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -118,26 +117,15 @@ class ValidateDossierLookupForm(FormValidationAction):
 # ---- the answer ---------------------------------------------------------------------------------
 
 
-def _day(value: str | None) -> str | None:
-    if not value:
-        return None
-    try:
-        if "T" in value:
-            return datetime.fromisoformat(value.replace("Z", "+00:00")).strftime("%d/%m/%Y")
-        return date.fromisoformat(value).strftime("%d/%m/%Y")
-    except ValueError:
-        return None
-
-
 def describe_status(dossier: dict[str, Any], *, detailed: bool) -> str:
     """One dossier as the citizen reads it; `detailed` (their own dossier) adds what the officer
     last said, which the public tracking view never has."""
     lines = [f"Hồ sơ {dossier.get('code')} – {dossier.get('procedure_name')}:"]
     lines.append(f"• Trạng thái: {dossier.get('status_name')}.")
-    submitted = _day(dossier.get("submitted_at"))
+    submitted = texts.day(dossier.get("submitted_at"))
     if submitted:
         lines.append(f"• Ngày nộp: {submitted}.")
-    due = _day(dossier.get("due_date"))
+    due = texts.day(dossier.get("due_date"))
     if due:
         late = " Hồ sơ đã quá hạn giải quyết." if dossier.get("overdue") else ""
         lines.append(f"• Hạn giải quyết: {due}.{late}")
@@ -163,7 +151,7 @@ def describe_list(dossiers: list[dict[str, Any]], total: int) -> str:
     else:
         lines = [f"Bạn có {total} hồ sơ:"]
     for dossier in dossiers[:LIST_LIMIT]:
-        due = _day(dossier.get("due_date"))
+        due = texts.day(dossier.get("due_date"))
         late = ", đã quá hạn" if dossier.get("overdue") else ""
         when = f" (hạn {due}{late})" if due else ""
         lines.append(

@@ -1,12 +1,36 @@
 """What the actions say when they cannot answer from data: one place, so the wording stays consistent.
 
-Procedure facts, statuses and the handoff answer come from the API; these are only the words
-around them and the answers for when the API cannot be asked.
+Procedure facts, statuses, fines and the handoff answer come from the API; these are only the
+words around them, the answers for when the API cannot be asked, and the two ways the API's
+values are written for a citizen: days (`day`) and sums of money (`vnd`).
 """
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 HOTLINE = "1900 0368"
+
+
+def day(value: str | None) -> str | None:
+    """An API date or date-time (ISO 8601) as a Vietnamese reads it, `15/06/2025`; None when
+    missing or unreadable. A date-time keeps its own offset: the API gives Vietnam's time."""
+    if not value or not isinstance(value, str):
+        return None
+    try:
+        if "T" in value:
+            return datetime.fromisoformat(value.replace("Z", "+00:00")).strftime("%d/%m/%Y")
+        return date.fromisoformat(value).strftime("%d/%m/%Y")
+    except ValueError:
+        return None
+
+
+def vnd(amount: object) -> str | None:
+    """`1500000` -> `1.500.000 đồng`, as Vietnamese documents write sums; None when not a sum."""
+    if isinstance(amount, bool) or not isinstance(amount, int):
+        return None
+    return f"{amount:,}".replace(",", ".") + " đồng"
+
 
 API_UNAVAILABLE = (
     "Xin lỗi, hệ thống tra cứu đang tạm gián đoạn nên tôi chưa lấy được thông tin. "
@@ -70,3 +94,82 @@ DOSSIER_LOOKUP_NEEDS_CODE = (
     "Để tra cứu, tôi cần mã hồ sơ (in trên giấy biên nhận) và 4 số cuối căn cước của người nộp. "
     'Bạn cứ nhắn "tra cứu hồ sơ" khi sẵn sàng nhé.'
 )
+
+# ---- fines (M18) ----------------------------------------------------------------------------------
+
+PLATE_EXAMPLES = "47A-123.45 (ô tô) hoặc 47B1-123.45 (xe máy)"
+FINES_SECTION = "mục Vi phạm giao thông của ứng dụng"
+
+# The form re-asks for the plate (utter_ask_license_plate, with an example) after each of these.
+PLATE_NOT_IN_ANSWER = "Tôi chưa thấy biển số xe trong tin nhắn của bạn."
+# When the API refuses a plate (invalid_plate), its own explanation is said: what is wrong with it.
+PLATE_REFUSED_NO_REASON = 'Biển số "{value}" chưa đúng dạng.'
+FINES_BY_CCCD_NEED_SIGN_IN = (
+    "Để bảo vệ dữ liệu cá nhân, tôi không tra cứu vi phạm theo số căn cước khi bạn chưa đăng nhập. "
+    "Đăng nhập ứng dụng bằng tài khoản VNeID, bạn xem được mọi vi phạm đứng tên mình; còn tra cứu "
+    "công khai thì cần biển số xe."
+)
+FINE_LOOKUP_NEEDS_PLATE = (
+    f"Để tra cứu phạt nguội, tôi cần biển số xe, ví dụ {PLATE_EXAMPLES}. "
+    'Bạn cứ nhắn "tra phạt nguội" kèm biển số khi sẵn sàng nhé.'
+)
+# After the API's explanation, outside the form (which asks again by itself).
+PLATE_TRY_AGAIN = f'Bạn nhắn lại "tra phạt nguội" kèm biển số đúng, ví dụ {PLATE_EXAMPLES}.'
+
+# The citizen's own fines (signed in).
+FINES_NONE_MINE = (
+    "Hiện không có vi phạm giao thông nào chưa nộp phạt đứng tên bạn. Các vi phạm đã nộp phạt (nếu có) "
+    f"vẫn xem được trong {FINES_SECTION}."
+)
+FINES_NONE_MINE_FOR_PLATE = "Không có vi phạm chưa nộp phạt nào đứng tên bạn với biển số {plate}."
+FINES_MINE_HEADER = "Bạn có {count} vi phạm chưa nộp phạt, tổng số tiền {total}:"
+FINES_MINE_FOR_PLATE_HEADER = "Biển số {plate}: bạn có {count} vi phạm chưa nộp phạt, tổng số tiền {total}:"
+FINES_MINE_MORE = f"Còn {{more}} vi phạm khác trong {FINES_SECTION}."
+FINES_MINE_FOOTER = (
+    f"Chi tiết, ảnh bằng chứng, xác nhận hành vi vi phạm và nộp phạt: trong {FINES_SECTION}. "
+    'Bạn nhắn "nộp phạt thế nào" nếu cần hướng dẫn.'
+)
+FINE_MUST_CONFIRM = "bạn cần xác nhận hành vi vi phạm trước khi nộp phạt"
+FINE_CAN_PAY = "bạn có thể nộp phạt ngay"
+
+# The public lookup by plate (anyone): limited detail, never the owner.
+FINES_PUBLIC_HEADER = (
+    "Biển số {plate} có {count} vi phạm chưa nộp phạt (thông tin tra cứu công khai, đã rút gọn):"
+)
+FINES_PUBLIC_NONE = "Hiện chưa có vi phạm nào chưa nộp phạt của biển số {plate} trên hệ thống."
+FINES_PUBLIC_PAID = "Ngoài ra có {count} vi phạm của biển số này đã nộp phạt."
+FINES_PUBLIC_MORE = f"Còn {{more}} vi phạm khác, xem đủ khi tra cứu biển số trong {FINES_SECTION}."
+FINES_PUBLIC_SIGN_IN = (
+    "Để xem chi tiết, ảnh bằng chứng, xác nhận hành vi vi phạm và nộp phạt trực tuyến, người có tên trên "
+    "quyết định xử phạt đăng nhập ứng dụng Công dân số bằng tài khoản VNeID, vào mục Vi phạm giao thông."
+)
+FINES_PUBLIC_NOT_YOURS = (
+    "Các vi phạm trên không đứng tên bạn: chỉ người có tên trên quyết định xử phạt mới xem chi tiết, "
+    "xác nhận và nộp phạt được."
+)
+FINES_SCAM_WARNING = (
+    "Lưu ý: hãy cảnh giác với tin nhắn, cuộc gọi báo phạt nguội rồi yêu cầu chuyển tiền hoặc bấm vào "
+    "đường link lạ; hãy tra cứu và nộp phạt trên ứng dụng Công dân số."
+)
+
+# Paying (model M18): in the app, never in the chat.
+PAY_FINE_HOW = (
+    "Nộp phạt trực tuyến trên ứng dụng Công dân số:\n"
+    "1. Đăng nhập ứng dụng bằng tài khoản VNeID của người có tên trên quyết định xử phạt.\n"
+    "2. Vào mục Vi phạm giao thông, chọn quyết định xử phạt, xem lại hành vi và ảnh bằng chứng rồi bấm "
+    "Xác nhận hành vi vi phạm.\n"
+    "3. Bấm Nộp phạt, thanh toán bằng thẻ ngân hàng hoặc tài khoản thanh toán điện tử đã liên kết.\n"
+    "4. Nộp xong, biên lai điện tử được lưu ngay trong ứng dụng.\n"
+    "Tiền phạt phải nộp trong 10 ngày kể từ ngày nhận quyết định xử phạt (Điều 73 Luật Xử lý vi phạm "
+    "hành chính; mức phạt theo Nghị định 168/2024/NĐ-CP); hạn nộp của từng quyết định có trong ứng dụng.\n"
+    "Tôi không bao giờ hỏi số thẻ, mã OTP hay mật khẩu: bạn chỉ nhập thông tin thanh toán trong màn hình "
+    "Nộp phạt của ứng dụng."
+)
+PAY_FINE_SIGN_IN_TO_LIST = (
+    "Khi bạn trò chuyện với tôi lúc đã đăng nhập ứng dụng, tôi liệt kê được các khoản phạt đang chờ nộp "
+    "của bạn."
+)
+PAYABLE_NONE = "Hiện bạn không có khoản phạt nào cần nộp."
+PAYABLE_HEADER = "Các khoản phạt chưa nộp của bạn, tổng số tiền {total}:"
+PAYABLE_NOW = "Nộp được ngay:"
+PAYABLE_CONFIRM_FIRST = "Cần xác nhận hành vi vi phạm trước khi nộp:"

@@ -14,12 +14,14 @@ test, and the action server, refused with its old token, signs in again by itsel
 
 from __future__ import annotations
 
+import itertools
 import os
 import subprocess
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +29,7 @@ import httpx
 import pytest
 import yaml
 
-from tests.conftest import free_port, serving
+from tests.conftest import DEMO_WARD, free_port, serving
 
 ROOT = Path(__file__).resolve().parents[2]
 CHATBOT = ROOT / "chatbot"
@@ -162,6 +164,75 @@ def procedures_catalogue(app):
         service.seed_catalogue()
         db.session.commit()
         db.session.remove()
+
+
+_notice_numbers = itertools.count(1)
+
+
+def fine_notice(owner_cccd: str, *, decided_days_ago: int = 0, **overrides) -> dict:
+    """A valid notice as the police or the camera feed send it (as tests/fines/conftest.py makes
+    them), decided `decided_days_ago` days ago: 10 days later it is overdue."""
+    number = next(_notice_numbers)
+    now = datetime.now(UTC)
+    body = {
+        "notice_number": f"{number:05d}/QĐ-XPVPHC",
+        "source_ref": f"chat-test-{number:06d}",
+        "plate": "47A-123.45",
+        "violation_code": "oto-vuot-den-do",
+        "amount_vnd": 18_000_000,
+        "owner_cccd": owner_cccd,
+        "violated_at": (now - timedelta(days=decided_days_ago + 1)).isoformat(),
+        "decided_at": (now - timedelta(days=decided_days_ago)).isoformat(),
+        "place": "Ngã tư Lê Duẩn - Phan Chu Trinh",
+        "ward_code": DEMO_WARD,
+        "evidence": ["https://camera.congan.daklak.gov.vn/anh/1.jpg"],
+    }
+    body.update(overrides)
+    return body
+
+
+@pytest.fixture
+def issue_fine(app):
+    """Issue a notice for `owner` (a make_citizen dict) through api.fines.service, as the police's
+    feed does; `then="confirm"` has the owner confirm it, `then="pay"` marks it paid too."""
+    from api.citizens import service as citizens
+    from api.extensions import db
+    from api.fines import service
+
+    def issue(owner: dict, then: str | None = None, **overrides) -> dict:
+        with app.app_context():
+            fine, outcome = service.issue_notice(
+                service.validate_row(fine_notice(owner["cccd"], **overrides)), actor="service:chat-tests"
+            )
+            assert outcome == "created"
+            if then in ("confirm", "pay"):
+                service.confirm(citizens.get_citizen(owner["id"]), fine.id)
+            if then == "pay":
+                service.mark_fine_paid(str(fine.id), uuid.uuid4())
+                db.session.commit()
+            issued = {
+                "id": str(fine.id),
+                "notice_number": fine.notice_number,
+                "plate": fine.plate,
+                "place": fine.place,
+                "status": fine.status,
+            }
+            db.session.remove()
+            return issued
+
+    return issue
+
+
+def chat_token(app, pair: dict) -> str:
+    """The delegated, read-only token the API puts in a signed-in citizen's chat messages
+    (`cds_token`), made from the citizen's sign-in `pair`."""
+    from flask_jwt_extended import decode_token
+
+    from api.auth.policy import Principal
+    from api.chat.service import _chat_token
+
+    with app.test_request_context():
+        return _chat_token(Principal.from_claims(decode_token(pair["access_token"])))
 
 
 # ---- talking to the action server as Rasa does -------------------------------------------------

@@ -127,6 +127,45 @@ def test_an_anonymous_citizen_is_asked_for_the_code_and_the_cccd_digits(app, sta
     assert "Mới đăng ký" in said(third)
 
 
+def test_a_signed_in_citizen_asks_about_their_fines_and_how_to_pay(stack, citizen_headers, issue_fine):
+    headers, person, _ = citizen_headers()
+    issue_fine(person)  # 47A-123.45, vượt đèn đỏ, 18.000.000 đồng, to confirm first
+
+    fines = said(chat(stack, "tôi có bị phạt nguội không", headers))
+    assert "Bạn có 1 vi phạm chưa nộp phạt, tổng số tiền 18.000.000 đồng" in fines
+    assert "47A-123.45" in fines and "bạn cần xác nhận hành vi vi phạm" in fines
+    assert person["cccd"] not in fines
+
+    paying = said(chat(stack, "nộp phạt online thế nào", headers))
+    assert "Cần xác nhận hành vi vi phạm trước khi nộp:" in paying and "18.000.000 đồng" in paying
+    assert "Nộp phạt trực tuyến trên ứng dụng Công dân số:" in paying
+
+    # Another citizen asking the same learns nothing about it.
+    stranger, _, _ = citizen_headers(full_name="Trần Văn Bình", sex="male")
+    other = said(chat(stack, "tôi có bị phạt nguội không", stranger))
+    assert "không có vi phạm giao thông nào chưa nộp phạt đứng tên bạn" in other
+    assert "18.000.000" not in other
+
+
+def test_an_anonymous_citizen_is_asked_for_a_plate_and_again_for_a_wrong_one(
+    stack, citizen_headers, issue_fine
+):
+    _, person, _ = citizen_headers()
+    issue_fine(person)
+
+    first = chat(stack, "tra phạt nguội")
+    conversation = first["conversation_id"]
+    assert "biển số xe cần tra cứu" in said(first)
+    wrong = said(chat(stack, "47O-123.45", conversation_id=conversation))
+    assert "gõ nhầm chữ O thành số 0" in wrong and "biển số xe cần tra cứu" in wrong
+    answer = said(chat(stack, "47a 123 45", conversation_id=conversation))
+    assert "Biển số 47A-123.45 có 1 vi phạm chưa nộp phạt (thông tin tra cứu công khai" in answer
+    assert "VNeID" in answer and person["cccd"] not in answer
+    # A plate in the question itself: checked as the form opens, answered at once.
+    direct = said(chat(stack, "xe 47a12345 có bị phạt nguội không"))
+    assert direct.startswith("Biển số 47A-123.45 có 1 vi phạm chưa nộp phạt")
+
+
 def test_an_emergency_gets_the_numbers_at_once(stack):
     reply = said(chat(stack, "nhà hàng xóm đang cháy to lắm"))
     assert "114" in reply and "113" in reply and "115" in reply
