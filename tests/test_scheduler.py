@@ -17,7 +17,9 @@ def test_every_job_is_stored_in_the_database_job_store(app):
         scheduler.shutdown(wait=False)
     engine = sa.create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
     with engine.connect() as connection:
-        stored = set(connection.execute(sa.text(f"SELECT id FROM {JOB_TABLE}")).scalars())
+        stored = set(
+            connection.execute(sa.select(sa.column("id")).select_from(sa.table(JOB_TABLE))).scalars()
+        )
     engine.dispose()
     # A restarted scheduler finds its jobs (and their next run times) where it left them.
     assert stored == {job.name for job in JOBS}

@@ -13,9 +13,9 @@ from api.audit import AuditEntry
 from api.dossiers import service
 from api.dossiers.models import Dossier
 from api.dossiers.workflow import ACTIONS, STATUS_NAMES, today
-from api.sequences import SequenceCounter
 from api.events import OutboxEvent
 from api.extensions import db
+from api.sequences import SequenceCounter
 from api.workdays import add_working_days
 from tests.conftest import DEMO_WARD
 from tests.documents.samples import MINIMAL_PDF, png
