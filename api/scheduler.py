@@ -41,10 +41,18 @@ class ScheduledJob:
 
 
 JOBS = (
-    ScheduledJob("wallet.reconcile", "wallet.service:reconcile", 60, "settle payments and refunds left pending"),
-    ScheduledJob("wallet.expire", "wallet.service:expire_stale", 300, "expire payments unfinished after 90 minutes"),
-    ScheduledJob("fines.reminders", "api.fines.service:send_deadline_reminders", 3600, "remind owners of deadlines"),
-    ScheduledJob("idempotency.purge", "api.idempotency:purge_expired", 3600, "forget idempotency keys after 24 h"),
+    ScheduledJob(
+        "wallet.reconcile", "wallet.service:reconcile", 60, "settle payments and refunds left pending"
+    ),
+    ScheduledJob(
+        "wallet.expire", "wallet.service:expire_stale", 300, "expire payments unfinished after 90 minutes"
+    ),
+    ScheduledJob(
+        "fines.reminders", "api.fines.service:send_deadline_reminders", 3600, "remind owners of deadlines"
+    ),
+    ScheduledJob(
+        "idempotency.purge", "api.idempotency:purge_expired", 3600, "forget idempotency keys after 24 h"
+    ),
 )
 JOBS_BY_NAME = {job.name: job for job in JOBS}
 
@@ -73,7 +81,9 @@ def build_scheduler(app: Flask, *, background: bool = False) -> BaseScheduler:
     _app = app
     scheduler_class = BackgroundScheduler if background else BlockingScheduler
     scheduler = scheduler_class(
-        jobstores={"default": SQLAlchemyJobStore(url=app.config["SQLALCHEMY_DATABASE_URI"], tablename=JOB_TABLE)},
+        jobstores={
+            "default": SQLAlchemyJobStore(url=app.config["SQLALCHEMY_DATABASE_URI"], tablename=JOB_TABLE)
+        },
         executors={"default": ThreadPoolExecutor(max_workers=1)},
         # A job missed while the process was down runs once when it comes back, not once per miss.
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 600},
