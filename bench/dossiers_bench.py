@@ -33,6 +33,8 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.serving import gunicorn_command  # noqa: E402 (after the path is set)
+
 SERVER = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
 DATABASE = os.environ.get("BENCH_DATABASE", "cds_bench")
 API_APPLICATIONS = int(os.environ.get("API_APPLICATIONS", "2000"))
@@ -89,20 +91,7 @@ def prepare(url: str, instance: str) -> tuple[list[tuple[str, str]], str]:
 
 def start_api(env: dict) -> subprocess.Popen:
     process = subprocess.Popen(  # noqa: S603 - a fixed command line of our own
-        [
-            str(ROOT / ".venv/bin/gunicorn"),
-            "--worker-class",
-            "gthread",
-            "--workers",
-            "2",
-            "--threads",
-            "4",
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--log-level",
-            "warning",
-            "api:create_app()",
-        ],
+        gunicorn_command(PORT),
         cwd=ROOT,
         env=env,
         stderr=subprocess.DEVNULL,

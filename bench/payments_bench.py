@@ -49,6 +49,8 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.serving import gunicorn_command  # noqa: E402 (after the path is set)
+
 SERVER = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
 DATABASE = os.environ.get("BENCH_DATABASE", "cds_payments_bench")
 PAYMENTS = int(os.environ.get("PAYMENTS", "500"))
@@ -216,20 +218,7 @@ def start_api(env: dict, log_path: Path) -> subprocess.Popen:
     check_free(PORT, "PORT")
     with open(log_path, "wb") as log:
         process = subprocess.Popen(  # noqa: S603 - a fixed command line of our own
-            [
-                str(ROOT / ".venv/bin/gunicorn"),
-                "--worker-class",
-                "gthread",
-                "--workers",
-                "2",
-                "--threads",
-                "4",
-                "--bind",
-                f"127.0.0.1:{PORT}",
-                "--log-level",
-                "warning",
-                "api:create_app()",
-            ],
+            gunicorn_command(PORT),
             cwd=ROOT,
             env=env,
             stderr=log,

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Iterable
 from typing import Any
 
-from rasa_sdk import Tracker
+from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 FALLBACK_INTENT = "nlu_fallback"
 FALLBACK_ACTION = "action_fallback"
@@ -66,3 +69,23 @@ def consecutive_failed_turns(events: Iterable[dict[str, Any]]) -> int:
         else:
             break
     return count
+
+
+class AnonymousOnlyForm(FormValidationAction):
+    """A form that asks only anonymous citizens. A signed-in citizen is identified by their token:
+    there is nothing to ask, the API shows them their own records (or the one they named).
+    Abstract, so the action server does not register it as an action of its own."""
+
+    @abstractmethod
+    def name(self) -> str: ...
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        if citizen_token(tracker):
+            return []
+        return domain_slots

@@ -14,14 +14,14 @@ import logging
 import re
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import texts
 from actions.api_client import ApiRefused, ApiUnavailable, NotFound, SignInRequired, api
-from actions.conversation import citizen_token
+from actions.conversation import AnonymousOnlyForm, citizen_token
 
 log = logging.getLogger(__name__)
 
@@ -68,22 +68,9 @@ def cccd_last4(text: str | None) -> str | None:
 # ---- the form ---------------------------------------------------------------------------------
 
 
-class ValidateDossierLookupForm(FormValidationAction):
+class ValidateDossierLookupForm(AnonymousOnlyForm):
     def name(self) -> str:
         return "validate_dossier_lookup_form"
-
-    async def required_slots(
-        self,
-        domain_slots: list[str],
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> list[str]:
-        # A signed-in citizen is identified by their token: nothing to ask, the API shows them
-        # their own dossiers (or the one whose code they gave).
-        if citizen_token(tracker):
-            return []
-        return domain_slots
 
     async def extract_cccd_last4(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -19,14 +19,14 @@ import logging
 import re
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import texts
 from actions.api_client import ApiRefused, ApiUnavailable, SignInRequired, api
-from actions.conversation import citizen_token
+from actions.conversation import AnonymousOnlyForm, citizen_token
 
 log = logging.getLogger(__name__)
 
@@ -242,22 +242,9 @@ def _refusal(exc: ApiRefused, value: str) -> str:
 # ---- the form ---------------------------------------------------------------------------------
 
 
-class ValidateFineLookupForm(FormValidationAction):
+class ValidateFineLookupForm(AnonymousOnlyForm):
     def name(self) -> str:
         return "validate_fine_lookup_form"
-
-    async def required_slots(
-        self,
-        domain_slots: list[str],
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> list[str]:
-        # A signed-in citizen is identified by their token: nothing to ask, the API shows them
-        # their own fines (or their fines on the plate they named).
-        if citizen_token(tracker):
-            return []
-        return domain_slots
 
     async def validate_license_plate(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
