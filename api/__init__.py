@@ -87,6 +87,7 @@ def _register_blueprints(app: Flask) -> None:
     from api.dossiers import routes as dossier_routes
     from api.dossiers.catalogue import routes as catalogue_routes
     from api.fines import routes as fine_routes
+    from api.reports import routes as report_routes
     from api.units import routes as unit_routes
     from notifications import routes as notification_routes
     from wallet import routes as wallet_routes
@@ -107,6 +108,9 @@ def _register_blueprints(app: Flask) -> None:
         fine_routes.lookup_blp,
         fine_routes.citizen_blp,
         fine_routes.police_blp,
+        report_routes.public_blp,
+        report_routes.citizen_blp,
+        report_routes.staff_blp,
         chat_routes.chat_blp,
         chat_routes.agent_blp,
         wallet_routes.citizen_blp,

@@ -21,6 +21,10 @@ DEV_OIDC_CLIENT_SECRET = "dev-only-oidc-client-secret"  # noqa: S105
 DEV_RASA_TOKEN = "dev-only-rasa-token-change-me"  # noqa: S105
 DEV_PAYMENT_SECRET_KEY = "sk_test_congdanso_dev_only"  # noqa: S105
 DEV_PAYMENT_WEBHOOK_SECRET = "whsec_congdanso_dev_only"  # noqa: S105
+# A Fernet key (32 bytes, URL-safe base64) that anyone reading this file knows: it protects no
+# informant, so production refuses it. Make a real one with
+# `python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`.
+DEV_REPORTS_IDENTITY_KEY = "ZGV2LW9ubHktcmVwb3J0cy1pZGVudGl0eS1rZXktMzI="
 
 
 class ConfigurationError(RuntimeError):
@@ -75,6 +79,14 @@ def from_environment() -> dict:
         # Uploads (personal documents) may be larger than JSON bodies: routes marked with
         # api.http.max_body("UPLOAD_MAX_BYTES") raise the limit for their own requests only.
         "UPLOAD_MAX_BYTES": _int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024),
+        # Citizen reports (api/reports): photos and short videos, per file and per report.
+        "REPORT_MEDIA_MAX_BYTES": _int("REPORT_MEDIA_MAX_BYTES", 20 * 1024 * 1024),
+        "REPORT_MEDIA_MAX_FILES": _int("REPORT_MEDIA_MAX_FILES", 5),
+        # A resolved report the citizen neither confirms nor disputes closes after this many days.
+        "REPORT_AUTO_CLOSE_DAYS": _int("REPORT_AUTO_CLOSE_DAYS", 7),
+        # Encrypts informants' identities and keys the HMAC that links crime reports to their
+        # reporter (api/reports/service.py). Rotating it makes stored identities unreadable.
+        "REPORTS_IDENTITY_KEY": os.environ.get("REPORTS_IDENTITY_KEY", DEV_REPORTS_IDENTITY_KEY),
         # Where uploaded files live (api/storage.py): "local" disk or an S3-compatible store.
         "STORAGE_BACKEND": os.environ.get("STORAGE_BACKEND", "local"),
         "STORAGE_LOCAL_ROOT": os.environ.get("STORAGE_LOCAL_ROOT", ""),  # empty: <instance>/files
@@ -124,6 +136,7 @@ def check_production_safety(config: dict) -> None:
         ("RASA_TOKEN", DEV_RASA_TOKEN),
         ("PAYMENT_SECRET_KEY", DEV_PAYMENT_SECRET_KEY),
         ("PAYMENT_WEBHOOK_SECRET", DEV_PAYMENT_WEBHOOK_SECRET),
+        ("REPORTS_IDENTITY_KEY", DEV_REPORTS_IDENTITY_KEY),
     ):
         if config.get(key) in (None, "", dev_value):
             problems.append(f"{key} still has its development default")

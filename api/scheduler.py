@@ -51,6 +51,12 @@ JOBS = (
         "fines.reminders", "api.fines.service:send_deadline_reminders", 3600, "remind owners of deadlines"
     ),
     ScheduledJob(
+        "reports.auto_close",
+        "api.reports.service:close_resolved_reports",
+        3600,
+        "close resolved reports the citizen did not confirm in time",
+    ),
+    ScheduledJob(
         "idempotency.purge", "api.idempotency:purge_expired", 3600, "forget idempotency keys after 24 h"
     ),
 )

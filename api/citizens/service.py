@@ -298,7 +298,7 @@ def _inside(box: tuple[tuple[float, float], tuple[float, float]], latitude: floa
     return lat_min <= latitude <= lat_max and lon_min <= longitude <= lon_max
 
 
-def _check_coordinates(ward_code: str, latitude: float | None, longitude: float | None) -> None:
+def check_coordinates(ward_code: str, latitude: float | None, longitude: float | None) -> None:
     if latitude is None and longitude is None:
         return
     if latitude is None or longitude is None:
@@ -354,7 +354,7 @@ def set_digital_address(
     Vietnam leaves the stored address as it was.
     """
     ward = units.validate_ward_code(ward_code)
-    _check_coordinates(ward.code, latitude, longitude)
+    check_coordinates(ward.code, latitude, longitude)
     street = nfc(street)
     if not street:
         message = "Hãy nhập số nhà, tên đường (hoặc thôn, tổ dân phố)."

@@ -16,6 +16,7 @@ import io
 import re
 import unicodedata
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from api.errors import ApiError
@@ -104,7 +105,7 @@ def _verify_pdf(data: bytes) -> None:
         raise _corrupt(PDF)
 
 
-def _verify_image(data: bytes, kind: str) -> None:
+def verify_image(data: bytes, kind: str) -> None:
     from PIL import Image, UnidentifiedImageError
 
     pillow_format = "PNG" if kind == PNG else "JPEG"
@@ -165,6 +166,37 @@ def extension_of(filename: str) -> str | None:
     return match.group(1).lower() if match else None
 
 
+def check_claims(
+    kind: str,
+    name: str,
+    declared_type: str | None,
+    *,
+    extensions: dict[str, str],
+    declared_aliases: dict[str, set[str]],
+    type_names: dict[str, str],
+    accepted_label: str,
+    refuse: Callable[[str], ApiError],
+) -> str | None:
+    """What the file's name and declared type claim may only agree with its content (`kind`).
+
+    Valid content under a name or type that says otherwise is refused rather than guessed at:
+    a disguised file is never stored. Returns the name's extension, None when it has none.
+    """
+    extension = extension_of(name)
+    if extension is not None and extensions.get(extension) != kind:
+        raise refuse(
+            f"Tên tệp có đuôi .{extension} nhưng nội dung là tệp {type_names[kind]}. "
+            f"Vui lòng gửi đúng tệp {accepted_label} với đuôi tên tương ứng."
+        )
+    declared = (declared_type or "").split(";")[0].strip().lower()
+    if declared not in UNDECLARED and declared not in declared_aliases[kind]:
+        raise refuse(
+            f"Kiểu tệp khai báo ({declared}) không khớp với nội dung tệp ({type_names[kind]}). "
+            f"Chỉ nhận tệp {accepted_label}."
+        )
+    return extension
+
+
 def check_file(
     data: bytes, *, filename: str | None, declared_type: str | None, max_bytes: int
 ) -> CheckedFile:
@@ -178,22 +210,19 @@ def check_file(
     if kind == PDF:
         _verify_pdf(data)
     else:
-        _verify_image(data, kind)
+        verify_image(data, kind)
 
     name = sanitise_filename(filename)
-    extension = extension_of(name)
-    if extension is not None and EXTENSIONS.get(extension) != kind:
-        # Valid content under a name that says otherwise: refuse rather than guess which is true.
-        raise _refuse_type(
-            f"Tên tệp có đuôi .{extension} nhưng nội dung là tệp {TYPE_NAMES[kind]}. "
-            f"Vui lòng gửi đúng tệp {ACCEPTED_LABEL} với đuôi tên tương ứng."
-        )
-    declared = (declared_type or "").split(";")[0].strip().lower()
-    if declared not in UNDECLARED and declared not in DECLARED_ALIASES[kind]:
-        raise _refuse_type(
-            f"Kiểu tệp khai báo ({declared}) không khớp với nội dung tệp ({TYPE_NAMES[kind]}). "
-            f"Chỉ nhận tệp {ACCEPTED_LABEL}."
-        )
+    extension = check_claims(
+        kind,
+        name,
+        declared_type,
+        extensions=EXTENSIONS,
+        declared_aliases=DECLARED_ALIASES,
+        type_names=TYPE_NAMES,
+        accepted_label=ACCEPTED_LABEL,
+        refuse=_refuse_type,
+    )
     if extension is None:
         name = (name or "giay-to") + CANONICAL_EXTENSION[kind]
     return CheckedFile(content_type=kind, filename=name)

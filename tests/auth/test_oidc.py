@@ -23,6 +23,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 import pytest
 import requests
 from authlib.oidc.discovery import OpenIDProviderMetadata
+from cryptography.fernet import Fernet
 from joserfc import jwt
 from joserfc.errors import BadSignatureError
 from joserfc.jwk import KeySet, RSAKey
@@ -508,7 +509,9 @@ def test_production_refuses_to_start_without_a_real_issuer(make_app):
     assert should_mount({**safe_otherwise, "CDS_ENV": "development"})
 
 
-@pytest.mark.parametrize("setting", ["RASA_TOKEN", "PAYMENT_SECRET_KEY", "PAYMENT_WEBHOOK_SECRET"])
+@pytest.mark.parametrize(
+    "setting", ["RASA_TOKEN", "PAYMENT_SECRET_KEY", "PAYMENT_WEBHOOK_SECRET", "REPORTS_IDENTITY_KEY"]
+)
 def test_production_refuses_the_development_chatbot_and_payment_secrets(make_app, setting):
     from api import config
 
@@ -521,12 +524,14 @@ def test_production_refuses_the_development_chatbot_and_payment_secrets(make_app
         "RASA_TOKEN": secrets.token_hex(16),
         "PAYMENT_SECRET_KEY": "sk_live_" + secrets.token_hex(16),
         "PAYMENT_WEBHOOK_SECRET": "whsec_" + secrets.token_hex(16),
+        "REPORTS_IDENTITY_KEY": Fernet.generate_key().decode(),
         "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://cds@127.0.0.1:5432/cds",
     }
     development_default = {
         "RASA_TOKEN": config.DEV_RASA_TOKEN,
         "PAYMENT_SECRET_KEY": config.DEV_PAYMENT_SECRET_KEY,
         "PAYMENT_WEBHOOK_SECRET": config.DEV_PAYMENT_WEBHOOK_SECRET,
+        "REPORTS_IDENTITY_KEY": config.DEV_REPORTS_IDENTITY_KEY,
     }
     with pytest.raises(ConfigurationError, match=f"{setting} still has its development default"):
         config.check_production_safety({**production, setting: development_default[setting]})
