@@ -16,6 +16,7 @@ from api.errors import ApiError
 from api.extensions import limiter, public_lookup_limit
 
 JSON_MIME = "application/json"
+MULTIPART_MIME = "multipart/form-data"  # what upload routes accept besides JSON
 BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 

@@ -14,7 +14,7 @@ from api.auth.policy import Citizen, allow, require_principal
 from api.documents import service
 from api.documents.files import missing_file
 from api.documents.schemas import DocumentSchema, DocumentUploadSchema
-from api.http import SelectPage, accepts, max_body
+from api.http import MULTIPART_MIME, SelectPage, accepts, max_body
 
 blp = Blueprint(
     "documents",
@@ -26,8 +26,6 @@ blp = Blueprint(
 # The store's files need the storage backend: build it (bad settings stop the start-up) and
 # put it on /ready whenever this blueprint is served.
 blp.record_once(lambda state: storage.init_app(state.app))
-
-MULTIPART = "multipart/form-data"
 
 
 def _citizen_id() -> uuid.UUID:
@@ -44,9 +42,9 @@ class Documents(MethodView):
         return service.list_documents(_citizen_id())
 
     @allow(Citizen())
-    @accepts(MULTIPART)
+    @accepts(MULTIPART_MIME)
     @max_body("UPLOAD_MAX_BYTES")
-    @blp.arguments(DocumentUploadSchema, location="form", content_type=MULTIPART)
+    @blp.arguments(DocumentUploadSchema, location="form", content_type=MULTIPART_MIME)
     @blp.response(201, DocumentSchema)
     @blp.alt_response(200, schema=DocumentSchema, description="Tệp này đã có trong kho: trả về giấy tờ cũ")
     @blp.alt_response(413, description="`file_too_large`: tệp quá 10 MB")

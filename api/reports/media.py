@@ -12,9 +12,16 @@ from __future__ import annotations
 
 import struct
 
-from api.documents.files import JPEG, PNG, check_claims, detect, sanitise_filename, verify_image
+from api.documents.files import (
+    JPEG,
+    PNG,
+    check_claims,
+    check_size,
+    detect,
+    sanitise_filename,
+    verify_image,
+)
 from api.errors import ApiError
-from api.http import file_too_large
 
 MP4 = "video/mp4"
 TYPE_NAMES = {JPEG: "JPEG", PNG: "PNG", MP4: "MP4"}
@@ -81,10 +88,7 @@ def _verify_mp4(data: bytes) -> None:
 
 def check_media(data: bytes, *, filename: str | None, declared_type: str | None, max_bytes: int) -> str:
     """The content type of an acceptable upload, or an ApiError (415, 422, 413)."""
-    if not data:
-        raise ApiError(422, "file_missing", "Tệp bạn chọn không có nội dung (0 byte).")
-    if len(data) > max_bytes:
-        raise file_too_large(max_bytes)
+    check_size(data, max_bytes)
     kind = detect(data)
     if kind in (JPEG, PNG):
         verify_image(data, kind)

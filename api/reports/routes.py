@@ -17,7 +17,7 @@ from api.auth.policy import PUBLIC, Citizen, Staff, allow, require_principal
 from api.citizens import service as citizens
 from api.documents.files import missing_file
 from api.errors import ApiError
-from api.http import Blueprint, PublicLookupView, SelectPage, accepts, max_body
+from api.http import MULTIPART_MIME, Blueprint, PublicLookupView, SelectPage, accepts, max_body
 from api.reports import service
 from api.reports.schemas import (
     ReportActionSchema,
@@ -67,7 +67,6 @@ staff_blp = Blueprint(
 citizen_blp.record_once(lambda state: storage.init_app(state.app))
 citizen_blp.record_once(lambda state: service.check_identity_key(state.app))
 
-MULTIPART = "multipart/form-data"
 DESK = Staff("officer", "police", "admin")
 POLICE = Staff("police")
 
@@ -148,9 +147,9 @@ class Tracked(PublicLookupView):
 @public_blp.route("/track/<string:token>/media")
 class TrackedMedia(PublicLookupView):
     @allow(Citizen())
-    @accepts(MULTIPART)
+    @accepts(MULTIPART_MIME)
     @max_body("REPORT_MEDIA_MAX_BYTES")
-    @public_blp.arguments(ReportMediaUploadSchema, location="form", content_type=MULTIPART)
+    @public_blp.arguments(ReportMediaUploadSchema, location="form", content_type=MULTIPART_MIME)
     @public_blp.response(201, ReportMediaSchema)
     def post(self, form, token):
         """Thêm ảnh, video cho tố giác ẩn danh (mã theo dõi thay cho quyền sở hữu)."""
@@ -195,9 +194,9 @@ class MyReport(MethodView):
 @citizen_blp.route("/<uuid:report_id>/media")
 class MyReportMedia(MethodView):
     @allow(Citizen())
-    @accepts(MULTIPART)
+    @accepts(MULTIPART_MIME)
     @max_body("REPORT_MEDIA_MAX_BYTES")
-    @citizen_blp.arguments(ReportMediaUploadSchema, location="form", content_type=MULTIPART)
+    @citizen_blp.arguments(ReportMediaUploadSchema, location="form", content_type=MULTIPART_MIME)
     @citizen_blp.response(201, ReportMediaSchema)
     @citizen_blp.alt_response(413, description="`file_too_large`")
     @citizen_blp.alt_response(
@@ -318,9 +317,9 @@ class DeskMerge(MethodView):
 @staff_blp.route("/<uuid:report_id>/media")
 class DeskMedia(MethodView):
     @allow(DESK)
-    @accepts(MULTIPART)
+    @accepts(MULTIPART_MIME)
     @max_body("REPORT_MEDIA_MAX_BYTES")
-    @staff_blp.arguments(ReportMediaUploadSchema, location="form", content_type=MULTIPART)
+    @staff_blp.arguments(ReportMediaUploadSchema, location="form", content_type=MULTIPART_MIME)
     @staff_blp.response(201, ReportMediaSchema)
     def post(self, form, report_id):
         """Tải lên ảnh kết quả xử lý (dùng khi chuyển sang 'đã xử lý xong')."""
