@@ -423,7 +423,7 @@ def _settle(payment: Payment) -> None:
     """The money is in: receipt, the owing domain's hook, in the same transaction."""
     now = utcnow()
     payment.succeeded_at = now
-    citizen = db.session.get(Citizen, payment.citizen_id)
+    citizen = citizens.get_citizen(payment.citizen_id)
     year = now.astimezone(VIETNAM).year
     db.session.add(
         Receipt(

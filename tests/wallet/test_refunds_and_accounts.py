@@ -201,3 +201,16 @@ def test_ready_reports_the_provider_without_depending_on_it(client):
 
 def test_ready_reports_the_provider_up(client, payments):
     assert client.get("/ready").json["dependencies"]["payments"]["state"] == "ok"
+
+
+def test_the_account_and_payout_routes_are_the_citizens_own(client, staff_headers):
+    officer, _ = staff_headers("officer")
+    assert (
+        client.put(
+            "/me/payment-account", headers=officer, json={"payment_method": "pm_1234567890"}
+        ).status_code
+        == 403
+    )
+    assert client.get("/me/payment-account", headers=officer).status_code == 403
+    assert client.get("/me/payouts", headers=officer).status_code == 403
+    assert client.get("/me/payouts").status_code == 401
