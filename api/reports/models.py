@@ -5,7 +5,9 @@ reporter in clear. `reporter_key` is a keyed HMAC of the citizen's id (so the ci
 their own reports, and a leaked table cannot be joined back to `citizens`), and `identity` is
 the reporter's name, CCCD and phone encrypted with Fernet, readable only through the police's
 audited endpoint. An anonymous report has neither; it is followed with a tracking token whose
-SHA-256 alone is kept. Field (non-crime) reports keep `citizen_id` in clear.
+SHA-256 alone is kept. Field (non-crime) reports keep `citizen_id` in clear. A field report that
+came through Open311 has no citizen: its tracking token follows it, and the contact the client
+sent (if any) is kept encrypted in `identity` like an informant's.
 """
 
 from __future__ import annotations
@@ -49,6 +51,8 @@ class Report(db.Model):
     status: Mapped[str] = mapped_column(String(12), default=RECEIVED)
 
     anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    # How it arrived: "app" (the citizen's app), "chat" (the chatbot), "open311" (a GeoReport client).
+    channel: Mapped[str] = mapped_column(String(8), default="app", server_default="app")
     # Field reports only: crime reports never hold the reporter's id in clear.
     citizen_id: Mapped[uuid.UUID | None] = mapped_column(UUID, ForeignKey("citizens.id"), index=True)
     reporter_key: Mapped[str | None] = mapped_column(String(64), index=True)

@@ -296,6 +296,7 @@ class StaffReportSchema(ReportSchema):
     unit_kind = fields.String()
     unit_ward = fields.Function(lambda r: _ward(r.unit_ward_code))
     assignee = fields.String(allow_none=True)
+    channel = fields.String(metadata={"description": "app | chat | open311"})
     has_identity = fields.Function(
         lambda r: r.identity is not None, metadata={"description": "có thông tin người tố giác (mã hoá)"}
     )
@@ -331,9 +332,10 @@ class ReportQueueItemSchema(Schema):
 
 class ReporterIdentitySchema(Schema):
     report_id = fields.UUID()
-    full_name = fields.String()
-    cccd = fields.String()
+    full_name = fields.String(allow_none=True)
+    cccd = fields.String(allow_none=True)
     phone = fields.String(allow_none=True)
+    email = fields.String(allow_none=True, metadata={"description": "liên hệ do ứng dụng Open311 gửi"})
 
 
 class _Count(Schema):

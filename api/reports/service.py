@@ -85,6 +85,10 @@ EVENTS = {
 EVENT_RECEIVED = "report.received"
 EVENT_COMMENTED = "report.commented"
 
+# How a report arrived (Report.channel).
+APP, CHAT, OPEN311 = "app", "chat", "open311"
+CHANNELS = (APP, CHAT, OPEN311)
+
 # Which staff role handles which kind of unit.
 UNIT_ROLES = {POLICE: "police", WARD: "officer"}
 
@@ -154,14 +158,19 @@ def reporter_key(citizen_id: uuid.UUID) -> str:
     return hmac.new(secret, uuid.UUID(str(citizen_id)).bytes, hashlib.sha256).hexdigest()
 
 
-def _encrypt_identity(citizen: Citizen) -> str:
-    data = {
-        "citizen_id": str(citizen.id),
-        "full_name": citizen.full_name,
-        "cccd": citizen.cccd,
-        "phone": citizen.phone,
-    }
+def _encrypt(data: dict) -> str:
     return _fernet().encrypt(json.dumps(data, ensure_ascii=False).encode()).decode()
+
+
+def _encrypt_identity(citizen: Citizen) -> str:
+    return _encrypt(
+        {
+            "citizen_id": str(citizen.id),
+            "full_name": citizen.full_name,
+            "cccd": citizen.cccd,
+            "phone": citizen.phone,
+        }
+    )
 
 
 def _decrypt_identity(report: Report) -> dict | None:
@@ -185,8 +194,9 @@ def _recipient(report: Report) -> uuid.UUID | None:
         return None
     if report.citizen_id is not None:
         return report.citizen_id
-    identity = _decrypt_identity(report)
-    return uuid.UUID(identity["citizen_id"]) if identity else None
+    identity = _decrypt_identity(report) or {}
+    # An Open311 client's contact names no citizen of ours: nobody to notify in the app.
+    return uuid.UUID(identity["citizen_id"]) if identity.get("citizen_id") else None
 
 
 def _event(event_type: str, report: Report, **extra: Any) -> None:
@@ -252,8 +262,20 @@ def _check_location(data: Mapping[str, Any]) -> tuple[str, float | None, float |
     return ward.code, latitude, longitude, address
 
 
-def submit(citizen: Citizen, data: Mapping[str, Any], *, now: datetime | None = None) -> Submitted:
-    """File a report for `citizen`; validated fields come from ReportInSchema."""
+def submit(
+    citizen: Citizen | None,
+    data: Mapping[str, Any],
+    *,
+    channel: str = APP,
+    contact: Mapping[str, str] | None = None,
+    now: datetime | None = None,
+) -> Submitted:
+    """File a report; validated fields come from ReportInSchema (or the Open311 form).
+
+    `citizen` is the signed-in reporter. Without one, the report is anonymous (crime reports
+    only, from an anonymous chat) or comes from an Open311 client, with the `contact` it sent;
+    either way it is followed with the tracking token this returns.
+    """
     now = now or utcnow()
     category = get_category(data.get("category"))
     if category is None:
@@ -270,6 +292,8 @@ def submit(citizen: Citizen, data: Mapping[str, Any], *, now: datetime | None = 
             "Chỉ tố giác tội phạm mới được gửi ẩn danh; phản ánh hiện trường cần người phản ánh "
             "để cán bộ liên hệ khi xử lý.",
         )
+    if citizen is None and not anonymous and channel != OPEN311:
+        raise ApiError(401, "sign_in_required", "Hãy đăng nhập bằng VNeID để gửi phản ánh có tên người gửi.")
     description = nfc(data.get("description") or "")
     if len(description) < 10:
         raise _invalid("description_too_short", "description", "Hãy mô tả sự việc (ít nhất 10 ký tự).")
@@ -295,11 +319,14 @@ def submit(citizen: Citizen, data: Mapping[str, Any], *, now: datetime | None = 
         unit_ward_code=ward_code,
         status="received",
         anonymous=anonymous,
+        channel=channel,
         affected_count=1,
     )
-    if anonymous:
+    if anonymous or citizen is None:
         token = secrets.token_urlsafe(24)
         report.tracking_token_hash = _token_hash(token)
+        if not anonymous and contact:
+            report.identity = _encrypt(dict(contact))
     else:
         report.reporter_key = reporter_key(citizen.id)
         if category.is_crime:
@@ -698,9 +725,10 @@ def read_identity(actor: Actor, report_id: uuid.UUID, reason: str) -> dict:
     db.session.commit()
     return {
         "report_id": report.id,
-        "full_name": identity["full_name"],
-        "cccd": identity["cccd"],
+        "full_name": identity.get("full_name"),
+        "cccd": identity.get("cccd"),
         "phone": identity.get("phone"),
+        "email": identity.get("email"),
     }
 
 
