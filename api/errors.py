@@ -5,15 +5,19 @@ Every error leaves the API as `application/problem+json` with `type`, `title`, `
 path of each field. Titles and details are Vietnamese: they are shown to citizens as they are.
 Internals (exception text, stack traces) never reach the client; they go to the log with the
 request id, which the problem carries so a call-centre agent can find the log line.
+
+One exception: a standard with an error format of its own (Open311 GeoReport v2) registers a
+renderer for its URL prefix (`register_error_format`), and every error under that prefix, the
+routing's 404 and 405 and the hooks' refusals included, leaves in that format instead.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from flask import g, jsonify
+from flask import Flask, Response, current_app, g, has_request_context, jsonify, request
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
@@ -109,8 +113,15 @@ def problem_response(
     headers: Mapping[str, str] | None = None,
     **extra: Any,
 ):
-    """Build an `application/problem+json` response."""
+    """Build an `application/problem+json` response; under a prefix registered with
+    `register_error_format`, that standard's own error format instead."""
     default_code, title = STATUS_PROBLEMS.get(status, ("error", "Lỗi"))
+    render = _error_format_of_request()
+    if render is not None:
+        messages = [
+            f"{field}: {translate(m)}" for field, msgs in sorted((errors or {}).items()) for m in msgs
+        ]
+        return render(status, messages or [detail or DEFAULT_DETAILS.get(status, title)], dict(headers or {}))
     code = code or default_code
     body: dict[str, Any] = {
         "type": PROBLEM_TYPE_BASE + code,
@@ -134,6 +145,26 @@ def problem_response(
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
+
+
+# render(status, messages, headers) -> the response, in the standard's own error format.
+ErrorRenderer = Callable[[int, list[str], dict[str, str]], Response]
+_ERROR_FORMATS = "cds_error_formats"
+
+
+def register_error_format(app: Flask, prefix: str, render: ErrorRenderer) -> None:
+    """Render every error of the paths under `prefix` with `render` instead of problem details."""
+    app.extensions.setdefault(_ERROR_FORMATS, {})[prefix.rstrip("/")] = render
+
+
+def _error_format_of_request() -> ErrorRenderer | None:
+    if not has_request_context():
+        return None
+    path = request.path
+    for prefix, render in current_app.extensions.get(_ERROR_FORMATS, {}).items():
+        if path == prefix or path.startswith(prefix + "/"):
+            return render
+    return None
 
 
 def translate(message: Any) -> str:

@@ -47,3 +47,22 @@ def match_score(key: str, query: str) -> int | None:
 def format_vnd(amount: int) -> str:
     """50000 -> "50.000 đồng": Vietnamese groups thousands with dots."""
     return f"{amount:,}".replace(",", ".") + " đồng"
+
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Nine digits or more, maybe grouped by single spaces, dots or dashes, maybe after "+" or a
+# "(+84)": mobile and landline numbers (10-11 digits, 9 after +84), CCCD (12), old CMND (9).
+# Shorter numbers (house numbers, amounts, dates, 113) are left alone.
+_LONG_NUMBER = re.compile(r"(?:\(\+?\d{1,3}\)[\s.-]?|\+)?(?<!\d)\d(?:[\s.-]?\d){8,}(?!\d)")
+REDACTED = "[đã ẩn]"
+
+
+def redact_contacts(text: str) -> str:
+    """Hide e-mail addresses and long numbers (phones, CCCD) in free text meant for the public.
+
+    Citizens write their own number into a report's description ("gọi tôi: 0912 345 678");
+    published as it is, it would be on every open-data feed. It errs on the side of hiding:
+    a long number that is not a phone (an account number, a date written with a time) is
+    hidden too, which costs a reader little and never leaks a contact.
+    """
+    return _LONG_NUMBER.sub(REDACTED, _EMAIL.sub(REDACTED, text))

@@ -237,6 +237,31 @@ def issue_service_token(client_id: str, client_secret: str, requested_scopes: li
     return pair
 
 
+def service_account_for_api_key(api_key: str | None, scope: str) -> ServiceAccount | None:
+    """The active machine account an `<client_id>:<secret>` API key names, if it holds `scope`.
+
+    For standards that authenticate each request with a key rather than a bearer token
+    (Open311's `api_key`). Every failure looks the same to the caller (None), takes the time
+    of one password check, and is on the audit log like a failed token request.
+    """
+    client_id, _, secret = (api_key or "").partition(":")
+    account = None
+    if client_id and secret:
+        account = db.session.scalar(select(ServiceAccount).where(ServiceAccount.client_id == client_id))
+    if account is None:
+        _password_matches(_DUMMY_HASH, secret)
+        _audit_failure("auth.api_key", client_id, "bad_client")
+        return None
+    # The password check first: an inactive account answers in the time a wrong key does.
+    if not _password_matches(account.secret_hash, secret) or not account.active:
+        _audit_failure("auth.api_key", client_id, "bad_client", actor=f"service:{account.id}")
+        return None
+    if scope not in account.scopes:
+        _audit_failure("auth.api_key", client_id, "scope_not_granted", actor=f"service:{account.id}")
+        return None
+    return account
+
+
 # ---- citizens ------------------------------------------------------------------------------
 
 
