@@ -12,8 +12,10 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
+import jwt as pyjwt
 from flask import Flask, current_app, has_request_context, request
 from flask_jwt_extended import create_access_token, create_refresh_token, decode_token
+from flask_jwt_extended.exceptions import JWTExtendedException
 from sqlalchemy import update
 
 from api.audit import record_audit
@@ -60,6 +62,43 @@ def delegated_access_token(subject: str, claims: dict, *, via: str, lifetime: ti
     return create_access_token(
         identity=subject, additional_claims={**claims, "via": via}, expires_delta=lifetime
     )
+
+
+def delegated_subject(token: str, *, via: str) -> str:
+    """The subject (`citizen:<id>`) of a delegated token that `via` holds and presents for them.
+
+    The component acting for a citizen (the chatbot's action server, as a machine account)
+    hands over the token it was given; this checks it as the API checks its own tokens: the
+    signature and expiry (flask-jwt-extended), an access token, delegated to `via` (a citizen's
+    own app token is refused: only the short-lived token made for the chat may travel through
+    the bot), and its session still alive (signing out ends it, as for every request). Any
+    failure is a 401 problem whose code starts with `delegated_token_`, so the caller can tell
+    it from a refusal of its own machine token.
+    """
+    try:
+        claims = decode_token(token)
+    except pyjwt.ExpiredSignatureError as exc:
+        raise ApiError(
+            401,
+            "delegated_token_expired",
+            "Phiên đăng nhập của công dân đã hết hạn. Công dân cần đăng nhập lại bằng VNeID.",
+        ) from exc
+    except (pyjwt.PyJWTError, JWTExtendedException, ValueError) as exc:
+        raise _not_delegated() from exc
+    if claims.get("type") != "access" or claims.get("via") != via or not str(claims.get("sub", "")).strip():
+        raise _not_delegated()
+    session = _session_by_id(claims.get("sid"))
+    if session is None or not is_alive(session) or session.subject != claims["sub"]:
+        raise ApiError(
+            401,
+            "delegated_token_revoked",
+            "Phiên đăng nhập của công dân đã kết thúc. Công dân cần đăng nhập lại bằng VNeID.",
+        )
+    return str(claims["sub"])
+
+
+def _not_delegated() -> ApiError:
+    return ApiError(401, "delegated_token_invalid", "Mã ủy quyền của công dân không hợp lệ.")
 
 
 def rotate(refresh_claims: dict, claims_for_subject) -> dict:

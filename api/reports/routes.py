@@ -13,13 +13,15 @@ from flask.views import MethodView
 
 from api import storage
 from api.auth import service as auth
-from api.auth.policy import PUBLIC, Citizen, Staff, allow, require_principal
+from api.auth import tokens
+from api.auth.policy import PUBLIC, Citizen, Service, Staff, allow, require_principal
 from api.citizens import service as citizens
 from api.documents.files import missing_file
 from api.errors import ApiError
 from api.http import MULTIPART_MIME, Blueprint, PublicLookupView, SelectPage, accepts, max_body
 from api.reports import service
 from api.reports.schemas import (
+    ChatReportInSchema,
     ReportActionSchema,
     ReportCategorySchema,
     ReportCommentInSchema,
@@ -62,6 +64,15 @@ staff_blp = Blueprint(
     url_prefix="/staff/reports",
     description="Công an, cán bộ phường xã: tiếp nhận, phân loại và xử lý phản ánh",
 )
+
+chat_blp = Blueprint(
+    "report_chat",
+    __name__,
+    url_prefix="/service/reports",
+    description="Máy chủ hành động của chatbot gửi phản ánh, tố giác thay công dân",
+)
+# The holder named in the chat's delegated tokens (api/chat/service.py: _chat_token).
+CHATBOT = "chatbot"
 
 # Media live in the configured storage; a bad identity key stops the start-up.
 citizen_blp.record_once(lambda state: storage.init_app(state.app))
@@ -246,6 +257,34 @@ class MyReportComments(MethodView):
         return service.add_comment(
             report, author_kind=CITIZEN, author=CITIZEN, body=body["body"], internal=False
         )
+
+
+# ---- the chatbot ----------------------------------------------------------------------------
+
+
+@chat_blp.route("")
+class ChatReports(MethodView):
+    @allow(Service("reports:write"))
+    @chat_blp.arguments(ChatReportInSchema)
+    @chat_blp.response(201, SubmittedSchema)
+    @chat_blp.alt_response(
+        401,
+        description="`delegated_token_expired`, `delegated_token_invalid`, `delegated_token_revoked`: "
+        "mã ủy quyền của công dân không dùng được; `sign_in_required`: không có mã ủy quyền mà "
+        "không phải tố giác ẩn danh",
+    )
+    def post(self, body):
+        """Gửi phản ánh, tố giác qua trò chuyện: thay công dân đã đăng nhập (`on_behalf_of`), hoặc
+        tố giác ẩn danh. Mã ủy quyền chỉ để xem nên không gửi được trực tiếp; máy chủ hành động
+        gửi bằng tài khoản máy của mình, API tự kiểm tra mã của công dân."""
+        token = body.pop("on_behalf_of", None)
+        citizen = None
+        if token is not None:
+            kind, _, ident = tokens.delegated_subject(token, via=CHATBOT).partition(":")
+            if kind != "citizen":
+                raise ApiError(401, "delegated_token_invalid", "Mã ủy quyền của công dân không hợp lệ.")
+            citizen = citizens.require_citizen(uuid.UUID(ident))
+        return service.submit(citizen, body, channel=service.CHAT), 201
 
 
 # ---- the desk -------------------------------------------------------------------------------

@@ -65,6 +65,21 @@ class ReportInSchema(Schema):
         return _nfc_strings(data, {"category", "description", "address"})
 
 
+class ChatReportInSchema(ReportInSchema):
+    """A report the chatbot files: the citizen's fields, and for whom.
+
+    `on_behalf_of` is the short-lived token the API gave the chat for a signed-in citizen (the
+    message metadata's `cds_token`); the API checks it itself. Without it, only an anonymous
+    crime report is accepted.
+    """
+
+    on_behalf_of = fields.String(
+        validate=Length(min=1, max=4096),
+        load_default=None,
+        metadata={"description": "mã ủy quyền của công dân đã đăng nhập (cds_token của tin nhắn)"},
+    )
+
+
 class ReportActionSchema(Schema):
     action = fields.String(required=True, validate=OneOf(DESK_ACTIONS))
     note = fields.String(

@@ -35,6 +35,9 @@ DEFAULT_TIMEOUT_SECONDS = 3.0
 # Fetch a new machine token this long before the old one expires, so no request carries one
 # that expires on the way.
 TOKEN_EXPIRY_MARGIN_SECONDS = 30
+# The API's problem codes for a citizen's delegated token it was handed (`on_behalf_of`) and
+# refused: expired, revoked, forged (api/auth/tokens.py: delegated_subject).
+DELEGATION_REFUSED = "delegated_token_"
 
 
 @dataclass(frozen=True)
@@ -111,15 +114,21 @@ class ApiClient:
         return self._checked(response)
 
     async def post_as_service(self, path: str, json: dict[str, Any]) -> ApiResponse:
+        """The action server's own requests, and those it makes for a citizen: the body then
+        carries the citizen's delegated token (`on_behalf_of`), which the API checks itself;
+        its refusal raises SignInRequired."""
         return self._checked(await self._send_as_service("POST", path, json=json))
 
     async def _send_as_service(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         token = await self._machine_token()
         response = await self._send(method, path, token=token, **kwargs)
-        if response.status_code == 401:
+        if response.status_code == 401 and not _delegation_refused(response):
             # Revoked, or signed by a key the API no longer has: one fresh token, one more try.
             self._forget_machine_token(token)
             response = await self._send(method, path, token=await self._machine_token(), **kwargs)
+        if _delegation_refused(response):
+            # The citizen's token handed over as `on_behalf_of` was refused, not ours.
+            raise SignInRequired(401, _problem_code(response), _problem_detail(response))
         if response.status_code in (401, 403):
             log.error(
                 "the API refuses the action server's machine account on %s: %s (check its scopes)",
@@ -240,6 +249,10 @@ def _problem(response: httpx.Response) -> dict[str, Any]:
     except ValueError:
         return {}
     return body if isinstance(body, dict) else {}
+
+
+def _delegation_refused(response: httpx.Response) -> bool:
+    return response.status_code == 401 and (_problem_code(response) or "").startswith(DELEGATION_REFUSED)
 
 
 def _problem_code(response: httpx.Response) -> str | None:

@@ -173,3 +173,112 @@ PAYABLE_NONE = "Hiện bạn không có khoản phạt nào cần nộp."
 PAYABLE_HEADER = "Các khoản phạt chưa nộp của bạn, tổng số tiền {total}:"
 PAYABLE_NOW = "Nộp được ngay:"
 PAYABLE_CONFIRM_FIRST = "Cần xác nhận hành vi vi phạm trước khi nộp:"
+
+# ---- reports (model 29): report_form, action_submit_report, action_check_report_status ----------
+
+REPORTS_SECTION = "mục Phản ánh – Tố giác của ứng dụng"
+EMERGENCY_REMINDER = "Nếu sự việc đang diễn ra hoặc có người gặp nguy hiểm, hãy gọi ngay 113 (Công an), 114 (Cứu hỏa), 115 (Cấp cứu)."
+
+REPORT_CRIME_START = (
+    "Tôi sẽ giúp bạn gửi tố giác tới Công an phường, xã nơi xảy ra sự việc. Thông tin người tố giác được "
+    f"mã hóa, chỉ lực lượng công an xem được. {EMERGENCY_REMINDER}"
+)
+REPORT_CRIME_ANONYMOUS_ONLY = (
+    "Bạn chưa đăng nhập nên tố giác sẽ được gửi ẨN DANH: không ai biết người gửi, và bạn nhận một mã theo "
+    "dõi để xem kết quả xử lý. Muốn gửi có danh tính, hãy đăng nhập ứng dụng bằng VNeID. "
+    f"{EMERGENCY_REMINDER}"
+)
+REPORT_ISSUE_START = (
+    "Tôi sẽ giúp bạn gửi phản ánh hiện trường tới đơn vị phụ trách. Bạn trả lời vài câu hỏi ngắn nhé "
+    '(nhắn "thôi" bất cứ lúc nào để dừng).'
+)
+REPORT_ISSUE_NEEDS_SIGN_IN = (
+    "Phản ánh hiện trường cần có người phản ánh để cán bộ liên hệ khi xử lý, nên bạn cần đăng nhập ứng dụng "
+    "Công dân số bằng tài khoản VNeID rồi gửi lại trong trò chuyện này hoặc trong "
+    f"{REPORTS_SECTION} (kèm ảnh và vị trí trên bản đồ). Tố giác tội phạm thì gửi ẩn danh được, không cần "
+    f"đăng nhập. {EMERGENCY_REMINDER}"
+)
+REPORT_ASK_CATEGORY_CRIME = "Sự việc bạn muốn tố giác thuộc loại nào? Bạn nhắn số thứ tự hoặc tên:"
+REPORT_ASK_CATEGORY_ISSUE = "Phản ánh của bạn thuộc lĩnh vực nào? Bạn nhắn số thứ tự hoặc tên:"
+REPORT_ASK_CATEGORY_NO_LIST = (
+    "Sự việc thuộc lĩnh vực nào ạ (ví dụ: đèn đường hỏng, ổ gà, rác thải, ngập úng, tiếng ồn, lấn chiếm vỉa "
+    "hè; với tố giác: ma túy, cờ bạc, trộm cắp, lừa đảo, đánh nhau)?"
+)
+REPORT_CATEGORY_NOT_UNDERSTOOD = "Tôi chưa rõ lĩnh vực bạn chọn."
+REPORT_WARD_NOT_FOUND = 'Tôi không tìm thấy phường, xã "{value}" trong tỉnh.'
+REPORT_WARD_WHICH = 'Có nhiều phường, xã tên "{value}". Bạn nhắn đúng tên đầy đủ giúp tôi, ví dụ:\n{names}'
+REPORT_WARD_TOO_LONG = "Bạn chỉ cần nhắn tên phường, xã, ví dụ: Phường Buôn Ma Thuột."
+REPORT_ADDRESS_TOO_SHORT = (
+    'Bạn nhắn rõ hơn địa chỉ giúp tôi (số nhà, tên đường, thôn, buôn), hoặc "không rõ".'
+)
+REPORT_TIME_IN_FUTURE = "Thời điểm xảy ra sự việc không thể ở tương lai."
+REPORT_TIME_NOT_UNDERSTOOD = "Tôi chưa hiểu thời gian bạn nhắn."
+REPORT_DESCRIPTION_TOO_SHORT = "Nội dung hơi ngắn: bạn mô tả thêm sự việc giúp tôi (ít nhất {minimum} ký tự)."
+REPORT_ANONYMOUS_NOT_UNDERSTOOD = (
+    'Bạn nhắn "ẩn danh" để giấu tên, hoặc "để lại tên" nếu đồng ý để lại danh tính.'
+)
+REPORT_CONFIRM_NOT_UNDERSTOOD = 'Bạn nhắn "gửi" để gửi, hoặc "không" để hủy.'
+REPORT_SUMMARY_HEADER_CRIME = "Tôi sẽ gửi tố giác sau tới Công an phường, xã:"
+REPORT_SUMMARY_HEADER_ISSUE = "Tôi sẽ gửi phản ánh sau:"
+REPORT_CONFIRM_QUESTION = (
+    'Bạn xác nhận gửi chứ? (nhắn "gửi" hoặc "đồng ý"; nhắn "không" để hủy, chưa có gì được gửi)'
+)
+REPORT_STOPPED = (
+    "Vâng, tôi đã dừng lại, chưa gửi gì cả. Khi cần, bạn cứ nhắn lại cho tôi hoặc gửi trong "
+    f"{REPORTS_SECTION}."
+)
+# {category} {ward} {unit} {status} {deadline}: from the API's answer.
+REPORT_ISSUE_SENT = (
+    'Đã gửi phản ánh "{category}" tại {ward}. Trạng thái: {status}. {unit} phụ trách sẽ phản hồi '
+    "trước ngày {deadline}."
+)
+REPORT_CRIME_SENT = (
+    'Đã gửi tố giác "{category}" tới {unit} ({ward}). Trạng thái: {status}. Hạn phản hồi: {deadline}. '
+    "Cảm ơn bạn đã cung cấp thông tin."
+)
+REPORT_FOLLOW_ANONYMOUS = (
+    "Mã theo dõi tố giác ẩn danh của bạn (tôi chỉ nói một lần, hãy lưu lại, đừng chia sẻ cho ai):\n{token}\n"
+    'Để xem kết quả, bạn nhắn cho tôi "tố giác của tôi đến đâu rồi" rồi gửi mã này, hoặc nhập mã ở mục '
+    "Theo dõi tố giác của ứng dụng. Mất mã thì không xem lại được."
+)
+REPORT_FOLLOW_IN_APP = (
+    f"Bạn theo dõi từng bước xử lý, bổ sung ảnh, video trong {REPORTS_SECTION}, hoặc nhắn cho tôi "
+    '"phản ánh của tôi xử lý tới đâu rồi".'
+)
+REPORT_POSSIBLE_DUPLICATES = (
+    "Gần đó đã có {count} phản ánh cùng lĩnh vực trong 7 ngày qua; cán bộ sẽ xem và gộp nếu trùng."
+)
+REPORT_SIGN_IN_AGAIN = (
+    "Phiên đăng nhập của bạn đã hết hạn nên tôi CHƯA gửi được. Bạn vui lòng đăng nhập lại bằng VNeID trên "
+    "ứng dụng rồi nhắn lại cho tôi nhé."
+)
+REPORT_NOT_SENT_API_DOWN = (
+    "Xin lỗi, hệ thống tiếp nhận đang tạm gián đoạn nên tôi CHƯA gửi được. Bạn vui lòng thử lại sau ít phút, "
+    f"hoặc gọi tổng đài {HOTLINE} (giờ hành chính). {EMERGENCY_REMINDER}"
+)
+REPORT_REFUSED = "Tôi chưa gửi được: {reason} Bạn vui lòng nhắn lại để gửi từ đầu."
+
+# Status of one's reports.
+REPORTS_MINE_HEADER = "Bạn có {count} phản ánh, tố giác có danh tính (mới nhất trước):"
+REPORTS_MINE_MORE = f"Còn {{more}} phản ánh khác trong {REPORTS_SECTION}."
+REPORTS_OVERDUE_NOTE = (
+    f"Phản ánh đã quá hạn phản hồi: bạn có thể bình luận nhắc trong ứng dụng, hoặc gọi tổng đài {HOTLINE}."
+)
+REPORTS_MINE_FOOTER = (
+    f"Chi tiết, bình luận và kết quả xử lý xem trong {REPORTS_SECTION}. Tố giác ẩn danh không nằm ở đây: "
+    "nhắn cho tôi mã theo dõi của tố giác để xem."
+)
+REPORTS_NONE_MINE = (
+    "Tôi chưa thấy phản ánh nào đứng tên bạn. Tố giác ẩn danh thì nhắn cho tôi mã theo dõi nhận được khi gửi."
+)
+REPORT_TRACKED_HEADER = "Tố giác ẩn danh theo mã bạn gửi:"
+REPORT_TOKEN_NOT_IN_ANSWER = "Tôi chưa thấy mã theo dõi trong tin nhắn (mã gồm 32 ký tự chữ và số)."  # noqa: S105
+REPORT_TOKEN_UNKNOWN = "Mã theo dõi không đúng. Bạn kiểm tra lại mã đã lưu khi gửi tố giác nhé."  # noqa: S105
+REPORT_STATUS_NEEDS_TOKEN = (
+    "Để xem tố giác ẩn danh, tôi cần mã theo dõi nhận được khi gửi. Phản ánh có danh tính thì bạn đăng nhập "
+    f"ứng dụng bằng VNeID rồi hỏi lại tôi, hoặc xem trong {REPORTS_SECTION}."
+)
+REPORT_ADDRESS_IS_A_QUESTION = (
+    "Câu hỏi đó tôi xin trả lời sau khi gửi xong phản ánh. Bây giờ bạn cho tôi địa chỉ nơi xảy ra sự việc "
+    '(số nhà, tên đường, thôn, buôn), hoặc nhắn "không rõ".'
+)

@@ -166,6 +166,35 @@ def test_an_anonymous_citizen_is_asked_for_a_plate_and_again_for_a_wrong_one(
     assert direct.startswith("Biển số 47A-123.45 có 1 vi phạm chưa nộp phạt")
 
 
+def test_a_signed_in_citizen_reports_a_broken_street_light_and_finds_it_in_the_app(stack, citizen_headers):
+    headers, _, _ = citizen_headers()
+    answers = {  # what the form may still ask, and the citizen's answer
+        "phường, xã nào": "Buôn Ma Thuột",
+        "Địa chỉ cụ thể": "trước số 12 Lê Duẩn",
+        "xảy ra lúc nào": "tối qua",
+        "mô tả sự việc": "đèn đường hỏng cả đoạn, tối đi rất nguy hiểm",
+        "lĩnh vực nào": "Đèn đường hỏng",
+        "xác nhận gửi": "đồng ý",
+    }
+
+    reply = chat(stack, "đèn đường trước nhà tôi hỏng mấy hôm nay, tối đi rất nguy hiểm", headers)
+    conversation = reply["conversation_id"]
+    for _ in range(len(answers) + 2):
+        text = said(reply)
+        if "Đã gửi phản ánh" in text:
+            break
+        asked = [answer for question, answer in answers.items() if question in text]
+        assert asked, f"the bot asked something unexpected: {text}"
+        if "xác nhận gửi" in text:
+            assert "Đèn đường hỏng" in text and "Phường Buôn Ma Thuột" in text
+        reply = chat(stack, asked[-1], headers, conversation)
+
+    assert 'Đã gửi phản ánh "Đèn đường hỏng" tại Phường Buôn Ma Thuột' in said(reply)
+    [mine] = httpx.get(f"{stack}/me/reports", headers=headers, timeout=10).json()
+    assert mine["category"]["code"] == "den-duong-hong" and mine["ward"]["code"] == "24133"
+    assert mine["status"] == "received" and mine["address"] == "trước số 12 Lê Duẩn"
+
+
 def test_an_emergency_gets_the_numbers_at_once(stack):
     reply = said(chat(stack, "nhà hàng xóm đang cháy to lắm"))
     assert "114" in reply and "113" in reply and "115" in reply
