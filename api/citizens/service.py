@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from api.audit import record_audit
 from api.citizens import cccd as cccd_rules
@@ -25,6 +25,18 @@ def get_citizen(citizen_id: uuid.UUID) -> Citizen | None:
 
 def citizen_by_cccd(cccd: str) -> Citizen | None:
     return db.session.scalar(select(Citizen).where(Citizen.cccd == cccd))
+
+
+def registry_rows(cccds: Collection[str], connection: Connection | None = None) -> list:
+    """(id, cccd, full_name, date_of_birth) of the citizens holding these numbers, in one query.
+
+    For bulk imports matching thousands of rows to the population data at once; `connection`
+    lets such an import read inside its own batch transaction instead of the session's.
+    """
+    statement = select(Citizen.id, Citizen.cccd, Citizen.full_name, Citizen.date_of_birth).where(
+        Citizen.cccd.in_(list(cccds))
+    )
+    return list((connection or db.session).execute(statement))
 
 
 def token_claims(citizen: Citizen) -> dict:
