@@ -81,13 +81,16 @@ def _managed_by_alembic(name: str | None, type_: str, parent_names: dict) -> boo
 def _register_blueprints(app: Flask) -> None:
     from api import audit, docs, health
     from api.auth import routes as auth_routes
+    from api.benefits import routes as benefit_routes
     from api.chat import routes as chat_routes
     from api.citizens import routes as citizen_routes
     from api.documents import routes as document_routes
     from api.dossiers import routes as dossier_routes
     from api.dossiers.catalogue import routes as catalogue_routes
     from api.fines import routes as fine_routes
+    from api.records import routes as record_routes
     from api.reports import routes as report_routes
+    from api.reports.open311 import routes as open311_routes
     from api.units import routes as unit_routes
     from notifications import routes as notification_routes
     from wallet import routes as wallet_routes
@@ -108,9 +111,15 @@ def _register_blueprints(app: Flask) -> None:
         fine_routes.lookup_blp,
         fine_routes.citizen_blp,
         fine_routes.police_blp,
+        record_routes.citizen_blp,
+        record_routes.staff_blp,
+        benefit_routes.citizen_blp,
+        benefit_routes.staff_blp,
         report_routes.public_blp,
         report_routes.citizen_blp,
         report_routes.staff_blp,
+        open311_routes.blp,
+        report_routes.chat_blp,
         chat_routes.chat_blp,
         chat_routes.agent_blp,
         wallet_routes.citizen_blp,
@@ -129,9 +138,11 @@ def _register_commands(app: Flask) -> None:
     from api.auth.cli import staff_cli
     from api.cli import seed_demo_command
     from api.fines.cli import fines_cli
+    from api.records.cli import records_cli
     from api.scheduler import scheduler_cli
 
     app.cli.add_command(fines_cli)
+    app.cli.add_command(records_cli)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(scheduler_cli)
     app.cli.add_command(staff_cli)

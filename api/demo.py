@@ -170,6 +170,9 @@ def seed_demo() -> dict:
     db.session.commit()
     added["dossiers"] = _seed_demo_dossiers()
     added["fines"] = _seed_demo_fines()
+    from api.benefits.demo import seed_demo_benefits
+
+    added["benefits"] = seed_demo_benefits(demo_level2_citizen().cccd)
     return added
 
 

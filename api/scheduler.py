@@ -57,6 +57,12 @@ JOBS = (
         "close resolved reports the citizen did not confirm in time",
     ),
     ScheduledJob(
+        "benefits.schedule",
+        "api.benefits.service:schedule_current_month",
+        86400,
+        "this month's benefit payments for every active beneficiary, once each",
+    ),
+    ScheduledJob(
         "idempotency.purge", "api.idempotency:purge_expired", 3600, "forget idempotency keys after 24 h"
     ),
 )

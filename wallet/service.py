@@ -846,3 +846,8 @@ def settle_payout(payout: Payout, status: str, failure_message: str | None = Non
 
 def citizen_payouts(citizen_id: uuid.UUID) -> Select:
     return select(Payout).where(Payout.citizen_id == citizen_id).order_by(Payout.created_at.desc())
+
+
+def payout_by_id(payout_id: uuid.UUID) -> Payout | None:
+    """One payout, for the paying domain to settle it with `settle_payout` (benefits)."""
+    return db.session.get(Payout, payout_id)

@@ -1,0 +1,1 @@
+"""Social benefits (M36): programmes, beneficiaries, monthly schedules and payments."""

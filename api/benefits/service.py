@@ -1,0 +1,793 @@
+"""Social benefits (M36): programmes, enrolment, the monthly schedule, paying and settling.
+
+Plain functions on the Flask-SQLAlchemy session, no `flask.request`. The rules:
+
+- A beneficiary is a citizen of the registry, found by a valid CCCD; one enrolment per citizen
+  and programme.
+- The month's schedule gives each active beneficiary one payment, whose amount is the
+  beneficiary's monthly amount. Generating it again (the daily job, an officer) adds only the
+  payments still missing: a (beneficiary, period) pair is unique in the database too.
+- Paying a period sends each scheduled payment once (compare-and-set on `sent_at`): cashless
+  through the wallet when the citizen has linked an e-payment account, otherwise through the
+  beneficiary's own channel, and cash at the ward's post office when that channel was the
+  e-wallet but no account is linked (any more).
+- A settlement moves a payment only along `SETTLEMENTS`, with a compare-and-set on `status`, so
+  of two racing settlements exactly one wins; it settles the wallet payout of a cashless payment
+  in the same transaction and writes one outbox event for the citizen.
+- A citizen reaches only their own payments; another's id answers 404 like an unknown one.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from api.audit import record_audit
+from api.benefits.models import (
+    ACTIVE,
+    CASH,
+    CASHLESS_CHANNELS,
+    CHANNEL_NAMES,
+    E_WALLET,
+    FAILED,
+    PAID,
+    PAYMENT_STATUS_NAMES,
+    PAYMENT_STATUSES,
+    PAYOUT_PURPOSE,
+    RETURNED,
+    SCHEDULED,
+    SETTLEMENTS,
+    Beneficiary,
+    BenefitPayment,
+    BenefitProgramme,
+    BenefitSchedule,
+)
+from api.citizens import service as citizens
+from api.dbtypes import utcnow
+from api.errors import ApiError
+from api.events import record_event
+from api.extensions import db
+from api.text import format_vnd, nfc
+from api.workdays import add_working_days, local_date
+from wallet import service as wallet
+
+EVENT_PAID = "benefit.payment_paid"
+EVENT_FAILED = "benefit.payment_failed"
+EVENT_RETURNED = "benefit.payment_returned"
+EVENTS = {PAID: EVENT_PAID, FAILED: EVENT_FAILED, RETURNED: EVENT_RETURNED}
+
+LATEST_PAYMENTS = 6  # shown with the citizen's programmes
+# Lists are prepared ahead of the month, never further: a later month's beneficiaries and
+# amounts are not known yet.
+MONTHS_AHEAD = 1
+EARLIEST_YEAR = 2000
+_PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+# ---- periods ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    year: int
+    month: int
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.month:02d}/{self.year}"
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, self.month, 1)
+
+    @property
+    def last_day(self) -> date:
+        return date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+
+    def plus(self, months: int) -> Period:
+        index = self.year * 12 + self.month - 1 + months
+        return Period(index // 12, index % 12 + 1)
+
+    @classmethod
+    def of(cls, day: date) -> Period:
+        return cls(day.year, day.month)
+
+
+def current_period(now: datetime | None = None) -> Period:
+    """The month it is in Vietnam."""
+    return Period.of(local_date(now or utcnow()))
+
+
+def parse_period(text: Any, *, now: datetime | None = None, field_name: str = "period") -> Period:
+    """`"2025-11"` as a Period; 422 for anything else, or a month too far ahead to schedule."""
+    match = _PERIOD.match(text) if isinstance(text, str) else None
+    month = int(match.group(2)) if match else 0
+    if not match or not 1 <= month <= 12 or int(match.group(1)) < EARLIEST_YEAR:
+        raise ApiError(
+            422,
+            "invalid_period",
+            "Kỳ chi trả phải có dạng YYYY-MM, ví dụ 2025-11.",
+            errors={field_name: ["Kỳ chi trả không hợp lệ (YYYY-MM)."]},
+        )
+    period = Period(int(match.group(1)), month)
+    latest = current_period(now).plus(MONTHS_AHEAD)
+    if period > latest:
+        raise ApiError(
+            422,
+            "period_too_far",
+            f"Chỉ lập và chi trả được đến kỳ {latest.label}; kỳ {period.label} còn quá xa.",
+            errors={field_name: [f"Muộn nhất là {latest}."]},
+        )
+    return period
+
+
+# ---- errors -----------------------------------------------------------------------------------
+
+
+def payment_not_found() -> ApiError:
+    return ApiError(404, "benefit_payment_not_found", "Không tìm thấy khoản chi trả trợ cấp này.")
+
+
+def _programme_not_found(code: str, field_name: str = "programme") -> ApiError:
+    return ApiError(
+        422,
+        "programme_not_found",
+        f"Không có chế độ trợ cấp mã '{code}'.",
+        errors={field_name: ["Mã chế độ không tồn tại."]},
+    )
+
+
+# ---- programmes -------------------------------------------------------------------------------
+
+
+def programmes() -> list[BenefitProgramme]:
+    return list(db.session.scalars(select(BenefitProgramme).order_by(BenefitProgramme.code)))
+
+
+def programme_by_code(code: str) -> BenefitProgramme | None:
+    return db.session.scalar(select(BenefitProgramme).where(BenefitProgramme.code == code.upper()))
+
+
+def create_programme(data: dict[str, Any], *, actor: str) -> BenefitProgramme:
+    """A programme from validated data (schemas.ProgrammeInSchema); 409 when the code is taken."""
+    if programme_by_code(data["code"]) is not None:
+        raise ApiError(
+            409,
+            "programme_code_taken",
+            f"Mã chế độ {data['code']} đã được dùng.",
+            errors={"code": ["Mã đã tồn tại."]},
+        )
+    programme = BenefitProgramme(id=uuid.uuid4(), created_by=actor, **data)
+    try:
+        with db.session.begin_nested():
+            db.session.add(programme)
+    except IntegrityError:  # the same code created at the same moment
+        raise ApiError(409, "programme_code_taken", f"Mã chế độ {data['code']} đã được dùng.") from None
+    record_audit("benefit.programme_create", actor=actor, target=f"benefit_programme:{programme.code}")
+    db.session.commit()
+    return programme
+
+
+# The province's usual programmes, with the amounts in force since 1 July 2024.
+STANDARD_PROGRAMMES = (
+    {
+        "code": "TCXH",
+        "name": "Trợ cấp xã hội hằng tháng",
+        "legal_basis": "Nghị định 20/2021/NĐ-CP, sửa đổi bởi Nghị định 76/2024/NĐ-CP",
+        "monthly_amount_vnd": 500_000,
+        "description": "Mức chuẩn trợ giúp xã hội 500.000 đồng nhân hệ số của từng đối tượng.",
+    },
+    {
+        "code": "NCC",
+        "name": "Trợ cấp ưu đãi người có công với cách mạng",
+        "legal_basis": "Nghị định 75/2021/NĐ-CP, sửa đổi bởi Nghị định 77/2024/NĐ-CP",
+        "monthly_amount_vnd": 2_789_000,
+        "description": "Mức chuẩn trợ cấp ưu đãi 2.789.000 đồng; mức hưởng theo từng diện người có công.",
+    },
+    {
+        "code": "NCT",
+        "name": "Trợ cấp xã hội người cao tuổi",
+        "legal_basis": "Nghị định 20/2021/NĐ-CP, sửa đổi bởi Nghị định 76/2024/NĐ-CP",
+        "monthly_amount_vnd": 500_000,
+        "description": "Người cao tuổi không có lương hưu, trợ cấp bảo hiểm xã hội hằng tháng.",
+    },
+    {
+        "code": "NKT",
+        "name": "Trợ cấp xã hội người khuyết tật",
+        "legal_basis": "Nghị định 20/2021/NĐ-CP, sửa đổi bởi Nghị định 76/2024/NĐ-CP",
+        "monthly_amount_vnd": 750_000,
+        "description": "Người khuyết tật nặng hệ số 1,5; đặc biệt nặng hệ số 2,0.",
+    },
+    {
+        "code": "HN",
+        "name": "Hỗ trợ tiền điện cho hộ nghèo, hộ chính sách xã hội",
+        "legal_basis": "Quyết định 28/2014/QĐ-TTg",
+        "monthly_amount_vnd": 59_520,
+        "description": "30 kWh mỗi tháng theo giá bán lẻ điện bậc 1.",
+    },
+)
+
+
+def seed_programmes(*, actor: str = "seed") -> int:
+    """Create the standard programmes that are missing (demo data, a fresh province); commits."""
+    added = 0
+    for row in STANDARD_PROGRAMMES:
+        if programme_by_code(row["code"]) is None:
+            db.session.add(BenefitProgramme(id=uuid.uuid4(), created_by=actor, **row))
+            added += 1
+    db.session.commit()
+    return added
+
+
+# ---- beneficiaries ----------------------------------------------------------------------------
+
+
+def enrol(data: dict[str, Any], *, actor: str) -> Beneficiary:
+    """Enrol the citizen holding `data["cccd"]` (already checked as a CCCD) in a programme.
+
+    422 when no citizen of the registry holds that CCCD or the programme is unknown; 409 when the
+    citizen is already enrolled in it. Audited and committed.
+    """
+    programme = programme_by_code(data["programme"])
+    if programme is None:
+        raise _programme_not_found(data["programme"])
+    citizen = citizens.citizen_by_cccd(data["cccd"])
+    if citizen is None:
+        raise ApiError(
+            422,
+            "citizen_not_found",
+            "Không có công dân nào mang số căn cước này trong cơ sở dữ liệu dân cư của ứng dụng.",
+            errors={"cccd": ["Không tìm thấy công dân."]},
+        )
+    starts_on = Period.of(data.get("starts_on") or local_date(utcnow())).first_day
+    if data.get("ends_on") is not None and data["ends_on"] < starts_on:
+        raise ApiError(
+            422,
+            "invalid_dates",
+            "Ngày thôi hưởng không thể trước tháng bắt đầu hưởng.",
+            errors={"ends_on": [f"Phải từ {starts_on.strftime('%d/%m/%Y')} trở đi."]},
+        )
+    if _enrolment(programme.id, citizen.id) is not None:
+        raise _already_enrolled(programme)
+    beneficiary = Beneficiary(
+        id=uuid.uuid4(),
+        programme_id=programme.id,
+        citizen_id=citizen.id,
+        cccd=citizen.cccd,
+        monthly_amount_vnd=data.get("monthly_amount_vnd") or programme.monthly_amount_vnd,
+        # Benefits are paid by whole months: a start mid-month counts from that month.
+        starts_on=starts_on,
+        ends_on=data.get("ends_on"),
+        status=ACTIVE,
+        channel=data.get("channel") or CASH,
+        channel_detail=data.get("channel_detail"),
+        enrolled_by=actor,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(beneficiary)
+    except IntegrityError:  # enrolled by another officer at the same moment
+        raise _already_enrolled(programme) from None
+    record_audit(
+        "benefit.enrol",
+        actor=actor,
+        target=f"benefit_beneficiary:{beneficiary.id}",
+        programme=programme.code,
+        citizen_id=str(citizen.id),
+    )
+    db.session.commit()
+    return beneficiary
+
+
+def _enrolment(programme_id: uuid.UUID, citizen_id: uuid.UUID) -> Beneficiary | None:
+    return db.session.scalar(
+        select(Beneficiary).where(
+            Beneficiary.programme_id == programme_id, Beneficiary.citizen_id == citizen_id
+        )
+    )
+
+
+def _already_enrolled(programme: BenefitProgramme) -> ApiError:
+    return ApiError(
+        409,
+        "already_enrolled",
+        f"Công dân này đã có trong danh sách hưởng {programme.name}.",
+        errors={"cccd": ["Đã được ghi danh vào chế độ này."]},
+    )
+
+
+def search_beneficiaries(actor: str, *, programme: str | None = None, status: str | None = None) -> Select:
+    """Beneficiaries for the officers' list, newest first. Audited: it shows people's CCCD."""
+    statement = select(Beneficiary)
+    if programme:
+        found = programme_by_code(programme)
+        if found is None:
+            raise _programme_not_found(programme)
+        statement = statement.where(Beneficiary.programme_id == found.id)
+    if status:
+        statement = statement.where(Beneficiary.status == status)
+    record_audit("benefit.beneficiary_search", actor=actor, programme=programme, status=status)
+    db.session.commit()
+    return statement.order_by(Beneficiary.created_at.desc(), Beneficiary.id)
+
+
+# ---- the monthly schedule ---------------------------------------------------------------------
+
+
+@dataclass
+class ScheduleReport:
+    period: str
+    created: int = 0
+    already_scheduled: int = 0
+    amount_vnd: int = 0  # of the payments created now
+    by_programme: Counter = field(default_factory=Counter)
+
+
+def _planned_on(programme: BenefitProgramme, period: Period) -> date:
+    day = min(programme.payment_day or 10, calendar.monthrange(period.year, period.month)[1])
+    return add_working_days(date(period.year, period.month, day), 0)
+
+
+def _schedule_of(programme: BenefitProgramme, period: Period, actor: str) -> BenefitSchedule:
+    def existing() -> BenefitSchedule | None:
+        return db.session.scalar(
+            select(BenefitSchedule).where(
+                BenefitSchedule.programme_id == programme.id, BenefitSchedule.period == str(period)
+            )
+        )
+
+    schedule = existing()
+    if schedule is not None:
+        return schedule
+    schedule = BenefitSchedule(
+        id=uuid.uuid4(),
+        programme_id=programme.id,
+        period=str(period),
+        planned_on=_planned_on(programme, period),
+        generated_at=utcnow(),
+        generated_by=actor,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(schedule)
+    except IntegrityError:  # another run created it first
+        schedule = existing()
+    return schedule
+
+
+def due_beneficiaries(period: Period) -> list[Beneficiary]:
+    """Active beneficiaries whose enrolment covers some of the month."""
+    return list(
+        db.session.scalars(
+            select(Beneficiary)
+            .where(
+                Beneficiary.status == ACTIVE,
+                Beneficiary.starts_on <= period.last_day,
+                or_(Beneficiary.ends_on.is_(None), Beneficiary.ends_on >= period.first_day),
+            )
+            .order_by(Beneficiary.programme_id, Beneficiary.created_at, Beneficiary.id)
+        )
+    )
+
+
+def generate_schedule(period_text: Any, *, actor: str, now: datetime | None = None) -> ScheduleReport:
+    """One scheduled payment per active beneficiary for the month, once. Audited, committed."""
+    period = parse_period(period_text, now=now)
+    report = ScheduleReport(period=str(period))
+    scheduled = set(
+        db.session.scalars(select(BenefitPayment.beneficiary_id).where(BenefitPayment.period == str(period)))
+    )
+    schedules: dict[uuid.UUID, BenefitSchedule] = {}
+    for beneficiary in due_beneficiaries(period):
+        if beneficiary.id in scheduled:
+            report.already_scheduled += 1
+            continue
+        programme = beneficiary.programme
+        if programme.id not in schedules:
+            schedules[programme.id] = _schedule_of(programme, period, actor)
+        schedule = schedules[programme.id]
+        payment = BenefitPayment(
+            id=uuid.uuid4(),
+            schedule_id=schedule.id,
+            beneficiary_id=beneficiary.id,
+            programme_id=programme.id,
+            citizen_id=beneficiary.citizen_id,
+            period=str(period),
+            amount_vnd=beneficiary.monthly_amount_vnd,
+            planned_on=schedule.planned_on,
+            channel=beneficiary.channel,
+            status=SCHEDULED,
+        )
+        try:
+            with db.session.begin_nested():
+                db.session.add(payment)
+        except IntegrityError:  # a concurrent run scheduled this one
+            report.already_scheduled += 1
+            continue
+        report.created += 1
+        report.amount_vnd += payment.amount_vnd
+        report.by_programme[programme.code] += 1
+    record_audit(
+        "benefit.schedule",
+        actor=actor,
+        target=f"benefit_period:{period}",
+        created=report.created,
+        already_scheduled=report.already_scheduled,
+    )
+    db.session.commit()
+    return report
+
+
+def schedule_current_month(now: datetime | None = None) -> ScheduleReport:
+    """The scheduler's daily job: this month's schedule, including anyone enrolled since."""
+    return generate_schedule(str(current_period(now)), actor="scheduler", now=now)
+
+
+# ---- paying -----------------------------------------------------------------------------------
+
+
+@dataclass
+class PayReport:
+    period: str
+    sent: int = 0
+    amount_vnd: int = 0
+    by_channel: Counter = field(default_factory=Counter)
+    # Scheduled, but the beneficiary was suspended or ended since: kept for an officer to decide.
+    held: int = 0
+
+
+def _description(payment: BenefitPayment) -> str:
+    month, year = payment.period[5:], payment.period[:4]
+    return f"{payment.programme.name} tháng {month}/{year}"
+
+
+def _send(payment: BenefitPayment, beneficiary: Beneficiary) -> str:
+    """Hand one payment to its channel; returns the channel used. Not committed."""
+    if wallet.account_of(payment.citizen_id) is not None:
+        try:
+            payout = wallet.record_payout(
+                payment.citizen_id,
+                amount_vnd=payment.amount_vnd,
+                purpose=PAYOUT_PURPOSE,
+                reference=str(payment.id),
+                description=_description(payment),
+            )
+        except ApiError:
+            payout = None  # unlinked at this very moment: paid through the beneficiary's channel
+        if payout is not None:
+            db.session.flush()
+            payment.channel, payment.payout_id = E_WALLET, payout.id
+            return E_WALLET
+    # Without a linked account the e-wallet cannot be paid into: the post office pays in cash.
+    payment.channel = beneficiary.channel if beneficiary.channel != E_WALLET else CASH
+    return payment.channel
+
+
+def pay_period(period_text: Any, *, actor: str, now: datetime | None = None) -> PayReport:
+    """Send every scheduled, unsent payment of the month to its channel. Audited, committed.
+
+    Running it again sends nothing twice. 409 when the month has no schedule yet.
+    """
+    period = parse_period(period_text, now=now)
+    sent_at = now or utcnow()
+    if (
+        db.session.scalar(select(BenefitSchedule.id).where(BenefitSchedule.period == str(period)).limit(1))
+        is None
+    ):
+        raise ApiError(
+            409,
+            "schedule_not_generated",
+            f"Chưa lập danh sách chi trả kỳ {period.label}; hãy lập danh sách trước khi chi trả.",
+        )
+    report = PayReport(period=str(period))
+    waiting = db.session.scalars(
+        select(BenefitPayment)
+        .where(
+            BenefitPayment.period == str(period),
+            BenefitPayment.status == SCHEDULED,
+            BenefitPayment.sent_at.is_(None),
+        )
+        .order_by(BenefitPayment.programme_id, BenefitPayment.id)
+    ).all()
+    for payment in waiting:
+        beneficiary = db.session.get(Beneficiary, payment.beneficiary_id)
+        if beneficiary.status != ACTIVE:
+            report.held += 1
+            continue
+        claimed = db.session.execute(
+            update(BenefitPayment)
+            .where(BenefitPayment.id == payment.id, BenefitPayment.sent_at.is_(None))
+            .values(sent_at=sent_at, updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        db.session.refresh(payment)
+        if not claimed:  # a concurrent run sent it
+            continue
+        channel = _send(payment, beneficiary)
+        report.sent += 1
+        report.amount_vnd += payment.amount_vnd
+        report.by_channel[channel] += 1
+    db.session.execute(
+        update(BenefitSchedule)
+        .where(BenefitSchedule.period == str(period))
+        .values(executed_at=sent_at, executed_by=actor)
+        .execution_options(synchronize_session=False)
+    )
+    record_audit(
+        "benefit.pay",
+        actor=actor,
+        target=f"benefit_period:{period}",
+        sent=report.sent,
+        held=report.held,
+        by_channel=dict(report.by_channel),
+    )
+    db.session.commit()
+    return report
+
+
+# ---- settling ---------------------------------------------------------------------------------
+
+
+def get_payment(payment_id: uuid.UUID) -> BenefitPayment:
+    payment = db.session.get(BenefitPayment, payment_id)
+    if payment is None:
+        raise payment_not_found()
+    return payment
+
+
+def _event(payment: BenefitPayment) -> None:
+    record_event(
+        EVENTS[payment.status],
+        aggregate_type="benefit_payment",
+        aggregate_id=payment.id,
+        recipient=payment.citizen_id,
+        payload={
+            "payment_id": str(payment.id),
+            "programme_code": payment.programme.code,
+            "programme": payment.programme.name,
+            "period": payment.period,
+            "amount_vnd": payment.amount_vnd,
+            "amount": format_vnd(payment.amount_vnd),
+            "channel": payment.channel,
+            "channel_name": CHANNEL_NAMES[payment.channel],
+            "status": payment.status,
+            "status_name": PAYMENT_STATUS_NAMES[payment.status],
+            "reason": payment.failure_reason,
+        },
+    )
+
+
+def settle_payment(
+    payment_id: uuid.UUID,
+    *,
+    status: str,
+    actor: str,
+    reason: str | None = None,
+    paid_at: datetime | None = None,
+) -> BenefitPayment:
+    """The channel's answer for one payment: paid, failed (with a reason) or returned (with one).
+
+    409 for a payment already in that state, a move `SETTLEMENTS` does not allow, or a payment
+    not yet sent. A cashless payment's wallet payout is settled in the same transaction.
+    """
+    if status not in PAYMENT_STATUSES or status == SCHEDULED:
+        raise ValueError(f"not a settlement: {status!r}")
+    reason = nfc(reason or "") or None
+    if status in (FAILED, RETURNED) and not reason:
+        raise ApiError(
+            422,
+            "reason_required",
+            "Hãy ghi rõ lý do chi trả không thành công hoặc bị hoàn trả; lý do được báo cho công dân.",
+            errors={"reason": ["Bắt buộc."]},
+        )
+    payment = get_payment(payment_id)
+    current = payment.status
+    if current == status:
+        raise _already_settled(payment)
+    if status not in SETTLEMENTS.get(current, ()):
+        raise ApiError(
+            409,
+            "illegal_status_change",
+            f"Khoản chi trả đang ở trạng thái '{PAYMENT_STATUS_NAMES[current]}', không thể chuyển sang "
+            f"'{PAYMENT_STATUS_NAMES[status]}'.",
+            payment_status=current,
+            status_name=PAYMENT_STATUS_NAMES[current],
+        )
+    if current == SCHEDULED and payment.sent_at is None:
+        raise ApiError(
+            409,
+            "payment_not_sent",
+            f"Khoản chi trả kỳ {payment.period} chưa được chuyển cho kênh chi trả; hãy chi trả kỳ này trước.",
+        )
+    now = utcnow()
+    values: dict[str, Any] = {"status": status, "settled_at": now, "settled_by": actor, "updated_at": now}
+    if status == PAID:
+        values.update(paid_at=paid_at or now, failure_reason=None)
+    else:
+        values["failure_reason"] = reason
+    moved = db.session.execute(
+        update(BenefitPayment)
+        .where(BenefitPayment.id == payment.id, BenefitPayment.status == current)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(payment)
+    if not moved:  # another settlement won the race
+        raise _already_settled(payment)
+    if payment.payout_id is not None:
+        payout = wallet.payout_by_id(payment.payout_id)
+        if payout is not None:
+            wallet.settle_payout(payout, status, reason)
+    _event(payment)
+    record_audit(
+        "benefit.payment_settle",
+        actor=actor,
+        target=f"benefit_payment:{payment.id}",
+        status=status,
+        previous=current,
+        reason=reason,
+    )
+    db.session.commit()
+    return payment
+
+
+def _already_settled(payment: BenefitPayment) -> ApiError:
+    return ApiError(
+        409,
+        "payment_already_settled",
+        f"Khoản chi trả kỳ {payment.period} đã ở trạng thái '{PAYMENT_STATUS_NAMES[payment.status]}'.",
+        payment_status=payment.status,
+        status_name=PAYMENT_STATUS_NAMES[payment.status],
+    )
+
+
+# ---- the citizen's own ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MyBenefits:
+    enrolments: list[Beneficiary]
+    latest_payments: list[BenefitPayment]
+    e_payment_account_linked: bool
+
+    @property
+    def cashless_hint(self) -> str | None:
+        if self.e_payment_account_linked or not self.enrolments:
+            return None
+        return (
+            "Liên kết tài khoản thanh toán điện tử trên ứng dụng để nhận trợ cấp không dùng tiền mặt, "
+            "không phải đến điểm chi trả."
+        )
+
+
+def my_benefits(citizen_id: uuid.UUID) -> MyBenefits:
+    enrolments = db.session.scalars(
+        select(Beneficiary).where(Beneficiary.citizen_id == citizen_id).order_by(Beneficiary.starts_on)
+    ).all()
+    latest = db.session.scalars(my_payments(citizen_id).limit(LATEST_PAYMENTS)).all()
+    return MyBenefits(list(enrolments), list(latest), wallet.account_of(citizen_id) is not None)
+
+
+def my_payments(citizen_id: uuid.UUID, period: Period | None = None) -> Select:
+    """The citizen's payments, newest month first."""
+    statement = select(BenefitPayment).where(BenefitPayment.citizen_id == citizen_id)
+    if period is not None:
+        statement = statement.where(BenefitPayment.period == str(period))
+    return statement.order_by(
+        BenefitPayment.period.desc(), BenefitPayment.planned_on.desc(), BenefitPayment.id
+    )
+
+
+def my_payment(citizen_id: uuid.UUID, payment_id: uuid.UUID) -> BenefitPayment:
+    payment = db.session.get(BenefitPayment, payment_id)
+    if payment is None or payment.citizen_id != citizen_id:
+        raise payment_not_found()
+    return payment
+
+
+# ---- statistics -------------------------------------------------------------------------------
+
+
+@dataclass
+class Tally:
+    count: int = 0
+    amount_vnd: int = 0
+
+    def add(self, count: int, amount: int) -> None:
+        self.count += count
+        self.amount_vnd += amount
+
+
+@dataclass
+class ProgrammeStatistics:
+    programme_code: str
+    programme_name: str
+    period: str
+    active_beneficiaries: int = 0
+    scheduled: Tally = field(default_factory=Tally)  # every payment of the month, whatever its state
+    waiting: Tally = field(default_factory=Tally)  # still `scheduled`
+    paid: Tally = field(default_factory=Tally)
+    failed: Tally = field(default_factory=Tally)
+    returned: Tally = field(default_factory=Tally)
+    cashless_paid: Tally = field(default_factory=Tally)
+    paid_by_channel: dict[str, Tally] = field(default_factory=dict)
+
+    @property
+    def beneficiaries(self) -> int:
+        """Beneficiaries on the month's schedule (one payment each)."""
+        return self.scheduled.count
+
+    @property
+    def cashless_ratio_by_count(self) -> float | None:
+        return _ratio(self.cashless_paid.count, self.paid.count)
+
+    @property
+    def cashless_ratio_by_amount(self) -> float | None:
+        return _ratio(self.cashless_paid.amount_vnd, self.paid.amount_vnd)
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+@dataclass
+class Statistics:
+    period: str
+    programmes: list[ProgrammeStatistics]
+    total: ProgrammeStatistics
+
+
+def statistics(period: Period, *, programme: str | None = None) -> Statistics:
+    """Per programme and in total for a month: beneficiaries, amounts scheduled, paid, failed and
+    returned, and the cashless ratio (cashless paid / all paid, by count and by amount)."""
+    chosen = programmes()
+    if programme:
+        found = programme_by_code(programme)
+        if found is None:
+            raise _programme_not_found(programme)
+        chosen = [found]
+    rows = {
+        p.id: ProgrammeStatistics(programme_code=p.code, programme_name=p.name, period=str(period))
+        for p in chosen
+    }
+    total = ProgrammeStatistics(programme_code="*", programme_name="Tất cả chế độ", period=str(period))
+    grouped = db.session.execute(
+        select(
+            BenefitPayment.programme_id,
+            BenefitPayment.status,
+            BenefitPayment.channel,
+            func.count(),
+            func.coalesce(func.sum(BenefitPayment.amount_vnd), 0),
+        )
+        .where(BenefitPayment.period == str(period), BenefitPayment.programme_id.in_(list(rows)))
+        .group_by(BenefitPayment.programme_id, BenefitPayment.status, BenefitPayment.channel)
+    )
+    for programme_id, status, channel, count, amount in grouped:
+        amount = int(amount)  # PostgreSQL sums BIGINT as NUMERIC
+        for stats in (rows[programme_id], total):
+            stats.scheduled.add(count, amount)
+            getattr(stats, "waiting" if status == SCHEDULED else status).add(count, amount)
+            if status == PAID:
+                stats.paid_by_channel.setdefault(channel, Tally()).add(count, amount)
+                if channel in CASHLESS_CHANNELS:
+                    stats.cashless_paid.add(count, amount)
+    active = db.session.execute(
+        select(Beneficiary.programme_id, func.count())
+        .where(Beneficiary.status == ACTIVE, Beneficiary.programme_id.in_(list(rows)))
+        .group_by(Beneficiary.programme_id)
+    )
+    for programme_id, count in active:
+        rows[programme_id].active_beneficiaries = count
+        total.active_beneficiaries += count
+    return Statistics(period=str(period), programmes=list(rows.values()), total=total)
