@@ -103,6 +103,11 @@ _EDE_NAMES = {
 _BIRTH_PROVINCES = ("066",) * 6 + ("054", "054", "038", "001")
 
 
+def kinh_name(rng: random.Random, sex: str) -> str:
+    """A plausible Kinh name (family, middle, given) for demo and benchmark data."""
+    return f"{rng.choice(_FAMILY)} {rng.choice(_MIDDLE[sex])} {rng.choice(_GIVEN[sex])}"
+
+
 @dataclass(frozen=True)
 class DemoCitizen:
     cccd: str
@@ -121,10 +126,7 @@ def demo_citizens(count: int = 50) -> list[DemoCitizen]:
     while len(people) < count:
         sex = rng.choice(("male", "female"))
         born = date(1945, 1, 1) + timedelta(days=rng.randrange(0, 365 * 62))
-        if rng.random() < 0.12:
-            name = rng.choice(_EDE_NAMES[sex])
-        else:
-            name = f"{rng.choice(_FAMILY)} {rng.choice(_MIDDLE[sex])} {rng.choice(_GIVEN[sex])}"
+        name = rng.choice(_EDE_NAMES[sex]) if rng.random() < 0.12 else kinh_name(rng, sex)
         number = cccd.build(rng.choice(_BIRTH_PROVINCES), sex, born, rng.randrange(1, 999999))
         if number in numbers:
             continue

@@ -39,39 +39,6 @@ BASE_URL = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test
 ROWS = int(os.environ.get("ROWS", "1000000"))
 CITIZENS = int(os.environ.get("CITIZENS", "100000"))
 WARDS = ("24133", "24163", "24121", "24154", "24169", "24175", "24305", "22015")
-FAMILY = (
-    "Nguyễn",
-    "Trần",
-    "Lê",
-    "Phạm",
-    "Hoàng",
-    "Huỳnh",
-    "Phan",
-    "Vũ",
-    "Võ",
-    "Đặng",
-    "Bùi",
-    "Đỗ",
-    "Hồ",
-    "Ngô",
-)
-MIDDLE = ("Văn", "Thị", "Hữu", "Minh", "Thu", "Đức", "Ngọc", "Quang")
-GIVEN = (
-    "An",
-    "Bình",
-    "Châu",
-    "Dũng",
-    "Hà",
-    "Hoa",
-    "Hùng",
-    "Lan",
-    "Long",
-    "Mai",
-    "Nam",
-    "Phúc",
-    "Thảo",
-    "Tuấn",
-)
 PURPOSES = ("Đất ở tại đô thị", "Đất trồng cây lâu năm", "Đất ở tại nông thôn", "Đất trồng lúa")
 
 
@@ -84,13 +51,13 @@ def vm_hwm_mb() -> float:
 
 def make_people(count: int, rng: random.Random) -> list[tuple[str, str, date, str]]:
     from api.citizens import cccd
+    from api.demo import kinh_name
 
     people = []
     for sequence in range(count):
         sex = "male" if sequence % 2 else "female"
         born = date(1950, 1, 1) + timedelta(days=rng.randrange(0, 365 * 55))
-        middle = "Thị" if sex == "female" else rng.choice(MIDDLE)
-        name = f"{rng.choice(FAMILY)} {middle} {rng.choice(GIVEN)}"
+        name = kinh_name(rng, sex)
         people.append((cccd.build("066", sex, born, sequence), name, born, sex))
     return people
 

@@ -14,7 +14,6 @@ scheduled import that needs a person's attention is noticed.
 from __future__ import annotations
 
 import csv
-import getpass
 import json
 import re
 from collections.abc import Iterator
@@ -24,6 +23,7 @@ from typing import IO
 import click
 from flask.cli import AppGroup
 
+from api.cli import cli_actor
 from api.fines import service
 from api.fines.models import CAMERA, SOURCES
 from api.fines.schemas import NoticeInSchema
@@ -106,14 +106,6 @@ def _describe(rejected: service.Rejected) -> str:
     return f"{text} {details}".rstrip()
 
 
-def _actor() -> str:
-    try:
-        user = getpass.getuser()
-    except (KeyError, OSError):  # no login name in some containers
-        user = "unknown"
-    return f"cli:{user}"[:64]
-
-
 @fines_cli.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
@@ -168,7 +160,7 @@ def import_command(
         with path.open(encoding="utf-8-sig", newline="") as handle:
             rows = _csv_rows(handle) if file_format == "csv" else _jsonl_rows(handle)
             report = service.import_notices(
-                rows, actor=_actor(), default_source=source, batch_size=batch_size, on_reject=on_reject
+                rows, actor=cli_actor(), default_source=source, batch_size=batch_size, on_reject=on_reject
             )
     except UnicodeDecodeError as exc:
         raise click.ClickException(

@@ -14,26 +14,18 @@ person's attention is noticed.
 
 from __future__ import annotations
 
-import getpass
 import json
 from pathlib import Path
 
 import click
 from flask.cli import AppGroup
 
+from api.cli import cli_actor
 from api.records import service
 from api.records.connectors import FileConnector, FileFormatError
 from api.records.models import RECORD_TYPES
 
 records_cli = AppGroup("records", help="Hồ sơ cá nhân: nhập dữ liệu đất đai, sổ sức khỏe, sổ lao động - BHXH")
-
-
-def _actor() -> str:
-    try:
-        user = getpass.getuser()
-    except (KeyError, OSError):  # no login name in some containers
-        user = "unknown"
-    return f"cli:{user}"[:64]
 
 
 @records_cli.command("import")
@@ -73,7 +65,7 @@ def import_command(
 
         try:
             report = service.import_records(
-                connector, actor=_actor(), batch_size=batch_size, on_reject=on_reject
+                connector, actor=cli_actor(), batch_size=batch_size, on_reject=on_reject
             )
         except FileFormatError as error:
             raise click.ClickException(str(error)) from error

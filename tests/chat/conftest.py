@@ -340,6 +340,26 @@ def said(result: dict[str, Any]) -> str:
     return "\n".join(reply.get("text") or "" for reply in result.get("responses", []))
 
 
+@pytest.fixture(scope="module")
+def actions_without_api(tmp_path_factory) -> ActionServer:
+    """A second real action server, pointed at a port nobody listens on."""
+    require_built(BOT_RASA, "the chatbot's environment (.venv-bot)")
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    command = [str(BOT_RASA), "run", "actions", "--actions", "actions", "--port", str(port)]
+    env = {
+        "CDS_API_URL": f"http://127.0.0.1:{free_port()}",
+        "CHATBOT_CLIENT_ID": ACTIONS_CLIENT_ID,
+        "CHATBOT_CLIENT_SECRET": ACTIONS_SECRET,
+    }
+
+    def healthy() -> bool:
+        return httpx.get(f"{base_url}/health", timeout=1).status_code == 200
+
+    with running_process(command, env, healthy, tmp_path_factory, "action-server-no-api", STARTUP_SECONDS):
+        yield ActionServer(base_url)
+
+
 @pytest.fixture
 def actions(action_server, chatbot_account) -> ActionServer:
     return ActionServer(action_server)

@@ -10,21 +10,12 @@ down they get the hotline. Notices are made with api.fines.service (conftest: is
 
 from __future__ import annotations
 
-import httpx
 import pytest
 
 from tests.chat.conftest import (
-    ACTIONS_CLIENT_ID,
-    ACTIONS_SECRET,
-    BOT_RASA,
-    STARTUP_SECONDS,
-    ActionServer,
     chat_token,
-    require_built,
-    running_process,
     said,
 )
-from tests.conftest import free_port
 
 FORM = "fine_lookup_form"
 
@@ -313,26 +304,6 @@ def test_paying_anonymously_is_explained_and_points_to_signing_in(actions):
 
 
 # ---- the API down: the hotline ------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def actions_without_api(tmp_path_factory) -> ActionServer:
-    """A second real action server, pointed at a port nobody listens on."""
-    require_built(BOT_RASA, "the chatbot's environment (.venv-bot)")
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    command = [str(BOT_RASA), "run", "actions", "--actions", "actions", "--port", str(port)]
-    env = {
-        "CDS_API_URL": f"http://127.0.0.1:{free_port()}",
-        "CHATBOT_CLIENT_ID": ACTIONS_CLIENT_ID,
-        "CHATBOT_CLIENT_SECRET": ACTIONS_SECRET,
-    }
-
-    def healthy() -> bool:
-        return httpx.get(f"{base_url}/health", timeout=1).status_code == 200
-
-    with running_process(command, env, healthy, tmp_path_factory, "action-server-no-api", STARTUP_SECONDS):
-        yield ActionServer(base_url)
 
 
 @pytest.mark.parametrize("metadata", [None, {"cds_token": "a-token-of-a-signed-in-citizen"}])

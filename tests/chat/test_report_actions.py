@@ -13,22 +13,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import httpx
 import pytest
 from sqlalchemy import func, select
 
 from tests.chat.conftest import (
-    ACTIONS_CLIENT_ID,
-    ACTIONS_SECRET,
-    BOT_RASA,
-    STARTUP_SECONDS,
-    ActionServer,
     chat_token,
-    require_built,
-    running_process,
     said,
 )
-from tests.conftest import DEMO_WARD, free_port
+from tests.conftest import DEMO_WARD
 
 FORM = "report_form"
 STATUS_FORM = "report_status_form"
@@ -395,26 +387,6 @@ def test_an_anonymous_citizen_follows_a_crime_report_with_its_token(actions):
 
 
 # ---- the API down: the hotline, nothing claimed as sent -----------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def actions_without_api(tmp_path_factory) -> ActionServer:
-    """A second real action server, pointed at a port nobody listens on."""
-    require_built(BOT_RASA, "the chatbot's environment (.venv-bot)")
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    command = [str(BOT_RASA), "run", "actions", "--actions", "actions", "--port", str(port)]
-    env = {
-        "CDS_API_URL": f"http://127.0.0.1:{free_port()}",
-        "CHATBOT_CLIENT_ID": ACTIONS_CLIENT_ID,
-        "CHATBOT_CLIENT_SECRET": ACTIONS_SECRET,
-    }
-
-    def healthy() -> bool:
-        return httpx.get(f"{base_url}/health", timeout=1).status_code == 200
-
-    with running_process(command, env, healthy, tmp_path_factory, "action-server-no-api", STARTUP_SECONDS):
-        yield ActionServer(base_url)
 
 
 def test_with_the_api_down_nothing_is_claimed_as_sent(actions_without_api):
