@@ -282,3 +282,134 @@ REPORT_ADDRESS_IS_A_QUESTION = (
     "Câu hỏi đó tôi xin trả lời sau khi gửi xong phản ánh. Bây giờ bạn cho tôi địa chỉ nơi xảy ra sự việc "
     '(số nhà, tên đường, thôn, buôn), hoặc nhắn "không rõ".'
 )
+
+# ---- personal records (M33, M34): action_ask_records --------------------------------------------
+
+RECORDS_SECTION = "mục Hồ sơ cá nhân của ứng dụng"
+# Where each type's data comes from: the connectors of api/records/connectors.py (SOURCE_NAMES),
+# said when a citizen has no data of that type yet (the API then names no source).
+RECORD_ORIGINS = {
+    "land": "Văn phòng Đăng ký đất đai tỉnh Đắk Lắk (cơ sở dữ liệu đất đai)",
+    "health": "Hệ thống Sổ sức khỏe điện tử (Bộ Y tế)",
+    "labour": "Bảo hiểm xã hội Việt Nam (VssID)",
+}
+RECORD_NAMES = {
+    "land": "Giấy chứng nhận quyền sử dụng đất, quyền sở hữu nhà ở",
+    "health": "Sổ sức khỏe điện tử",
+    "labour": "Sổ lao động và bảo hiểm xã hội",
+}
+
+# Anonymous: where and how, no data.
+RECORDS_WHERE = (
+    "Giấy chứng nhận quyền sử dụng đất, sổ sức khỏe điện tử, sổ lao động và bảo hiểm xã hội của bạn xem "
+    f"được trong {RECORDS_SECTION} Công dân số, sau khi đăng nhập bằng tài khoản VNeID định danh điện tử "
+    "mức 2. Mỗi thông tin đều ghi rõ nguồn dữ liệu và ngày cập nhật."
+)
+RECORDS_WHERE_BY_TYPE = {
+    "land": (
+        "Giấy chứng nhận quyền sử dụng đất (sổ đỏ, sổ hồng) đứng tên bạn, kể cả khi đồng sở hữu, xem được trong "
+        f"{RECORDS_SECTION} Công dân số sau khi đăng nhập bằng tài khoản VNeID định danh điện tử mức 2: số "
+        "giấy chứng nhận, thửa đất, địa chỉ, diện tích, tình trạng. Dữ liệu lấy từ "
+        f"{RECORD_ORIGINS['land']}."
+    ),
+    "health": (
+        f"Sổ sức khỏe điện tử (thẻ bảo hiểm y tế, các lần khám, tiêm chủng) xem được trong {RECORDS_SECTION} "
+        "Công dân số sau khi đăng nhập bằng tài khoản VNeID định danh điện tử mức 2; dữ liệu lấy từ "
+        f"{RECORD_ORIGINS['health']}. Bạn cũng có thể xem sổ sức khỏe điện tử và thẻ bảo hiểm y tế trên ứng "
+        "dụng VNeID của Bộ Công an, khi cơ sở y tế đã cập nhật dữ liệu."
+    ),
+    "labour": (
+        "Sổ lao động và quá trình đóng bảo hiểm xã hội (nơi làm việc, số tháng đã đóng) xem được trong "
+        f"{RECORDS_SECTION} Công dân số sau khi đăng nhập bằng tài khoản VNeID định danh điện tử mức 2; dữ liệu "
+        "lấy từ Bảo hiểm xã hội Việt Nam. Quá trình đóng bảo hiểm xã hội cũng tra cứu được trên ứng dụng VssID "
+        "của Bảo hiểm xã hội Việt Nam."
+    ),
+}
+RECORDS_SIGN_IN_TO_ASK = (
+    "Đây là dữ liệu cá nhân nên tôi chỉ tóm tắt khi bạn trò chuyện lúc đã đăng nhập ứng dụng, và chỉ hồ sơ "
+    "của chính bạn."
+)
+
+# Signed in, level 2: summaries from the API, each with its source and sync date.
+RECORD_SOURCE = "nguồn: {source}, cập nhật ngày {day}"
+RECORDS_SUMMARY_HEADER = "Hồ sơ cá nhân của bạn trên ứng dụng Công dân số:"
+RECORDS_SUMMARY_NONE = "chưa có dữ liệu (dữ liệu lấy từ {origin})"
+RECORDS_SUMMARY_FOOTER = (
+    'Bạn nhắn "xem sổ đỏ", "xem sổ sức khỏe" hoặc "xem quá trình đóng bảo hiểm xã hội" để tôi tóm tắt từng '
+    f"loại; chi tiết đầy đủ trong {RECORDS_SECTION}."
+)
+RECORD_NONE = (
+    "Chưa có {what} nào đứng tên bạn trong dữ liệu của ứng dụng. Dữ liệu này lấy từ {origin} và được đồng bộ "
+    "định kỳ; nếu bạn thấy thiếu, hãy liên hệ cơ quan quản lý dữ liệu đó."
+)
+RECORD_NONE_WHAT = {
+    "land": "giấy chứng nhận quyền sử dụng đất",
+    "health": "thông tin sổ sức khỏe điện tử",
+    "labour": "quá trình làm việc, đóng bảo hiểm xã hội",
+}
+LAND_HEADER = "Bạn có {count} giấy chứng nhận quyền sử dụng đất, quyền sở hữu nhà ở:"
+LAND_MORE = f"Còn {{more}} giấy chứng nhận khác trong {RECORDS_SECTION}."
+HEALTH_HEADER = "Sổ sức khỏe điện tử của bạn:"
+HEALTH_NO_CARD = "• Chưa có thông tin thẻ bảo hiểm y tế."
+HEALTH_NO_VISIT = "• Chưa có lần khám nào được ghi nhận."
+HEALTH_NO_VACCINATION = "• Chưa có mũi tiêm chủng nào được ghi nhận."
+HEALTH_FOOTER = (
+    f"Chẩn đoán, bệnh mạn tính và kết quả khám xem đầy đủ trong {RECORDS_SECTION} (tôi không nhắc lại trong "
+    "trò chuyện)."
+)
+LABOUR_HEADER = "Sổ lao động và bảo hiểm xã hội của bạn:"
+LABOUR_NO_CURRENT = "• Hiện chưa ghi nhận nơi làm việc đang đóng bảo hiểm xã hội."
+RECORDS_FOOTER = f"Chi tiết xem trong {RECORDS_SECTION}."
+
+# A question about someone else's record or payment: only the signed-in citizen's own are shown.
+ONLY_YOUR_OWN_RECORDS = (
+    "Tôi chỉ xem được hồ sơ của chính người đang đăng nhập, nên không xem được hồ sơ của người thân hay của "
+    "người khác. Người đó có thể tự đăng nhập ứng dụng Công dân số bằng tài khoản VNeID của mình để xem."
+)
+
+# ---- social benefits (M36): action_check_benefit_payment ---------------------------------------
+
+BENEFITS_SECTION = "mục An sinh xã hội của ứng dụng"
+BENEFITS_NEED_SIGN_IN = (
+    "Thông tin chi trả trợ cấp là dữ liệu cá nhân, nên tôi chỉ xem được khi bạn trò chuyện lúc đã đăng nhập "
+    "ứng dụng Công dân số bằng tài khoản VNeID định danh điện tử mức 2, và chỉ trợ cấp của chính bạn. Khi đó "
+    f"bạn hỏi lại tôi, hoặc xem trong {BENEFITS_SECTION}: chế độ đang hưởng, từng kỳ chi trả và tình trạng."
+)
+BENEFITS_HOW_PAID = (
+    "Cách chi trả: nếu người hưởng đã liên kết tài khoản thanh toán điện tử trên ứng dụng, trợ cấp được chuyển "
+    "vào tài khoản đó, không dùng tiền mặt; nếu chưa liên kết, trợ cấp được chi qua kênh đã đăng ký với chế độ "
+    "(chuyển khoản ngân hàng, Mobile Money, hoặc tiền mặt tại điểm chi trả như bưu điện phường, xã)."
+)
+ONLY_YOUR_OWN_BENEFITS = (
+    "Tôi chỉ xem được trợ cấp của chính người đang đăng nhập, nên không xem được trợ cấp của người thân hay "
+    "của người khác (kể cả theo số căn cước). Người hưởng có thể tự đăng nhập ứng dụng Công dân số bằng tài "
+    "khoản VNeID của mình để xem, hoặc hỏi UBND phường, xã nơi người hưởng cư trú."
+)
+ONLY_YOUR_OWN_BENEFITS_SHOWN = "Dưới đây là trợ cấp của chính bạn."
+BENEFITS_NONE = (
+    "Theo dữ liệu an sinh xã hội của tỉnh, bạn hiện không có tên trong chế độ trợ cấp nào. Nếu bạn thuộc diện "
+    "được hưởng hoặc đã có quyết định hưởng mà chưa thấy ở đây, hãy liên hệ UBND phường, xã nơi bạn cư trú."
+)
+BENEFITS_HEADER = "Trợ cấp của bạn theo dữ liệu an sinh xã hội của tỉnh:"
+BENEFIT_NO_PAYMENT = "  Chưa có kỳ chi trả nào."
+BENEFIT_NOT_THIS_MONTH = "Kỳ {month} chưa có trong danh sách chi trả."
+BENEFIT_FAILED_ADVICE = "Bạn có thể liên hệ UBND phường, xã nơi cư trú để được hướng dẫn."
+BENEFITS_LINK_HINT = (
+    "Liên kết tài khoản thanh toán điện tử trên ứng dụng để nhận trợ cấp không dùng tiền mặt, "
+    "không phải đến điểm chi trả."
+)
+BENEFITS_LINKED = (
+    "Bạn đã liên kết tài khoản thanh toán điện tử: các kỳ chi trả tiếp theo được chuyển vào tài khoản này."
+)
+BENEFITS_FOOTER = f"Lịch sử chi trả đầy đủ xem trong {BENEFITS_SECTION}."
+# Pensions and unemployment allowances are paid by social insurance, not by the province's programmes.
+BENEFITS_PENSION_NOTE = (
+    "Lương hưu và trợ cấp thất nghiệp do cơ quan Bảo hiểm xã hội chi trả, không nằm trong dữ liệu trợ cấp của "
+    "tỉnh; bạn tra cứu trên ứng dụng VssID của Bảo hiểm xã hội Việt Nam."
+)
+
+# Signed in at level 1: the API's own explanation; this only when it gives none.
+IDENTITY_LEVEL_2_REQUIRED = (
+    "Thông tin này chỉ dành cho tài khoản định danh điện tử mức 2. Bạn có thể nâng cấp tại Công an cấp xã nơi "
+    "cư trú, sau đó đăng nhập lại bằng VNeID."
+)
