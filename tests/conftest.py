@@ -189,6 +189,20 @@ def citizen_headers(app, make_citizen):
     return factory
 
 
+@pytest.fixture
+def citizen(citizen_headers):
+    """A signed-in, verified (level 2) citizen of the registry: their fields and `headers`."""
+    headers, person, _ = citizen_headers()
+    return {"headers": headers, **person}
+
+
+@pytest.fixture
+def other_citizen(citizen_headers):
+    """A second signed-in citizen, for "never another citizen's data" tests."""
+    headers, person, _ = citizen_headers(full_name="Trần Văn Bình", sex="male")
+    return {"headers": headers, **person}
+
+
 STAFF_PASSWORD = "Mat-khau-2025-an-toan"
 
 

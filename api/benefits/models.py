@@ -29,6 +29,9 @@ from api.extensions import db
 ACTIVE, SUSPENDED, ENDED = "active", "suspended", "ended"
 BENEFICIARY_STATUSES = (ACTIVE, SUSPENDED, ENDED)
 BENEFICIARY_STATUS_NAMES = {ACTIVE: "Đang hưởng", SUSPENDED: "Tạm dừng hưởng", ENDED: "Thôi hưởng"}
+# The moves an officer's decision may make (service.change_beneficiary_status): a suspension is
+# lifted or becomes an end; an end is final (a new decision is a new enrolment).
+BENEFICIARY_MOVES = {ACTIVE: (SUSPENDED, ENDED), SUSPENDED: (ACTIVE, ENDED), ENDED: ()}
 
 # ---- channels -------------------------------------------------------------------------------
 
@@ -95,6 +98,9 @@ class Beneficiary(db.Model):
     # Where, for people: "Bưu điện Phường Buôn Ma Thuột", "Vietcombank ****1234".
     channel_detail: Mapped[str | None] = mapped_column(String(200))
     enrolled_by: Mapped[str] = mapped_column(String(64))
+    # Why the last suspension, resumption or end happened (the decision's number and ground):
+    # the citizen is told, and the next officer must not have to ask.
+    status_reason: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

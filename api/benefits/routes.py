@@ -21,6 +21,7 @@ from api.benefits import service
 from api.benefits.schemas import (
     BeneficiaryQuerySchema,
     BeneficiarySchema,
+    BeneficiaryStatusSchema,
     BenefitPaymentSchema,
     BenefitStatisticsQuerySchema,
     BenefitStatisticsSchema,
@@ -132,6 +133,23 @@ class Beneficiaries(MethodView):
     def post(self, data):
         """Enrol a citizen of the registry, found by CCCD, in a programme. Audited."""
         return service.enrol(data, actor=_actor())
+
+
+@staff_blp.route("/beneficiaries/<uuid:beneficiary_id>/status")
+class BeneficiaryStatus(MethodView):
+    @allow(OFFICERS)
+    @staff_blp.arguments(BeneficiaryStatusSchema)
+    @staff_blp.response(200, BeneficiarySchema)
+    def post(self, data, beneficiary_id):
+        """Suspend, resume or end an enrolment on a decision, with its reason. Audited; the citizen
+        is told. Scheduled payments not yet sent are held."""
+        return service.change_beneficiary_status(
+            beneficiary_id,
+            status=data["status"],
+            reason=data["reason"],
+            ends_on=data.get("ends_on"),
+            actor=_actor(),
+        )
 
 
 @staff_blp.route("/periods/<string:period>/schedule")

@@ -151,6 +151,25 @@ class MyPaymentsQuerySchema(Schema):
     period = fields.String(**_PERIOD_FIELD)
 
 
+class BeneficiaryStatusSchema(Schema):
+    status = fields.String(
+        required=True,
+        validate=_one_of(BENEFICIARY_STATUSES),
+        metadata={"description": "active (hưởng lại) | suspended (tạm dừng) | ended (thôi hưởng)"},
+    )
+    reason = fields.String(
+        required=True,
+        validate=_length(maximum=500),
+        metadata={"description": "số quyết định và căn cứ; báo cho người hưởng"},
+    )
+    ends_on = fields.Date(metadata={"description": "ngày cuối được hưởng, chỉ khi ended; mặc định hôm nay"})
+
+    @validates_schema
+    def ends_on_only_when_ended(self, data, **kwargs):
+        if data.get("ends_on") is not None and data.get("status") != "ended":
+            raise ValidationError({"ends_on": ["Chỉ ghi ngày thôi hưởng khi trạng thái là ended."]})
+
+
 class BeneficiaryQuerySchema(Schema):
     programme = fields.String(validate=_length(1, 32), metadata={"description": "mã chế độ"})
     status = fields.String(validate=_one_of(BENEFICIARY_STATUSES))
@@ -192,6 +211,7 @@ class MyEnrolmentSchema(Schema):
     channel = fields.String(metadata={"description": "kênh nhận khi chưa liên kết tài khoản điện tử"})
     channel_name = fields.Function(lambda b: CHANNEL_NAMES[b.channel])
     channel_detail = fields.String(allow_none=True)
+    status_reason = fields.String(allow_none=True, metadata={"description": "lý do tạm dừng/thôi hưởng"})
 
 
 class BeneficiarySchema(MyEnrolmentSchema):

@@ -33,10 +33,13 @@ from sqlalchemy.exc import IntegrityError
 from api.audit import record_audit
 from api.benefits.models import (
     ACTIVE,
+    BENEFICIARY_MOVES,
+    BENEFICIARY_STATUS_NAMES,
     CASH,
     CASHLESS_CHANNELS,
     CHANNEL_NAMES,
     E_WALLET,
+    ENDED,
     FAILED,
     PAID,
     PAYMENT_STATUS_NAMES,
@@ -63,6 +66,8 @@ EVENT_PAID = "benefit.payment_paid"
 EVENT_FAILED = "benefit.payment_failed"
 EVENT_RETURNED = "benefit.payment_returned"
 EVENTS = {PAID: EVENT_PAID, FAILED: EVENT_FAILED, RETURNED: EVENT_RETURNED}
+EVENT_BENEFICIARY_STATUS = "benefit.beneficiary_status_changed"
+MIN_REASON_LENGTH = 10
 
 LATEST_PAYMENTS = 6  # shown with the citizen's programmes
 # Lists are prepared ahead of the month, never further: a later month's beneficiaries and
@@ -322,6 +327,100 @@ def search_beneficiaries(actor: str, *, programme: str | None = None, status: st
     return statement.order_by(Beneficiary.created_at.desc(), Beneficiary.id)
 
 
+def get_beneficiary(beneficiary_id: uuid.UUID) -> Beneficiary:
+    beneficiary = db.session.get(Beneficiary, beneficiary_id)
+    if beneficiary is None:
+        raise ApiError(404, "beneficiary_not_found", "Không tìm thấy người hưởng này.")
+    return beneficiary
+
+
+def change_beneficiary_status(
+    beneficiary_id: uuid.UUID,
+    *,
+    status: str,
+    reason: str | None,
+    actor: str,
+    ends_on: date | None = None,
+) -> Beneficiary:
+    """Suspend, resume or end an enrolment on an officer's decision (tạm dừng / thôi hưởng).
+
+    Only the moves of `BENEFICIARY_MOVES` (409 otherwise); the decision's reason is required, since
+    the citizen is told it. A suspended or ended beneficiary gets no new schedule entry, and
+    payments already scheduled but not sent are held by `pay_period`. Ending records the last day
+    covered (`ends_on`, today by default). Compare-and-set on the status, audited, and one outbox
+    event for the citizen, all in one transaction.
+    """
+    reason = nfc(reason or "")
+    if len(reason) < MIN_REASON_LENGTH:
+        raise ApiError(
+            422,
+            "reason_required",
+            f"Hãy ghi lý do (số quyết định, căn cứ), ít nhất {MIN_REASON_LENGTH} ký tự; lý do được báo cho "
+            "người hưởng.",
+            errors={"reason": ["Bắt buộc, ít nhất 10 ký tự."]},
+        )
+    beneficiary = get_beneficiary(beneficiary_id)
+    current = beneficiary.status
+    if status not in BENEFICIARY_MOVES[current]:
+        raise ApiError(
+            409,
+            "illegal_status_change",
+            f"Người hưởng đang ở trạng thái '{BENEFICIARY_STATUS_NAMES[current]}', không thể chuyển sang "
+            f"'{BENEFICIARY_STATUS_NAMES[status]}'.",
+            beneficiary_status=current,
+        )
+    values: dict[str, Any] = {"status": status, "status_reason": reason, "updated_at": utcnow()}
+    if status == ENDED:
+        last_day = ends_on or local_date(utcnow())
+        if last_day < beneficiary.starts_on:
+            raise ApiError(
+                422,
+                "invalid_dates",
+                "Ngày thôi hưởng không thể trước tháng bắt đầu hưởng.",
+                errors={"ends_on": [f"Phải từ {beneficiary.starts_on.strftime('%d/%m/%Y')} trở đi."]},
+            )
+        values["ends_on"] = last_day
+    moved = db.session.execute(
+        update(Beneficiary)
+        .where(Beneficiary.id == beneficiary.id, Beneficiary.status == current)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(beneficiary)
+    if not moved:  # another officer's decision came first
+        raise ApiError(
+            409,
+            "beneficiary_changed",
+            "Trạng thái người hưởng vừa được cán bộ khác thay đổi; hãy tải lại và xem lại.",
+            beneficiary_status=beneficiary.status,
+        )
+    record_event(
+        EVENT_BENEFICIARY_STATUS,
+        aggregate_type="benefit_beneficiary",
+        aggregate_id=beneficiary.id,
+        recipient=beneficiary.citizen_id,
+        payload={
+            "programme_code": beneficiary.programme.code,
+            "programme": beneficiary.programme.name,
+            "status": status,
+            "status_name": BENEFICIARY_STATUS_NAMES[status],
+            "previous": current,
+            "reason": reason,
+            "ends_on": beneficiary.ends_on.isoformat() if beneficiary.ends_on else None,
+        },
+    )
+    record_audit(
+        "benefit.beneficiary_status",
+        actor=actor,
+        target=f"benefit_beneficiary:{beneficiary.id}",
+        status=status,
+        previous=current,
+        reason=reason,
+    )
+    db.session.commit()
+    return beneficiary
+
+
 # ---- the monthly schedule ---------------------------------------------------------------------
 
 
@@ -475,9 +574,12 @@ def _send(payment: BenefitPayment, beneficiary: Beneficiary) -> str:
 
 
 def pay_period(period_text: Any, *, actor: str, now: datetime | None = None) -> PayReport:
-    """Send every scheduled, unsent payment of the month to its channel. Audited, committed.
+    """Send every scheduled, unsent payment of the month to its channel. Audited.
 
-    Running it again sends nothing twice. 409 when the month has no schedule yet.
+    Each payment is claimed, sent and committed on its own: one that cannot be sent (the wallet
+    refuses, the database drops the connection) leaves the ones before it sent and itself unsent,
+    and running the period again sends the rest, never one twice. 409 when the month has no
+    schedule yet.
     """
     period = parse_period(period_text, now=now)
     sent_at = now or utcnow()
@@ -492,7 +594,7 @@ def pay_period(period_text: Any, *, actor: str, now: datetime | None = None) -> 
         )
     report = PayReport(period=str(period))
     waiting = db.session.scalars(
-        select(BenefitPayment)
+        select(BenefitPayment.id)
         .where(
             BenefitPayment.period == str(period),
             BenefitPayment.status == SCHEDULED,
@@ -500,30 +602,49 @@ def pay_period(period_text: Any, *, actor: str, now: datetime | None = None) -> 
         )
         .order_by(BenefitPayment.programme_id, BenefitPayment.id)
     ).all()
-    for payment in waiting:
-        beneficiary = db.session.get(Beneficiary, payment.beneficiary_id)
-        if beneficiary.status != ACTIVE:
-            report.held += 1
-            continue
-        claimed = db.session.execute(
-            update(BenefitPayment)
-            .where(BenefitPayment.id == payment.id, BenefitPayment.sent_at.is_(None))
-            .values(sent_at=sent_at, updated_at=utcnow())
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        db.session.refresh(payment)
-        if not claimed:  # a concurrent run sent it
-            continue
-        channel = _send(payment, beneficiary)
-        report.sent += 1
-        report.amount_vnd += payment.amount_vnd
-        report.by_channel[channel] += 1
+    try:
+        for payment_id in waiting:
+            _pay_one(payment_id, sent_at, report)
+            db.session.commit()
+    except Exception:
+        db.session.rollback()
+        _audit_pay(period, actor, report, interrupted=True)
+        db.session.commit()
+        raise
     db.session.execute(
         update(BenefitSchedule)
         .where(BenefitSchedule.period == str(period))
         .values(executed_at=sent_at, executed_by=actor)
         .execution_options(synchronize_session=False)
     )
+    _audit_pay(period, actor, report)
+    db.session.commit()
+    return report
+
+
+def _pay_one(payment_id: uuid.UUID, sent_at: datetime, report: PayReport) -> None:
+    """Claim one payment (compare-and-set on `sent_at`) and hand it to its channel. Not committed."""
+    payment = db.session.get(BenefitPayment, payment_id)
+    beneficiary = db.session.get(Beneficiary, payment.beneficiary_id)
+    if beneficiary.status != ACTIVE:
+        report.held += 1
+        return
+    claimed = db.session.execute(
+        update(BenefitPayment)
+        .where(BenefitPayment.id == payment.id, BenefitPayment.sent_at.is_(None))
+        .values(sent_at=sent_at, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(payment)
+    if not claimed:  # a concurrent run sent it
+        return
+    channel = _send(payment, beneficiary)
+    report.sent += 1
+    report.amount_vnd += payment.amount_vnd
+    report.by_channel[channel] += 1
+
+
+def _audit_pay(period: Period, actor: str, report: PayReport, *, interrupted: bool = False) -> None:
     record_audit(
         "benefit.pay",
         actor=actor,
@@ -531,9 +652,8 @@ def pay_period(period_text: Any, *, actor: str, now: datetime | None = None) -> 
         sent=report.sent,
         held=report.held,
         by_channel=dict(report.by_channel),
+        interrupted=interrupted,
     )
-    db.session.commit()
-    return report
 
 
 # ---- settling ---------------------------------------------------------------------------------

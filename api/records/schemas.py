@@ -13,6 +13,9 @@ from api.records.models import RECORD_TYPES
 from api.records.service import MIN_PURPOSE_LENGTH
 
 
+ORIGIN_DESCRIPTION = "nguồn dữ liệu của loại hồ sơ này, nêu cả khi công dân chưa có bản ghi nào"
+
+
 class RecordProvenanceSchema(Schema):
     source = fields.String(metadata={"description": "tên kết nối nguồn"})
     source_name = fields.String(metadata={"description": "hệ thống nguồn, để hiển thị"})
@@ -26,6 +29,7 @@ class RecordSourceCountSchema(RecordProvenanceSchema):
 class RecordSummarySchema(Schema):
     type = fields.String()
     name = fields.String()
+    origin = fields.String(metadata={"description": ORIGIN_DESCRIPTION})
     count = fields.Integer()
     last_synced_at = VietnamDateTime(allow_none=True)
     sources = fields.List(fields.Nested(RecordSourceCountSchema))
@@ -59,6 +63,7 @@ class CertificateSchema(RecordProvenanceSchema):
 class LandRecordsSchema(Schema):
     certificates = fields.List(fields.Nested(CertificateSchema))
     sources = fields.List(fields.Nested(RecordProvenanceSchema))
+    origin = fields.String(metadata={"description": ORIGIN_DESCRIPTION})
 
 
 class InsuranceCardSchema(RecordProvenanceSchema):
@@ -95,6 +100,7 @@ class HealthBookSchema(Schema):
     visits = fields.List(fields.Nested(HealthVisitSchema))
     vaccinations = fields.List(fields.Nested(VaccinationSchema))
     sources = fields.List(fields.Nested(RecordProvenanceSchema))
+    origin = fields.String(metadata={"description": ORIGIN_DESCRIPTION})
 
 
 class EmploymentSchema(RecordProvenanceSchema):
@@ -112,6 +118,7 @@ class LabourBookSchema(Schema):
     contribution_months = fields.Integer(metadata={"description": "tổng số tháng đóng BHXH"})
     employment_periods = fields.List(fields.Nested(EmploymentSchema))
     sources = fields.List(fields.Nested(RecordProvenanceSchema))
+    origin = fields.String(metadata={"description": ORIGIN_DESCRIPTION})
 
 
 class RecordAccessSchema(Schema):

@@ -39,7 +39,7 @@ from api.errors import ApiError
 from api.extensions import db
 from api.records import cleaning
 from api.records.cleaning import CleanRow, RegistryEntry, Rejection
-from api.records.connectors import Connector, Row, source_name
+from api.records.connectors import DEFAULT_SOURCE, Connector, Row, source_name
 from api.records.models import (
     CONDITION,
     HEALTH,
@@ -468,6 +468,11 @@ def staff_read(
 # ---- the citizen's views ----------------------------------------------------------------------
 
 
+def origin(record_type: str) -> str:
+    """Where a record type comes from, named even when the citizen has none of it yet."""
+    return source_name(DEFAULT_SOURCE[record_type])
+
+
 def _provenance(source: str, synced_at: datetime) -> dict[str, Any]:
     return {"source": source, "source_name": source_name(source), "synced_at": synced_at}
 
@@ -507,6 +512,7 @@ def summary(citizen_id: uuid.UUID) -> list[dict[str, Any]]:
             {
                 "type": record_type,
                 "name": RECORD_TYPE_NAMES[record_type],
+                "origin": origin(record_type),
                 "count": sum(s["count"] for s in sources),
                 "last_synced_at": sources[0]["synced_at"] if sources else None,
                 "sources": sources,
@@ -553,7 +559,7 @@ def land_view(citizen_id: uuid.UUID) -> dict[str, Any]:
                 **_provenance(certificate.source, certificate.synced_at),
             }
         )
-    return {"certificates": items, "sources": _sources(certificates)}
+    return {"certificates": items, "sources": _sources(certificates), "origin": origin(LAND)}
 
 
 def _health_entry(record: HealthRecord, *names: str) -> dict[str, Any]:
@@ -587,6 +593,7 @@ def health_view(citizen_id: uuid.UUID) -> dict[str, Any]:
             _health_entry(r, "on", "description", "dose", "facility") for r in by_kind.get(VACCINATION, [])
         ],
         "sources": _sources(records),
+        "origin": origin(HEALTH),
     }
 
 
@@ -615,6 +622,7 @@ def labour_view(citizen_id: uuid.UUID) -> dict[str, Any]:
             for p in periods
         ],
         "sources": _sources(periods),
+        "origin": origin(LABOUR),
     }
 
 

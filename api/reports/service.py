@@ -268,13 +268,16 @@ def submit(
     *,
     channel: str = APP,
     contact: Mapping[str, str] | None = None,
+    filed_by: str | None = None,
     now: datetime | None = None,
 ) -> Submitted:
     """File a report; validated fields come from ReportInSchema (or the Open311 form).
 
     `citizen` is the signed-in reporter. Without one, the report is anonymous (crime reports
     only, from an anonymous chat) or comes from an Open311 client, with the `contact` it sent;
-    either way it is followed with the tracking token this returns.
+    either way it is followed with the tracking token this returns. `filed_by` names the machine
+    account that filed it for someone else (an Open311 client): audited in the report's own
+    transaction, so there is never a report without its audit entry or the reverse.
     """
     now = now or utcnow()
     category = get_category(data.get("category"))
@@ -340,6 +343,8 @@ def submit(
     )
     db.session.flush()
     _event(EVENT_RECEIVED, report)
+    if filed_by is not None:
+        record_audit(f"report.{channel}_submit", actor=filed_by, target=f"report:{report.id}")
     db.session.commit()
     return Submitted(report=report, tracking_token=token, possible_duplicates=duplicates)
 

@@ -194,14 +194,20 @@ def describe_summary(summary: Any) -> str:
             where = provenance(item.get("sources"))
             line = f"• {name}: {count} {SUMMARY_UNITS[view]}" + (f" ({where})." if where else ".")
         else:
-            line = f"• {name}: " + texts.RECORDS_SUMMARY_NONE.format(origin=texts.RECORD_ORIGINS[view]) + "."
+            line = f"• {name}: " + texts.RECORDS_SUMMARY_NONE.format(origin=_origin(item)) + "."
         lines.append(line)
     lines.append(texts.RECORDS_SUMMARY_FOOTER)
     return "\n".join(lines)
 
 
-def _none_of(view: str) -> str:
-    return texts.RECORD_NONE.format(what=texts.RECORD_NONE_WHAT[view], origin=texts.RECORD_ORIGINS[view])
+def _origin(item: dict[str, Any]) -> str:
+    """The source the API names for a record type (api/records/connectors.py is the one list)."""
+    origin = item.get("origin")
+    return origin if isinstance(origin, str) and origin.strip() else texts.RECORD_ORIGIN_UNKNOWN
+
+
+def _none_of(view: str, item: dict[str, Any]) -> str:
+    return texts.RECORD_NONE.format(what=texts.RECORD_NONE_WHAT[view], origin=_origin(item))
 
 
 def describe_certificate(certificate: dict[str, Any]) -> str:
@@ -221,7 +227,7 @@ def describe_certificate(certificate: dict[str, Any]) -> str:
 def describe_land(view: Any) -> str:
     certificates = [c for c in (view or {}).get("certificates") or [] if isinstance(c, dict)]
     if not certificates:
-        return _none_of(LAND)
+        return _none_of(LAND, view or {})
     lines = [texts.LAND_HEADER.format(count=len(certificates))]
     lines.extend(describe_certificate(c) for c in certificates[:LAND_LIST_LIMIT])
     if len(certificates) > LAND_LIST_LIMIT:
@@ -258,7 +264,7 @@ def describe_health(view: Any, today: date | None = None) -> str:
     vaccinations = [v for v in view.get("vaccinations") or [] if isinstance(v, dict)]
     conditions = [c for c in view.get("chronic_conditions") or [] if isinstance(c, dict)]
     if not card and not visits and not vaccinations and not conditions:
-        return _none_of(HEALTH)
+        return _none_of(HEALTH, view)
     lines = [texts.HEALTH_HEADER, insurance_card_text(card, today)]
     if visits:
         # Newest first (the API's order); where and when, not the diagnosis.
@@ -281,7 +287,7 @@ def describe_labour(view: Any) -> str:
     view = view or {}
     periods = [p for p in view.get("employment_periods") or [] if isinstance(p, dict)]
     if not periods:
-        return _none_of(LABOUR)
+        return _none_of(LABOUR, view)
     lines = [texts.LABOUR_HEADER]
     employer = view.get("current_employer")
     if employer:

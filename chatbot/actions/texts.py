@@ -286,13 +286,8 @@ REPORT_ADDRESS_IS_A_QUESTION = (
 # ---- personal records (M33, M34): action_ask_records --------------------------------------------
 
 RECORDS_SECTION = "mục Hồ sơ cá nhân của ứng dụng"
-# Where each type's data comes from: the connectors of api/records/connectors.py (SOURCE_NAMES),
-# said when a citizen has no data of that type yet (the API then names no source).
-RECORD_ORIGINS = {
-    "land": "Văn phòng Đăng ký đất đai tỉnh Đắk Lắk (cơ sở dữ liệu đất đai)",
-    "health": "Hệ thống Sổ sức khỏe điện tử (Bộ Y tế)",
-    "labour": "Bảo hiểm xã hội Việt Nam (VssID)",
-}
+# When the API does not say where a record type comes from (an older API): still a true sentence.
+RECORD_ORIGIN_UNKNOWN = "cơ quan quản lý dữ liệu chuyên ngành"
 RECORD_NAMES = {
     "land": "Giấy chứng nhận quyền sử dụng đất, quyền sở hữu nhà ở",
     "health": "Sổ sức khỏe điện tử",
@@ -309,13 +304,13 @@ RECORDS_WHERE_BY_TYPE = {
     "land": (
         "Giấy chứng nhận quyền sử dụng đất (sổ đỏ, sổ hồng) đứng tên bạn, kể cả khi đồng sở hữu, xem được trong "
         f"{RECORDS_SECTION} Công dân số sau khi đăng nhập bằng tài khoản VNeID định danh điện tử mức 2: số "
-        "giấy chứng nhận, thửa đất, địa chỉ, diện tích, tình trạng. Dữ liệu lấy từ "
-        f"{RECORD_ORIGINS['land']}."
+        "giấy chứng nhận, thửa đất, địa chỉ, diện tích, tình trạng. Dữ liệu lấy từ cơ sở dữ liệu đất đai do "
+        "Văn phòng Đăng ký đất đai của tỉnh quản lý."
     ),
     "health": (
         f"Sổ sức khỏe điện tử (thẻ bảo hiểm y tế, các lần khám, tiêm chủng) xem được trong {RECORDS_SECTION} "
-        "Công dân số sau khi đăng nhập bằng tài khoản VNeID định danh điện tử mức 2; dữ liệu lấy từ "
-        f"{RECORD_ORIGINS['health']}. Bạn cũng có thể xem sổ sức khỏe điện tử và thẻ bảo hiểm y tế trên ứng "
+        "Công dân số sau khi đăng nhập bằng tài khoản VNeID định danh điện tử mức 2; dữ liệu lấy từ hệ thống "
+        "Sổ sức khỏe điện tử của Bộ Y tế. Bạn cũng có thể xem sổ sức khỏe điện tử và thẻ bảo hiểm y tế trên ứng "
         "dụng VNeID của Bộ Công an, khi cơ sở y tế đã cập nhật dữ liệu."
     ),
     "labour": (

@@ -218,7 +218,14 @@ def test_the_summary_lists_every_type_with_its_source_or_where_it_will_come_from
             "last_synced_at": LAND_SOURCE["synced_at"],
             "sources": [{**LAND_SOURCE, "count": 2}],
         },
-        {"type": "health", "name": "Sổ sức khỏe điện tử", "count": 0, "last_synced_at": None, "sources": []},
+        {
+            "type": "health",
+            "name": "Sổ sức khỏe điện tử",
+            "origin": HEALTH_SOURCE["source_name"],
+            "count": 0,
+            "last_synced_at": None,
+            "sources": [],
+        },
         {
             "type": "labour",
             "name": "Sổ lao động và bảo hiểm xã hội",
@@ -256,9 +263,14 @@ def test_land_shows_up_to_three_certificates_and_counts_the_rest():
 
 
 def test_no_land_says_so_and_where_the_data_comes_from():
-    text = describe_land({"certificates": [], "sources": []})
+    text = describe_land({"certificates": [], "sources": [], "origin": LAND_SOURCE["source_name"]})
     assert text.startswith("Chưa có giấy chứng nhận quyền sử dụng đất nào đứng tên bạn")
-    assert "Văn phòng Đăng ký đất đai tỉnh Đắk Lắk" in text
+    assert "Dữ liệu này lấy từ Văn phòng Đăng ký đất đai tỉnh Đắk Lắk (cơ sở dữ liệu đất đai)" in text
+
+
+def test_without_the_apis_origin_the_bot_still_says_something_true():
+    text = describe_land({"certificates": [], "sources": []})
+    assert f"Dữ liệu này lấy từ {texts.RECORD_ORIGIN_UNKNOWN}" in text
 
 
 def test_health_shows_the_card_the_last_visit_and_vaccinations_but_no_diagnosis():
@@ -310,7 +322,13 @@ def test_an_expired_or_future_card_is_said_so():
 
 def test_an_empty_health_book_says_where_its_data_comes_from():
     text = describe_health(
-        {"insurance_card": None, "chronic_conditions": [], "visits": [], "vaccinations": []}
+        {
+            "insurance_card": None,
+            "chronic_conditions": [],
+            "visits": [],
+            "vaccinations": [],
+            "origin": HEALTH_SOURCE["source_name"],
+        }
     )
     assert text.startswith("Chưa có thông tin sổ sức khỏe điện tử nào đứng tên bạn")
     assert "Bộ Y tế" in text

@@ -30,16 +30,15 @@ def officer(staff_headers):
 
 
 @pytest.fixture
-def person(citizen_headers):
-    """A verified (level 2) citizen of the registry, with their headers."""
-    headers, who, _ = citizen_headers()
-    return {"headers": headers, **who}
+def person(citizen):
+    """A beneficiary-to-be: the signed-in, level-2 citizen of tests/conftest.py."""
+    return citizen
 
 
 @pytest.fixture
-def other_person(citizen_headers):
-    headers, who, _ = citizen_headers(full_name="Trần Văn Bình", sex="male")
-    return {"headers": headers, **who}
+def other_person(other_citizen):
+    """A second citizen of the registry."""
+    return other_citizen
 
 
 @pytest.fixture

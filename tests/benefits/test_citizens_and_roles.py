@@ -127,6 +127,11 @@ STAFF_ROUTES = [
     ("post", "/staff/benefits/programmes", PROGRAMME),
     ("get", "/staff/benefits/beneficiaries", None),
     ("post", "/staff/benefits/beneficiaries", {"cccd": "066190000001", "programme": "TCXH"}),
+    (
+        "post",
+        "/staff/benefits/beneficiaries/8d0d3c2e-8f38-4c39-9a52-6b1d8c3b0f11/status",
+        {"status": "suspended", "reason": "Quyết định số 12/QĐ-UBND"},
+    ),
     ("post", "/staff/benefits/periods/2026-06/schedule", None),
     ("post", "/staff/benefits/periods/2026-06/pay", None),
     ("post", "/staff/benefits/payments/8d0d3c2e-8f38-4c39-9a52-6b1d8c3b0f11/settle", {"status": "paid"}),

@@ -39,15 +39,15 @@ def notice_body(owner_cccd: str, **overrides) -> dict:
 
 
 @pytest.fixture
-def owner(citizen_headers):
-    headers, person, _ = citizen_headers()
-    return {"headers": headers, **person}
+def owner(citizen):
+    """The vehicle owner: the signed-in citizen of tests/conftest.py."""
+    return citizen
 
 
 @pytest.fixture
-def stranger(citizen_headers):
-    headers, person, _ = citizen_headers(full_name="Trần Văn Bình", sex="male")
-    return {"headers": headers, **person}
+def stranger(other_citizen):
+    """Someone else, who must never see the owner's fines."""
+    return other_citizen
 
 
 @pytest.fixture

@@ -109,9 +109,19 @@ def test_an_empty_record_book_is_not_an_error(client, owner):
     assert client.get("/me/records/land", headers=owner["headers"]).json == {
         "certificates": [],
         "sources": [],
+        # Named even with nothing synced yet, so the app and the bot can say where data will come from.
+        "origin": "Văn phòng Đăng ký đất đai tỉnh Đắk Lắk (cơ sở dữ liệu đất đai)",
     }
-    assert client.get("/me/records/health", headers=owner["headers"]).json["insurance_card"] is None
-    assert client.get("/me/records/labour", headers=owner["headers"]).json["current_employer"] is None
+    health = client.get("/me/records/health", headers=owner["headers"]).json
+    assert health["insurance_card"] is None and health["origin"] == "Hệ thống Sổ sức khỏe điện tử (Bộ Y tế)"
+    labour = client.get("/me/records/labour", headers=owner["headers"]).json
+    assert labour["current_employer"] is None and labour["origin"] == "Bảo hiểm xã hội Việt Nam (VssID)"
+    summary = client.get("/me/records", headers=owner["headers"]).json
+    assert [(item["type"], item["count"], bool(item["origin"])) for item in summary] == [
+        ("land", 0, True),
+        ("health", 0, True),
+        ("labour", 0, True),
+    ]
 
 
 def test_level_one_citizens_are_told_how_to_reach_level_two_and_anonymous_callers_must_sign_in(

@@ -21,7 +21,6 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
-from api.audit import record_audit
 from api.auth import service as auth
 from api.auth.models import ServiceAccount
 from api.dbtypes import utcnow
@@ -331,13 +330,13 @@ def create_request(account: ServiceAccount, form: Mapping[str, Any]) -> list[dic
         "incident_at": form.get("incident_at"),
     }
     try:
-        submitted = reports.submit(None, data, channel=reports.OPEN311, contact=_contact(form))
+        submitted = reports.submit(
+            None, data, channel=reports.OPEN311, contact=_contact(form), filed_by=f"service:{account.id}"
+        )
     except ApiError as error:
         # The domain's messages are whole sentences; its field names are not the standard's.
         raise ApiError(error.status, error.code, error.detail) from None
     report = submitted.report
-    record_audit("report.open311_submit", actor=f"service:{account.id}", target=f"report:{report.id}")
-    db.session.commit()
     return [
         {
             "service_request_id": str(report.id),
