@@ -12,7 +12,6 @@ from api.fields import VietnamDateTime
 from api.records.models import RECORD_TYPES
 from api.records.service import MIN_PURPOSE_LENGTH
 
-
 ORIGIN_DESCRIPTION = "nguồn dữ liệu của loại hồ sơ này, nêu cả khi công dân chưa có bản ghi nào"
 
 
