@@ -1,11 +1,12 @@
-"""The in-app inbox: messages a citizen reads in the app's "Thông báo" tab."""
+"""The in-app inbox (messages a citizen reads in the app's "Thông báo" tab), the citizen's
+devices that receive push notifications, and what the outbox dispatcher pushed to which device."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 # The inbox is fed from the outbox; importing it here also registers `outbox_events` with the
@@ -33,9 +34,80 @@ class InboxMessage(db.Model):
     # retried dispatch must find the message already there instead of adding a second one.
     # Not a foreign key, so delivered outbox rows can be pruned without touching inboxes.
     source_event_id: Mapped[uuid.UUID | None] = mapped_column(UUID, unique=True)
+    # The push campaign this message belongs to (notifications/campaigns), for its "read in the
+    # inbox" figure; indexed with read_at there. Not a foreign key, like source_event_id.
+    campaign_id: Mapped[uuid.UUID | None] = mapped_column(UUID)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+PLATFORMS = ("android", "ios", "web")
+
+
+class Device(db.Model):
+    """A phone (or browser) of a citizen that receives pushes: its FCM registration token.
+
+    The token is unique: it belongs to the app installation, not to an account, so when another
+    citizen signs in on the same phone the row moves to them. Province and ward are copied from
+    the citizen when the token is registered, for topics and campaign audiences without a join.
+    """
+
+    __tablename__ = "push_devices"
+    __table_args__ = (
+        # Campaigns stream an area's devices; the hygiene job scans by last_seen_at.
+        Index("ix_push_devices_province_ward", "province_code", "ward_code"),
+        Index("ix_push_devices_last_seen", "last_seen_at"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID, primary_key=True, default=new_uuid)
+    citizen_id: Mapped[uuid.UUID] = mapped_column(
+        UUID, ForeignKey("citizens.id", ondelete="CASCADE"), index=True
+    )
+    # FCM tokens are about 160 characters today; Google documents no maximum, so leave room.
+    token: Mapped[str] = mapped_column(String(512), unique=True)
+    platform: Mapped[str] = mapped_column(String(10))
+    app_version: Mapped[str | None] = mapped_column(String(32))
+    locale: Mapped[str] = mapped_column(String(16), default="vi")
+    province_code: Mapped[str | None] = mapped_column(String(2))
+    ward_code: Mapped[str | None] = mapped_column(String(5))
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# PushDelivery.status
+SENDING = "sending"  # claimed by a dispatcher run; the FCM call may or may not have happened
+SENT = "sent"
+RETRY = "retry"  # a retryable failure: sent again when the event's retry time comes
+DEAD = "dead"  # the token was unregistered or invalid; the device is deleted
+FAILED = "failed"  # refused for good, or retries exhausted
+UNKNOWN = "unknown"  # a dispatcher died between claiming and recording: never sent again
+DELIVERY_FINAL = (SENT, DEAD, FAILED, UNKNOWN)
+
+
+class PushDelivery(db.Model):
+    """One push of one outbox event to one device: how a restarted dispatcher knows what it sent.
+
+    A row is written (status `sending`) and committed *before* the FCM call, and updated with the
+    outcome after it. A dispatcher that dies in between leaves `sending`; the next run turns a
+    stale `sending` into `unknown` and does not push it again: the message may have reached the
+    phone, and a duplicate push is worse than a missing one when the inbox already holds it.
+    Unique per (event, device), so two dispatchers cannot both claim the same push.
+    """
+
+    __tablename__ = "push_deliveries"
+    __table_args__ = (UniqueConstraint("event_id", "device_id", name="uq_push_deliveries_event_device"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID, primary_key=True, default=new_uuid)
+    # Neither is a foreign key: outbox rows are pruned, dead devices deleted, the record stays.
+    event_id: Mapped[uuid.UUID] = mapped_column(UUID, index=True)
+    device_id: Mapped[uuid.UUID] = mapped_column(UUID)
+    token: Mapped[str] = mapped_column(String(512))
+    status: Mapped[str] = mapped_column(String(10), default=SENDING)
+    error_code: Mapped[str | None] = mapped_column(String(40))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

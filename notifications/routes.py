@@ -8,9 +8,12 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from api.auth.policy import Citizen, allow, require_principal
+from api.health import register_readiness_check
 from api.http import SelectPage
-from notifications import service
+from notifications import fcm, service
 from notifications.schemas import (
+    DeviceInSchema,
+    DeviceSchema,
     InboxMessageSchema,
     InboxQuerySchema,
     ReadAllResultSchema,
@@ -67,3 +70,44 @@ class ReadAll(MethodView):
     def post(self):
         citizen_id = _citizen_id()
         return {"marked": service.mark_all_read(citizen_id), "unread": service.unread_count(citizen_id)}
+
+
+devices_blp = Blueprint(
+    "devices", __name__, url_prefix="/me/devices", description="Thiết bị nhận thông báo đẩy (FCM)"
+)
+# /ready lists push as "ok" or "off"; off never makes the API unready (the inbox still works).
+devices_blp.record_once(lambda state: register_readiness_check(state.app, "push", fcm.push_status))
+
+
+@devices_blp.route("")
+class Devices(MethodView):
+    @allow(Citizen())
+    @devices_blp.response(200, DeviceSchema(many=True))
+    @devices_blp.doc(summary="Thiết bị của tôi", description="Các thiết bị đang nhận thông báo đẩy.")
+    def get(self):
+        return service.list_devices(_citizen_id())
+
+    @allow(Citizen())
+    @devices_blp.arguments(DeviceInSchema)
+    @devices_blp.response(200, DeviceSchema)
+    @devices_blp.alt_response(201, schema=DeviceSchema, description="Thiết bị mới được đăng ký")
+    @devices_blp.doc(
+        summary="Đăng ký hoặc làm mới mã thiết bị",
+        description=(
+            "Ứng dụng gọi mỗi lần khởi động. Gọi lại với cùng mã không tạo bản ghi mới; "
+            "mã đã đăng ký cho tài khoản khác được chuyển sang tài khoản đang đăng nhập."
+        ),
+    )
+    def put(self, data):
+        device, created = service.register_device(_citizen_id(), **data)
+        return device, 201 if created else 200
+
+
+@devices_blp.route("/<uuid:device_id>")
+class DeviceItem(MethodView):
+    @allow(Citizen())
+    @devices_blp.response(204)
+    @devices_blp.alt_response(404, description="Không có thiết bị này trong tài khoản của bạn")
+    @devices_blp.doc(summary="Xoá thiết bị", description="Thiết bị không nhận thông báo đẩy nữa.")
+    def delete(self, device_id: uuid.UUID):
+        service.delete_device(_citizen_id(), device_id)
