@@ -29,7 +29,7 @@ API_HOST ?= 127.0.0.1
 API_PORT ?= 8000
 export API_HOST API_PORT RASA_PORT ACTIONS_PORT
 
-.PHONY: help run test lint format migrate seed venv bot-venv bot-test bot-train bot-eval bot-stories \
+.PHONY: help run test lint format migrate seed faq-export venv bot-venv bot-test bot-train bot-eval bot-stories \
 	chromium e2e clean
 
 help:
@@ -107,7 +107,15 @@ migrate: venv
 seed: migrate
 	@$(FLASK) seed-demo
 
-run: seed $(BOT_MODEL)
+# The FAQ that comms staff edit (content_faq_entries) is the chatbot's faq/* training data: the
+# table is first filled from the committed files (keys it lacks only), then written back to them.
+# The export rewrites a file only when its content changed, so the model below is retrained only
+# when the FAQ did.
+faq-export: seed
+	@$(FLASK) content faq-import
+	@$(FLASK) content faq-export
+
+run: faq-export $(BOT_MODEL)
 	@echo
 	@echo "Công dân số đang chạy:"
 	@echo "  API           http://$(API_HOST):$(API_PORT)/"

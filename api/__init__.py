@@ -92,17 +92,24 @@ def _register_blueprints(app: Flask) -> None:
     from api.reports import routes as report_routes
     from api.reports.open311 import routes as open311_routes
     from api.units import routes as unit_routes
+    from content import routes as content_routes
+    from content.products import routes as product_routes
     from notifications import routes as notification_routes
+    from notifications.campaigns import routes as campaign_routes
     from wallet import routes as wallet_routes
 
     app.register_blueprint(docs.assets)
     app.register_blueprint(chat_routes.console)
+    app.register_blueprint(content_routes.console)
     for blueprint in (
         health.blp,
         auth_routes.blp,
         citizen_routes.blp,
         unit_routes.blp,
         notification_routes.blp,
+        notification_routes.devices_blp,
+        campaign_routes.staff_blp,
+        campaign_routes.citizen_blp,
         document_routes.blp,
         catalogue_routes.blp,
         dossier_routes.citizen_blp,
@@ -120,11 +127,16 @@ def _register_blueprints(app: Flask) -> None:
         report_routes.staff_blp,
         open311_routes.blp,
         report_routes.chat_blp,
+        product_routes.public_blp,
+        product_routes.seller_blp,
+        product_routes.staff_blp,
         chat_routes.chat_blp,
         chat_routes.agent_blp,
         wallet_routes.citizen_blp,
         wallet_routes.webhook_blp,
         wallet_routes.staff_blp,
+        content_routes.staff_blp,
+        content_routes.public_blp,
         audit.blp,
     ):
         api.register_blueprint(blueprint)
@@ -140,9 +152,11 @@ def _register_commands(app: Flask) -> None:
     from api.fines.cli import fines_cli
     from api.records.cli import records_cli
     from api.scheduler import scheduler_cli
+    from content.cli import content_cli
 
     app.cli.add_command(fines_cli)
     app.cli.add_command(records_cli)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(scheduler_cli)
     app.cli.add_command(staff_cli)
+    app.cli.add_command(content_cli)

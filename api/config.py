@@ -82,6 +82,9 @@ def from_environment() -> dict:
         # Citizen reports (api/reports): photos and short videos, per file and per report.
         "REPORT_MEDIA_MAX_BYTES": _int("REPORT_MEDIA_MAX_BYTES", 20 * 1024 * 1024),
         "REPORT_MEDIA_MAX_FILES": _int("REPORT_MEDIA_MAX_FILES", 5),
+        # Local products (content/products): photos per file and per product.
+        "PRODUCT_IMAGE_MAX_BYTES": _int("PRODUCT_IMAGE_MAX_BYTES", 5 * 1024 * 1024),
+        "PRODUCT_IMAGE_MAX_FILES": _int("PRODUCT_IMAGE_MAX_FILES", 6),
         # A resolved report the citizen neither confirms nor disputes closes after this many days.
         "REPORT_AUTO_CLOSE_DAYS": _int("REPORT_AUTO_CLOSE_DAYS", 7),
         # Encrypts informants' identities and keys the HMAC that links crime reports to their
@@ -115,6 +118,29 @@ def from_environment() -> dict:
         "PAYMENT_MAX_ATTEMPTS": _int("PAYMENT_MAX_ATTEMPTS", 3),
         "PAYMENT_WEBHOOK_SECRET": os.environ.get("PAYMENT_WEBHOOK_SECRET", DEV_PAYMENT_WEBHOOK_SECRET),
         "PAYMENT_WEBHOOK_TOLERANCE_SECONDS": _int("PAYMENT_WEBHOOK_TOLERANCE_SECONDS", 300),
+        # Push (notifications/fcm.py): FCM HTTP v1 with a service-account file. FCM_ENDPOINT
+        # replaces Google's host with a local FCM-compatible endpoint (tests, bench only).
+        "GOOGLE_APPLICATION_CREDENTIALS": os.environ.get("GOOGLE_APPLICATION_CREDENTIALS", ""),
+        "FCM_PROJECT_ID": os.environ.get("FCM_PROJECT_ID", ""),
+        "FCM_ENDPOINT": os.environ.get("FCM_ENDPOINT", ""),
+        "FCM_TIMEOUT_SECONDS": float(os.environ.get("FCM_TIMEOUT_SECONDS") or 10),
+        # Devices (FCM tokens) not seen for this many days are dropped by the scheduler.
+        "PUSH_DEVICE_STALE_DAYS": _int("PUSH_DEVICE_STALE_DAYS", 30),
+        "PUSH_MAX_ATTEMPTS": _int("PUSH_MAX_ATTEMPTS", 10),
+        # Pushes per FCM call of the outbox dispatcher (at most 500); a dispatcher killed mid-call
+        # may lose that call's pushes (never duplicates them), so smaller is safer but slower.
+        "PUSH_BATCH_SIZE": _int("PUSH_BATCH_SIZE", 500),
+        # Push campaigns (notifications/campaigns): devices per FCM batch (at most 500), batches
+        # sent at once, tries per message within a batch and the backoff between them, inbox
+        # rows per insert, and how long one scheduler run may send before yielding.
+        "CAMPAIGN_BATCH_SIZE": _int("CAMPAIGN_BATCH_SIZE", 500),
+        "CAMPAIGN_SEND_CONCURRENCY": _int("CAMPAIGN_SEND_CONCURRENCY", 4),
+        # Worker processes that send campaign batches (0: threads of the scheduler process).
+        "CAMPAIGN_SEND_PROCESSES": _int("CAMPAIGN_SEND_PROCESSES", 0),
+        "CAMPAIGN_SEND_ATTEMPTS": _int("CAMPAIGN_SEND_ATTEMPTS", 3),
+        "CAMPAIGN_RETRY_BACKOFF_SECONDS": float(os.environ.get("CAMPAIGN_RETRY_BACKOFF_SECONDS") or 1),
+        "CAMPAIGN_INBOX_BATCH_SIZE": _int("CAMPAIGN_INBOX_BATCH_SIZE", 2000),
+        "CAMPAIGN_RUN_SECONDS": _int("CAMPAIGN_RUN_SECONDS", 240),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
         "LOG_JSON": os.environ.get("LOG_JSON", "1") not in ("0", "false", "no"),
     }
@@ -140,6 +166,8 @@ def check_production_safety(config: dict) -> None:
     ):
         if config.get(key) in (None, "", dev_value):
             problems.append(f"{key} still has its development default")
+    if config.get("FCM_ENDPOINT"):
+        problems.append("FCM_ENDPOINT is set: the local FCM endpoint is for tests and benchmarks")
     if str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite"):
         problems.append("DATABASE_URL points at SQLite; production runs on PostgreSQL")
     if problems:

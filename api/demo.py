@@ -175,6 +175,10 @@ def seed_demo() -> dict:
     from api.benefits.demo import seed_demo_benefits
 
     added["benefits"] = seed_demo_benefits(demo_level2_citizen().cccd)
+    from content.products.demo import seed_demo_products
+
+    # Local sellers: the verified demo citizens after the first (who has the demo dossier).
+    added["products"] = seed_demo_products([p.cccd for p in demo_citizens() if p.identity_level == 2][1:])
     return added
 
 

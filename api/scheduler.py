@@ -63,7 +63,25 @@ JOBS = (
         "this month's benefit payments for every active beneficiary, once each",
     ),
     ScheduledJob(
+        "notifications.dispatch",
+        "notifications.dispatcher:dispatch",
+        5,
+        "outbox events into inbox messages and pushes, with retries",
+    ),
+    ScheduledJob(
+        "notifications.stale_devices",
+        "notifications.service:drop_stale_devices",
+        86400,
+        "drop push tokens not seen for 30 days",
+    ),
+    ScheduledJob(
         "idempotency.purge", "api.idempotency:purge_expired", 3600, "forget idempotency keys after 24 h"
+    ),
+    ScheduledJob(
+        "campaigns.send",
+        "notifications.campaigns.service:run_due_campaigns",
+        30,
+        "start due push campaigns and resume those sending (bounded by CAMPAIGN_RUN_SECONDS)",
     ),
 )
 JOBS_BY_NAME = {job.name: job for job in JOBS}

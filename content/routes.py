@@ -1,0 +1,298 @@
+"""Policy content endpoints: the comms staff's articles and FAQ, and what citizens read.
+
+Thin: parse, authorise (`@allow`), call content/service.py, serialise.
+
+Staff (`comms`, and `admin`) under /staff/content: every change names the version it edits, in
+the body (`version`) or as `If-Match` with the ETag the GET returned; a stale one answers 409
+`version_conflict`. Readers under /content: public, tailored to a signed-in citizen's audience.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from flask import Blueprint as FlaskBlueprint
+from flask import request, send_from_directory
+from flask.views import MethodView
+
+from api.auth.policy import PUBLIC, Staff, allow, current_principal, require_principal
+from api.http import Blueprint, SelectPage
+from content import service
+from content.schemas import (
+    ArticleActionSchema,
+    ArticleCreateSchema,
+    ArticleEditSchema,
+    ArticleStatisticsSchema,
+    ArticleVersionSchema,
+    CategorySchema,
+    FaqCreateSchema,
+    FaqEditSchema,
+    FaqQuerySchema,
+    FaqSchema,
+    FaqVersionSchema,
+    PublicArticleQuerySchema,
+    PublicArticleSchema,
+    PublicArticleSummarySchema,
+    PublicFaqQuerySchema,
+    PublicFaqSchema,
+    StaffArticleQuerySchema,
+    StaffArticleSchema,
+)
+
+staff_blp = Blueprint(
+    "content_staff",
+    __name__,
+    url_prefix="/staff/content",
+    description="Cán bộ truyền thông: bài viết tuyên truyền (soạn, duyệt, đăng, phiên bản, thống kê) và hỏi đáp",
+)
+public_blp = Blueprint(
+    "content",
+    __name__,
+    url_prefix="/content",
+    description="Bài viết tuyên truyền, chủ đề và hỏi đáp cho người dân",
+)
+
+# The comms console (content/console/): a static page, served like the agents' console.
+console = FlaskBlueprint("comms_console", __name__)
+
+COMMS = Staff("comms", "admin")
+CONSOLE_FILES = Path(__file__).parent / "console"
+# Only the console's own script runs, and nothing may frame it. Images may come from https
+# (articles' covers and pictures in the preview); the preview itself is a sandboxed iframe.
+CONSOLE_CSP = "default-src 'self'; img-src 'self' https:; frame-ancestors 'none'"
+
+
+def _actor() -> str:
+    principal = require_principal()
+    return f"{principal.kind}:{principal.id}"
+
+
+def _etag(kind: str, obj) -> str:
+    return f'"{kind}-{obj.id}.v{obj.version}"'
+
+
+def _expected_version(kind: str, obj, body: dict) -> int | None:
+    """The version the caller edits: the body's `version`, else its If-Match (a stale tag: -1)."""
+    if "version" in body:
+        return body["version"]
+    if not request.if_match:
+        return None
+    if request.if_match.star_tag or request.if_match.contains(_etag(kind, obj).strip('"')):
+        return obj.version
+    return -1
+
+
+def _tagged(kind: str, obj, status: int = 200):
+    return obj, status, {"ETag": _etag(kind, obj)}
+
+
+def _reader() -> service.Reader:
+    principal = current_principal()
+    if principal is not None and principal.kind == "citizen":
+        return service.reader_for_citizen(uuid.UUID(principal.id))
+    return service.ANONYMOUS
+
+
+# ---- staff: articles --------------------------------------------------------------------------
+
+
+@staff_blp.route("/articles")
+class Articles(MethodView):
+    @allow(COMMS)
+    @staff_blp.arguments(StaffArticleQuerySchema, location="query")
+    @staff_blp.response(200, StaffArticleSchema(many=True))
+    @staff_blp.paginate(SelectPage)
+    def get(self, query):
+        """Every article, last changed first; by status, category, accent-insensitive `q`."""
+        return service.staff_articles(query.get("status"), query.get("category"), query.get("q"))
+
+    @allow(COMMS)
+    @staff_blp.arguments(ArticleCreateSchema)
+    @staff_blp.response(201, StaffArticleSchema)
+    def post(self, data):
+        """Write an article: a draft (version 1). The body's HTML is sanitised. Audited."""
+        return _tagged("article", service.create_article(data, _actor()), 201)
+
+
+@staff_blp.route("/articles/<uuid:article_id>")
+class StaffArticle(MethodView):
+    @allow(COMMS)
+    @staff_blp.response(200, StaffArticleSchema)
+    def get(self, article_id):
+        """One article in any state, with its ETag."""
+        return _tagged("article", service.get_article(article_id))
+
+    @allow(COMMS)
+    @staff_blp.arguments(ArticleEditSchema)
+    @staff_blp.response(200, StaffArticleSchema)
+    def patch(self, data, article_id):
+        """Edit (draft, review or unpublished; it goes back to draft). Needs `version` or If-Match;
+        a stale one answers 409. A new version is recorded. Audited."""
+        article = service.get_article(article_id)
+        expected = _expected_version("article", article, data)
+        data.pop("version", None)
+        return _tagged("article", service.edit_article(article, data, _actor(), expected))
+
+
+@staff_blp.route("/articles/<uuid:article_id>/actions")
+class ArticleAction(MethodView):
+    @allow(COMMS)
+    @staff_blp.arguments(ArticleActionSchema)
+    @staff_blp.response(200, StaffArticleSchema)
+    def post(self, data, article_id):
+        """submit, return (with a note), publish (by another comms user than the author and the
+        submitter), unpublish, archive, restore. Needs `version` or If-Match. Audited."""
+        article = service.get_article(article_id)
+        expected = _expected_version("article", article, data)
+        return _tagged(
+            "article", service.transition(article, data["action"], _actor(), expected, data.get("note"))
+        )
+
+
+@staff_blp.route("/articles/<uuid:article_id>/versions")
+class ArticleVersions(MethodView):
+    @allow(COMMS)
+    @staff_blp.response(200, ArticleVersionSchema(many=True))
+    @staff_blp.paginate(SelectPage)
+    def get(self, article_id):
+        """Every version, newest first: number, change, who, when, the whole content."""
+        return service.article_versions(service.get_article(article_id))
+
+
+@staff_blp.route("/articles/<uuid:article_id>/versions/<int:version>")
+class ArticleVersionView(MethodView):
+    @allow(COMMS)
+    @staff_blp.response(200, ArticleVersionSchema)
+    def get(self, article_id, version):
+        """One version of an article."""
+        return service.article_version(service.get_article(article_id), version)
+
+
+@staff_blp.route("/articles/<uuid:article_id>/statistics")
+class ArticleStatistics(MethodView):
+    @allow(COMMS)
+    @staff_blp.response(200, ArticleStatisticsSchema)
+    def get(self, article_id):
+        """Reach (the audience's size now), readers, reads (one per citizen and day), anonymous
+        views, read rate, and the reads per day."""
+        return service.statistics(service.get_article(article_id))
+
+
+# ---- staff: FAQ -------------------------------------------------------------------------------
+
+
+@staff_blp.route("/faq")
+class FaqEntries(MethodView):
+    @allow(COMMS)
+    @staff_blp.arguments(FaqQuerySchema, location="query")
+    @staff_blp.response(200, FaqSchema(many=True))
+    def get(self, query):
+        """Every FAQ entry, by key; by category, active, accent-insensitive `q`."""
+        return service.faq_entries(query.get("category"), query.get("active"), query.get("q"))
+
+    @allow(COMMS)
+    @staff_blp.arguments(FaqCreateSchema)
+    @staff_blp.response(201, FaqSchema)
+    def post(self, data):
+        """Add an entry: key, at least two questions, the answer. The chatbot learns it at the next
+        `flask content faq-export` and training. Audited."""
+        return _tagged("faq", service.create_faq(data, _actor()), 201)
+
+
+@staff_blp.route("/faq/<string:key>")
+class FaqEntryView(MethodView):
+    @allow(COMMS)
+    @staff_blp.response(200, FaqSchema)
+    def get(self, key):
+        """One entry with its ETag."""
+        return _tagged("faq", service.get_faq(key))
+
+    @allow(COMMS)
+    @staff_blp.arguments(FaqEditSchema)
+    @staff_blp.response(200, FaqSchema)
+    def patch(self, data, key):
+        """Edit questions, answer, category or `active`. Needs `version` or If-Match; a stale one
+        answers 409. A new version is recorded. Audited."""
+        entry = service.get_faq(key)
+        expected = _expected_version("faq", entry, data)
+        data.pop("version", None)
+        return _tagged("faq", service.edit_faq(entry, data, _actor(), expected))
+
+
+@staff_blp.route("/faq/<string:key>/versions")
+class FaqVersions(MethodView):
+    @allow(COMMS)
+    @staff_blp.response(200, FaqVersionSchema(many=True))
+    @staff_blp.paginate(SelectPage)
+    def get(self, key):
+        """Every version of an entry, newest first."""
+        return service.faq_versions(service.get_faq(key))
+
+
+# ---- readers ----------------------------------------------------------------------------------
+
+
+@public_blp.route("/categories")
+class Categories(MethodView):
+    @allow(PUBLIC)
+    @public_blp.response(200, CategorySchema(many=True))
+    def get(self):
+        """The topics articles and FAQ entries are filed under."""
+        return service.categories()
+
+
+@public_blp.route("/articles")
+class PublicArticles(MethodView):
+    @allow(PUBLIC)
+    @public_blp.arguments(PublicArticleQuerySchema, location="query")
+    @public_blp.response(200, PublicArticleSummarySchema(many=True))
+    @public_blp.paginate(SelectPage)
+    def get(self, query):
+        """Published articles for me (my province, ward and age when signed in; otherwise those
+        for everyone), newest first; by category and accent-insensitive `q`."""
+        return service.public_articles(_reader(), query.get("category"), query.get("q"))
+
+
+@public_blp.route("/articles/<string:ident>")
+class PublicArticle(MethodView):
+    @allow(PUBLIC)
+    @public_blp.response(200, PublicArticleSchema)
+    def get(self, ident):
+        """One published article for me, by slug or id. Counts my read (once a day)."""
+        reader = _reader()
+        article = service.public_article(reader, ident)
+        principal = current_principal()
+        service.record_read(article, reader, counted=principal is None or principal.kind == "citizen")
+        return article
+
+
+@public_blp.route("/faq")
+class PublicFaq(MethodView):
+    @allow(PUBLIC)
+    @public_blp.arguments(PublicFaqQuerySchema, location="query")
+    @public_blp.response(200, PublicFaqSchema(many=True))
+    def get(self, query):
+        """Active FAQ entries (question and answer), by category and accent-insensitive `q`."""
+        return service.faq_entries(query.get("category"), True, query.get("q"))
+
+
+# ---- the comms console ------------------------------------------------------------------------
+
+
+@console.get("/comms/console")
+@allow(PUBLIC)
+def console_page():
+    """The page holds no data: it signs the comms officer in and calls the endpoints above and
+    /comms/campaigns."""
+    response = send_from_directory(CONSOLE_FILES, "index.html", max_age=0)
+    response.headers["Content-Security-Policy"] = CONSOLE_CSP
+    return response
+
+
+@console.get("/comms/console/<path:filename>")
+@allow(PUBLIC)
+def console_asset(filename: str):
+    response = send_from_directory(CONSOLE_FILES, filename, max_age=300)
+    response.headers["Content-Security-Policy"] = CONSOLE_CSP
+    return response
