@@ -189,6 +189,17 @@ def citizen_headers(app, make_citizen):
     return factory
 
 
+def assert_problem(response, status: int, code: str) -> dict:
+    """The answer is problem+json with this status and stable code, and a message people can read."""
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.mimetype == "application/problem+json"
+    body = response.json
+    assert body["code"] == code, body
+    assert body["status"] == status
+    assert body["detail"] and body["title"]
+    return body
+
+
 @pytest.fixture
 def citizen(citizen_headers):
     """A signed-in, verified (level 2) citizen of the registry: their fields and `headers`."""

@@ -13,6 +13,7 @@ from api.audit import AuditEntry
 from api.benefits.models import Beneficiary, BenefitPayment, BenefitProgramme, BenefitSchedule
 from api.events import OutboxEvent
 from api.extensions import db
+from tests.conftest import assert_problem  # noqa: F401 (the package's tests import it from here)
 from tests.wallet.conftest import card, localstripe, make_card, payments  # noqa: F401 (fixtures)
 from wallet.models import Payout
 
@@ -134,12 +135,3 @@ def snapshot(app) -> dict:
         }
         db.session.remove()
         return state
-
-
-def assert_problem(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.get_data(as_text=True)
-    assert response.mimetype == "application/problem+json"
-    body = response.json
-    assert body["code"] == code and body["status"] == status
-    assert body["detail"] and body["title"]
-    return body

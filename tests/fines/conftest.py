@@ -12,7 +12,10 @@ from api.audit import AuditEntry
 from api.events import OutboxEvent
 from api.extensions import db
 from api.fines.models import FineNotice
-from tests.conftest import DEMO_WARD
+from tests.conftest import (
+    DEMO_WARD,
+    assert_problem,  # noqa: F401 (the package's tests import it from here)
+)
 
 FEED_CLIENT_ID = "camera-feed"
 FEED_SECRET = "secret-of-the-camera-feed-0123"
@@ -117,13 +120,3 @@ def events(app, event_type: str | None = None) -> list[OutboxEvent]:
         found = list(db.session.scalars(statement.order_by(OutboxEvent.created_at)))
         db.session.expunge_all()
         return found
-
-
-def assert_problem(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.get_data(as_text=True)
-    assert response.mimetype == "application/problem+json"
-    body = response.json
-    assert body["code"] == code
-    assert body["status"] == status
-    assert body["detail"] and body["title"]
-    return body

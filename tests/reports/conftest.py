@@ -15,7 +15,11 @@ from api.audit import AuditEntry
 from api.events import OutboxEvent
 from api.extensions import db
 from api.reports.models import Report, ReportComment, ReportMedia, ReportTransition
-from tests.conftest import DEMO_WARD, STAFF_PASSWORD
+from tests.conftest import (
+    DEMO_WARD,
+    STAFF_PASSWORD,
+    assert_problem,  # noqa: F401 (the package's tests import it from here)
+)
 
 OTHER_WARD = "24163"  # another ward of the demo city
 # Phường Buôn Ma Thuột, near the provincial people's committee.
@@ -186,13 +190,3 @@ def audit_entries(app, action: str) -> list[AuditEntry]:
         found = list(db.session.scalars(select(AuditEntry).where(AuditEntry.action == action)))
         db.session.expunge_all()
         return found
-
-
-def assert_problem(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.get_data(as_text=True)
-    assert response.mimetype == "application/problem+json"
-    body = response.json
-    assert body["code"] == code
-    assert body["status"] == status
-    assert body["detail"] and body["title"]
-    return body

@@ -14,7 +14,10 @@ from api.events import OutboxEvent
 from api.extensions import db
 from content.products.models import Product, ProductImage, ProductSeller
 from content.products.registration import tax_code_check_digit
-from tests.conftest import DEMO_WARD
+from tests.conftest import (
+    DEMO_WARD,
+    assert_problem,  # noqa: F401 (the package's tests import it from here)
+)
 
 OTHER_PROVINCE_WARD = "00004"  # Phường Ba Đình, Hà Nội
 KRONG_NANG = "24343"  # Xã Krông Năng, Đắk Lắk
@@ -83,15 +86,6 @@ def upload(client, url, headers, data, filename="anh.jpg", content_type="image/j
         data={"file": (io.BytesIO(data), filename, content_type)},
         content_type="multipart/form-data",
     )
-
-
-def assert_problem(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.get_data(as_text=True)
-    assert response.mimetype == "application/problem+json"
-    body = response.json
-    assert body["code"] == code, body
-    assert body["detail"] and body["title"]
-    return body
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from api.workdays import VIETNAM
 from notifications.campaigns import service
 from notifications.campaigns.models import Campaign
 from notifications.models import Device
+from tests.conftest import assert_problem  # noqa: F401 (the package's tests import it from here)
 from tests.fcm_server import fcm  # noqa: F401 (fixture)
 
 OTHER_WARD = "24121"  # another ward of Đắk Lắk, for audiences that leave someone out
@@ -33,13 +34,6 @@ def campaign_body(**overrides):
     }
     body.update(overrides)
     return body
-
-
-def assert_problem(response, status, code):
-    assert response.status_code == status, response.json
-    assert response.mimetype == "application/problem+json"
-    assert response.json["code"] == code, response.json
-    return response.json
 
 
 def tomorrow_at(hour: int, minute: int = 0) -> datetime:
