@@ -11,8 +11,9 @@ a co-owner; names typed upper-case without accents on every fifth row, as export
 timed:
 
 1. `service.import_records` with the file connector: the real `flask records import` path
-   (cleaning, registry matching, duplicate check, upsert by (source, source_id), owners), batches
-   of IMPORT_BATCH_SIZE rows;
+   (cleaning, registry matching, duplicate check, upsert by (source, source_id), owners); on
+   PostgreSQL that is api/records/bulk.py (COPY into staging, the rules as set-based SQL),
+   batches of BULK_BATCH_SIZE rows;
 2. the same file again (every row unchanged: the idempotent path);
 3. `COPY ... FROM STDIN (FORMAT csv)` of the same file into a bare table with the same columns,
    no index, no constraint: the physical limit of getting these bytes into PostgreSQL.

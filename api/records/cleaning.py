@@ -15,7 +15,6 @@ a ward that no longer exists is sent back to the source to fix, not stored half-
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import time
 import unicodedata
@@ -73,30 +72,35 @@ class Rejection(Exception):
 
 # ---- text -------------------------------------------------------------------------------------
 
+# Every character Python counts as whitespace (str.isspace: NBSP, the ideographic space...): `nfc`
+# collapses and strips them. Spelled out so that the PostgreSQL import (api/records/bulk.py) uses
+# the same set: its regex `\s` and btrim know only ASCII spaces.
+WHITESPACE = "".join(ch for ch in map(chr, range(0x3001)) if ch.isspace())
 # U+FFFD is what a decoder leaves for bytes that were not UTF-8 (the file connector decodes with
-# errors="replace" so that one bad line is rejected instead of the whole file).
-_BROKEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")  # control characters, U+FFFD
+# errors="replace" so that one bad line is rejected instead of the whole file). The SQL rule uses
+# BROKEN_SQL: PostgreSQL text cannot hold U+0000 at all.
+BROKEN_SQL = "[\x01-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]"  # control characters, U+FFFD
+_BROKEN = re.compile("\x00|[\ud800-\udfff]|" + BROKEN_SQL)  # and lone surrogates (from JSON escapes)
+# Mojibake: UTF-8 that was once decoded as Windows-1252 or Latin-1 ("Nguyá»…n" for "Nguyễn").
+# Each byte of a multi-byte UTF-8 sequence became one character: a lead byte 0xC2-0xF4 is one of
+# "Â".."ô", a continuation byte 0x80-0xBF is U+0080-U+00BF (Latin-1) or one of cp1252's
+# € ‚ ƒ „ … † ‡ ˆ ‰ Š ‹ Œ Ž ‘ ’ “ ” • – — ˜ ™ š › œ ž Ÿ. The rule looks for a lead followed by
+# as many continuations as it announces. One regex, shared by the Python rule and the SQL one
+# (bulk.py), so both engines judge a name alike. Genuine Vietnamese does not match: its accented
+# capitals (Â, Ê, Ô, Ă...) and small letters are followed by letters or spaces, never by "»"
+# or "…".
+_CONTINUATION = "[\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]"
+MOJIBAKE = (
+    f"[\u00c2-\u00df]{_CONTINUATION}|[\u00e0-\u00ef]{_CONTINUATION}{{2}}|[\u00f0-\u00f4]{_CONTINUATION}{{3}}"
+)
+_MOJIBAKE = re.compile(MOJIBAKE)
 # Whitespace `nfc` would change: runs, tabs and newlines, leading or trailing.
 _UNTIDY_SPACE = re.compile(r"\s\s|[^\S ]|^\s|\s$")
 
 
 def looks_mojibake(text: str) -> bool:
-    """UTF-8 text that was once decoded as Windows-1252 or Latin-1: "Nguyá»…n" for "Nguyễn".
-
-    Encoding it back gives valid UTF-8 that differs from it. Genuine Vietnamese cannot be
-    encoded in those code pages (ễ, ơ, ư, Đ are not in them), and the letters they do share
-    (à, é, ô...) alone never form valid UTF-8 sequences, so real names are not caught.
-    """
-    if text.isascii():
-        return False
-    for codec in ("cp1252", "latin-1"):
-        try:
-            repaired = text.encode(codec).decode("utf-8")
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            continue
-        if repaired != text:
-            return True
-    return False
+    """UTF-8 text that was once decoded as Windows-1252 or Latin-1: "Nguyá»…n" for "Nguyễn"."""
+    return not text.isascii() and _MOJIBAKE.search(text) is not None
 
 
 def clean_text(value: Any, field: str, *, max_length: int, required: bool = True) -> str | None:
@@ -105,7 +109,8 @@ def clean_text(value: Any, field: str, *, max_length: int, required: bool = True
         if required:
             raise Rejection("missing_field", f"Thiếu {field}.", field)
         return None
-    if not isinstance(value, str | int):
+    # A JSON number is taken as its digits ("12"); true/false and fractions are not text.
+    if isinstance(value, bool) or not isinstance(value, str | int):
         raise Rejection("invalid_value", f"{field} phải là chuỗi ký tự.", field)
     text = str(value)
     if _BROKEN.search(text) or looks_mojibake(text):
@@ -327,16 +332,27 @@ class CleanRow:
     children: list[dict[str, Any]] = field(default_factory=list)
     # Which column of `values` (or of each child) takes the matched citizen's id.
     citizen_field: str = "citizen_id"
+    record_type: str = LAND
 
     def digest(self) -> str:
-        """What an import compares to tell a changed row: the synced values, owners included."""
-        payload = json.dumps(
-            [self.values, self.children, [(p.cccd, p.full_name, p.date_of_birth) for p in self.people]],
-            sort_keys=True,
-            default=str,
-            ensure_ascii=False,
-        )
-        return hashlib.blake2b(payload.encode(), digest_size=16).hexdigest()
+        """What an import compares to tell a changed row: the synced values, owners included.
+
+        The same text on both engines (bulk.py builds it in SQL from the same columns): the
+        values in DIGEST_COLUMNS order, then each person's CCCD, name and date of birth, joined
+        by U+001F, an empty value as U+001E (neither can be in a cleaned value), then MD5.
+        """
+        parts = [_digest_text(self.values.get(name)) for name in DIGEST_COLUMNS[self.record_type]]
+        for person in self.people:
+            parts += [person.cccd, person.full_name, person.date_of_birth.isoformat()]
+        return hashlib.md5("\x1f".join(parts).encode(), usedforsecurity=False).hexdigest()
+
+
+def _digest_text(value: Any) -> str:
+    if value is None:
+        return "\x1e"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)  # text, a Decimal quantized to its places ("120.5"), an int
 
 
 _SOURCE_ID = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._:/-]{0,79}$")
@@ -421,7 +437,7 @@ def clean_land(data: Mapping[str, Any]) -> CleanRow:
         "issued_on": parse_date(data.get("issued_on"), "issued_on"),
     }
     children = [{"position": i, "full_name": p.full_name} for i, p in enumerate(people)]
-    return CleanRow(clean_source_id(data.get("source_id")), values, people, children)
+    return CleanRow(clean_source_id(data.get("source_id")), values, people, children, record_type=LAND)
 
 
 HEALTH_FIELDS = (
@@ -484,7 +500,7 @@ def clean_health(data: Mapping[str, Any]) -> CleanRow:
         values["facility"] = clean_text(data.get("facility"), "facility", max_length=200)
         if values["valid_to"] < values["valid_from"]:
             raise Rejection("invalid_value", "Thẻ BHYT hết hạn trước ngày bắt đầu.", "valid_to")
-    return CleanRow(clean_source_id(data.get("source_id")), values, [person])
+    return CleanRow(clean_source_id(data.get("source_id")), values, [person], record_type=HEALTH)
 
 
 def _future_ok_date(value: Any, field: str) -> date:
@@ -542,7 +558,43 @@ def clean_labour(data: Mapping[str, Any]) -> CleanRow:
             data.get("contribution_months"), "contribution_months", low=0, high=600
         ),
     }
-    return CleanRow(clean_source_id(data.get("source_id")), values, [person])
+    return CleanRow(clean_source_id(data.get("source_id")), values, [person], record_type=LABOUR)
+
+
+# The stored values a row's digest covers, in order (both engines).
+DIGEST_COLUMNS: dict[str, tuple[str, ...]] = {
+    LAND: (
+        "certificate_number",
+        "parcel_number",
+        "map_sheet",
+        "area_m2",
+        "land_use_purpose",
+        "address",
+        "ward_code",
+        "status",
+        "issued_on",
+    ),
+    HEALTH: (
+        "kind",
+        "on",
+        "facility",
+        "description",
+        "icd10_code",
+        "dose",
+        "card_number",
+        "valid_from",
+        "valid_to",
+    ),
+    LABOUR: (
+        "social_insurance_number",
+        "employer",
+        "employer_tax_code",
+        "position",
+        "started_on",
+        "ended_on",
+        "contribution_months",
+    ),
+}
 
 
 CLEANERS: dict[str, Callable[[Mapping[str, Any]], CleanRow]] = {

@@ -42,7 +42,11 @@ records_cli = AppGroup("records", help="Hồ sơ cá nhân: nhập dữ liệu �
     help="Tệp báo cáo các dòng bị từ chối (JSON Lines); mặc định <tệp>.rejects.jsonl cạnh tệp nhập.",
 )
 @click.option(
-    "--batch-size", type=click.IntRange(1, 50_000), default=service.IMPORT_BATCH_SIZE, show_default=True
+    "--batch-size",
+    type=click.IntRange(1, 1_000_000),
+    default=None,
+    help=f"Số dòng mỗi lô, mỗi lô một giao dịch (mặc định {service.BULK_BATCH_SIZE:_} trên PostgreSQL, "
+    f"{service.IMPORT_BATCH_SIZE:_} trên SQLite).".replace("_", "."),
 )
 def import_command(
     path: Path,
@@ -50,7 +54,7 @@ def import_command(
     source: str | None,
     file_format: str | None,
     rejects_path: Path | None,
-    batch_size: int,
+    batch_size: int | None,
 ) -> None:
     """Import records of one type from a CSV or JSON Lines file (idempotent by source, source_id)."""
     try:

@@ -115,13 +115,9 @@ class FileConnector:
             if not line.strip():
                 continue
             try:
-                data = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield Row(
-                    number,
-                    None,
-                    Rejection("bad_line", f"Dòng không phải JSON hợp lệ ({exc.msg}, cột {exc.colno})."),
-                )
+                data = parse_json_line(line)
+            except Rejection as problem:
+                yield Row(number, None, problem)
                 continue
             yield Row(number, data)
 
@@ -131,13 +127,7 @@ class FileConnector:
             header = [name.strip() for name in next(reader)]
         except StopIteration:
             return
-        allowed = CSV_COLUMNS[self.record_type]
-        unknown = [name for name in header if name not in allowed]
-        if unknown or "source_id" not in header:
-            raise FileFormatError(
-                f"Tiêu đề tệp CSV không đúng (cột không được phép: {', '.join(unknown) or 'không'}; "
-                f"cột source_id là bắt buộc). Các cột hợp lệ: {', '.join(allowed)}."
-            )
+        check_csv_header(header, self.record_type)
         width = len(header)
         for cells in reader:
             line = reader.line_num
@@ -150,6 +140,33 @@ class FileConnector:
                 continue
             data = {name: cell.strip() for name, cell in zip(header, cells, strict=True) if cell.strip()}
             yield Row(line, _with_owners(data) if self.record_type == LAND else data)
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} không phải là số JSON")
+
+
+def parse_json_line(line: str) -> Any:
+    """One JSON Lines line, or a `bad_line` Rejection. NaN and Infinity, which Python's json
+    accepts but JSON (and PostgreSQL's jsonb) does not, make the line unreadable too."""
+    try:
+        return json.loads(line, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        raise Rejection("bad_line", f"Dòng không phải JSON hợp lệ ({exc.msg}, cột {exc.colno}).") from None
+    except ValueError as exc:
+        raise Rejection("bad_line", f"Dòng không phải JSON hợp lệ ({exc}).") from None
+
+
+def check_csv_header(header: list[str], record_type: str) -> None:
+    """A header naming only the record type's columns, source_id among them; else the whole file
+    is refused (FileFormatError) before anything is written."""
+    allowed = CSV_COLUMNS[record_type]
+    unknown = [name for name in header if name not in allowed]
+    if unknown or "source_id" not in header or len(set(header)) != len(header):
+        raise FileFormatError(
+            f"Tiêu đề tệp CSV không đúng (cột không được phép: {', '.join(unknown) or 'không'}; "
+            f"cột source_id là bắt buộc, mỗi cột một lần). Các cột hợp lệ: {', '.join(allowed)}."
+        )
 
 
 def _with_owners(data: dict[str, Any]) -> dict[str, Any]:

@@ -17,9 +17,11 @@ Every record row carries `source` (the connector's name), `source_id` (unique pe
 unchanged row from a changed one without reading the row back) and the matched `citizen_id`;
 a certificate has several owners, so its citizens are on `land_certificate_owners`.
 
-A record's primary key is derived from (record type, source, source_id) (service.record_id), so
-an import can write a certificate and its owners in one round trip without reading ids back.
-Citizens never see these ids: their views have none.
+The import's Python path (SQLite) derives a record's primary key from (record type, source,
+source_id) (service.record_id), so it writes a certificate and its owners without reading ids
+back; the set-based path (PostgreSQL, bulk.py) draws them and joins owners to certificates by
+(source, source_id) in SQL. Nothing relies on an id's value, and citizens never see ids: their
+views have none.
 """
 
 from __future__ import annotations

@@ -13,7 +13,10 @@ from sqlalchemy import func, select
 from api.extensions import db
 from api.records.connectors import CSV_COLUMNS
 from api.records.models import HealthRecord, LabourRecord, LandCertificate, LandCertificateOwner
-from tests.conftest import DEMO_WARD
+from tests.conftest import (
+    DEMO_WARD,
+    assert_problem,  # noqa: F401 (the package's tests import it from here)
+)
 
 _ids = itertools.count(1)
 OWNER_NAME = "Nguyễn Thị Hoa"  # tests/conftest.py: make_citizen's default person
@@ -137,9 +140,9 @@ def counts(app) -> dict[str, int]:
 
 
 @pytest.fixture
-def owner(citizen_headers):
-    headers, person_, _ = citizen_headers()
-    return {"headers": headers, **person_}
+def owner(citizen):
+    """The records' owner: the signed-in, level-2 citizen of tests/conftest.py."""
+    return citizen
 
 
 @pytest.fixture
@@ -148,10 +151,3 @@ def stranger(citizen_headers):
         full_name="Trần Văn Bình", sex="male", date_of_birth=date(1985, 2, 1)
     )
     return {"headers": headers, **person_}
-
-
-def assert_problem(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.get_data(as_text=True)
-    assert response.mimetype == "application/problem+json"
-    assert response.json["code"] == code
-    return response.json

@@ -32,6 +32,7 @@ def certificates(app) -> list[tuple]:
                 LandCertificate.area_m2,
                 LandCertificate.status,
                 LandCertificate.synced_at,
+                LandCertificate.row_hash,
             ).order_by(LandCertificate.source_id)
         ).all()
         db.session.remove()
@@ -67,7 +68,10 @@ def test_a_land_csv_with_co_owners_is_imported_then_reimported_without_change(ap
     again = run_import(app, "land", path)
     assert again.exit_code == 0
     assert "thêm mới 0, cập nhật 0, không đổi 2, từ chối 0" in again.output
-    assert certificates(app) == before  # not even synced_at moved
+    after = certificates(app)
+    # The content and its digest are untouched; synced_at says the source confirmed them again.
+    assert [(r[0], r[1], r[2], r[4]) for r in after] == [(r[0], r[1], r[2], r[4]) for r in before]
+    assert all(a[3] > b[3] for a, b in zip(after, before, strict=True))
     assert counts(app)["land_certificate_owners"] == 3
     with app.app_context():
         audits = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "records.import")).all()
