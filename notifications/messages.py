@@ -49,6 +49,13 @@ def _date(value: Any) -> str:
         return str(value)
 
 
+def _period(value: Any) -> str:
+    """ "2025-11" -> "11/2025" (a benefit's month, as Vietnamese write it)."""
+    text = str(value or "")
+    year, _, month = text.partition("-")
+    return f"{month}/{year}" if len(year) == 4 and len(month) == 2 else text
+
+
 def _amount(payload: Mapping[str, Any]) -> str:
     amount = payload.get("amount_vnd")
     return format_vnd(int(amount)) if isinstance(amount, int) else ""
@@ -207,7 +214,7 @@ def _account(event_type: str, aggregate_id: str, p: Mapping[str, Any]) -> Render
 def _benefit(event_type: str, aggregate_id: str, p: Mapping[str, Any]) -> Rendered | None:
     programme = p.get("programme") or p.get("programme_code") or "trợ cấp"
     amount = p.get("amount") or _amount(p)
-    period = p.get("period") or ""
+    period = _period(p.get("period"))
     reason = f" Lý do: {p['reason']}." if p.get("reason") else ""
     if event_type == "benefit.payment_paid":
         return Rendered(
@@ -234,6 +241,40 @@ def _benefit(event_type: str, aggregate_id: str, p: Mapping[str, Any]) -> Render
     return None
 
 
+def _seller(event_type: str, aggregate_id: str, p: Mapping[str, Any]) -> Rendered | None:
+    business = p.get("business_name") or "hộ kinh doanh của bạn"
+    link = f"{SCHEME}seller"
+    if event_type == "product_seller.verified":
+        return Rendered(
+            "Đã xác minh người bán",
+            f"{business} đã được xác minh; bạn có thể đăng sản phẩm địa phương.",
+            "account",
+            link,
+        )
+    if event_type == "product_seller.rejected":
+        reason = f" Lý do: {p['reason']}." if p.get("reason") else ""
+        return Rendered(
+            "Chưa xác minh được người bán",
+            f"Đăng ký bán hàng của {business} bị từ chối.{reason}",
+            "account",
+            link,
+        )
+    return None
+
+
+def _product(event_type: str, aggregate_id: str, p: Mapping[str, Any]) -> Rendered | None:
+    name = p.get("name") or "sản phẩm của bạn"
+    link = f"{SCHEME}seller/products/{p.get('product_id') or aggregate_id}"
+    if event_type == "product.approved":
+        return Rendered(
+            "Sản phẩm đã được duyệt", f"“{name}” đã được duyệt và hiển thị công khai.", "account", link
+        )
+    if event_type == "product.rejected":
+        reason = f" Lý do: {p['reason']}." if p.get("reason") else ""
+        return Rendered("Sản phẩm chưa được duyệt", f"“{name}” chưa được duyệt.{reason}", "account", link)
+    return None
+
+
 def _chat(event_type: str, aggregate_id: str, p: Mapping[str, Any]) -> Rendered | None:
     if event_type == "chat.agent_replied":
         return Rendered(
@@ -253,6 +294,8 @@ _RENDERERS: dict[str, Callable[[str, str, Mapping[str, Any]], Rendered | None]] 
     "payout": _payout,
     "payment_account": _account,
     "benefit": _benefit,
+    "product_seller": _seller,
+    "product": _product,
     "chat": _chat,
 }
 

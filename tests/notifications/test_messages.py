@@ -60,7 +60,7 @@ from notifications.messages import render
             },
             "benefit",
             "Đã chi trả Trợ cấp người cao tuổi",
-            "500.000 đồng tháng 2025-11 qua ví điện tử",
+            "500.000 đồng tháng 11/2025 qua ví điện tử",
             "congdanso://benefits/payments/p1",
         ),
         (
@@ -70,6 +70,22 @@ from notifications.messages import render
             "Đã liên kết tài khoản thanh toán",
             "visa •••• 4242",
             "congdanso://wallet",
+        ),
+        (
+            "product_seller.rejected",
+            {"business_name": "Hộ kinh doanh Cà phê Ea Tu", "reason": "Số đăng ký không khớp"},
+            "account",
+            "Chưa xác minh được người bán",
+            "Hộ kinh doanh Cà phê Ea Tu bị từ chối. Lý do: Số đăng ký không khớp.",
+            "congdanso://seller",
+        ),
+        (
+            "product.approved",
+            {"product_id": "p9", "name": "Cà phê Buôn Ma Thuột rang xay"},
+            "account",
+            "Sản phẩm đã được duyệt",
+            "“Cà phê Buôn Ma Thuột rang xay” đã được duyệt",
+            "congdanso://seller/products/p9",
         ),
         (
             "chat.agent_replied",
