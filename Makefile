@@ -107,13 +107,12 @@ migrate: venv
 seed: migrate
 	@$(FLASK) seed-demo
 
-# The FAQ that comms staff edit (content_faq_entries) is the chatbot's faq/* training data: the
-# table is first filled from the committed files (keys it lacks only), then written back to them.
-# The export rewrites a file only when its content changed, so the model below is retrained only
-# when the FAQ did.
+# The FAQ that comms staff edit (content_faq_entries) is the chatbot's faq/* training data.
+# `faq-sync` imports what changed in the committed files since its last run (a pull), then writes
+# the table back to them; a file is rewritten only when its content changes, so the model below is
+# retrained only when the FAQ did.
 faq-export: seed
-	@$(FLASK) content faq-import
-	@$(FLASK) content faq-export
+	@$(FLASK) content faq-sync
 
 run: faq-export $(BOT_MODEL)
 	@echo

@@ -9,8 +9,15 @@ Readers are counted once per citizen and day (`content_article_reads`, its prima
 the count exact under concurrent requests); anonymous app users, who have no id to count
 once, are tallied per day (`content_article_anonymous_views`).
 
-FAQ entries are the chatbot's `faq/<key>` source (content/faq_files.py writes them into the Rasa
-training data); they are versioned the same way.
+FAQ entries are the chatbot's `faq/<key>` source (`flask content faq-export`, content/cli.py with
+the writer in content/service.py, puts them into the Rasa training data); they are versioned the
+same way.
+
+`version` is also the row's optimistic lock (`version_id_col`): every UPDATE says `WHERE version =
+<the version this session read>`, so of two edits made on the same version the second fails
+(StaleDataError, answered 409 `version_conflict`) instead of colliding on the versions table's key.
+The service numbers versions itself (version_id_generator=False): the number is the one its
+version row records.
 """
 
 from __future__ import annotations
@@ -99,6 +106,8 @@ class Article(db.Model):
     published_by: Mapped[str | None] = mapped_column(String(64))  # the reviewer who published it
     first_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+
     wards: Mapped[list[ArticleWard]] = relationship(
         cascade="all, delete-orphan", order_by="ArticleWard.ward_code", lazy="selectin"
     )
@@ -180,6 +189,8 @@ class FaqEntry(db.Model):
     created_by: Mapped[str] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_by: Mapped[str] = mapped_column(String(64))
+
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
 
 class FaqVersion(db.Model):

@@ -17,7 +17,7 @@ from flask import request, send_from_directory
 from flask.views import MethodView
 
 from api.auth.policy import PUBLIC, Staff, allow, current_principal, require_principal
-from api.http import Blueprint, SelectPage
+from api.http import Blueprint, PublicLookupView, SelectPage
 from content import service
 from content.schemas import (
     ArticleActionSchema,
@@ -254,8 +254,10 @@ class PublicArticles(MethodView):
         return service.public_articles(_reader(), query.get("category"), query.get("q"))
 
 
+# Rate-limited per address like the other public look-ups: each anonymous call adds a view, so
+# without a limit one script could make any article look widely read.
 @public_blp.route("/articles/<string:ident>")
-class PublicArticle(MethodView):
+class PublicArticle(PublicLookupView):
     @allow(PUBLIC)
     @public_blp.response(200, PublicArticleSchema)
     def get(self, ident):

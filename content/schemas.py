@@ -20,7 +20,14 @@ from content.models import (
     STATUS_NAMES,
     STATUSES,
 )
-from content.service import ACTIONS, FAQ_KEY_PATTERN, SLUG_PATTERN, audience_of
+from content.service import (
+    ACTIONS,
+    FAQ_KEY_PATTERN,
+    SLUG_PATTERN,
+    audience_of,
+    unsafe_character,
+    unsafe_character_message,
+)
 
 BODY_MAX_CHARS = 200_000  # before sanitising; a long article with tables is ~50 000
 ANSWER_MAX_CHARS = 4_000  # a chat bubble, not an article
@@ -168,6 +175,9 @@ class Question(fields.String):
             raise ValidationError(f"Câu hỏi tối đa {QUESTION_MAX_CHARS} ký tự.")
         if "[" in text or "]" in text:
             raise ValidationError("Câu hỏi không được chứa dấu [ ] (trợ lý ảo hiểu đó là đánh dấu thực thể).")
+        code_point = unsafe_character(text)  # a line break too: a question is one line of the file
+        if code_point:
+            raise ValidationError(unsafe_character_message("Câu hỏi", code_point))
         return text
 
 
@@ -190,6 +200,9 @@ class FaqFieldsSchema(Schema):
     def answer_not_blank(self, value, **kwargs):
         if not value.strip():
             raise ValidationError("Câu trả lời không được để trống.")
+        code_point = unsafe_character(value, multiline=True)
+        if code_point:
+            raise ValidationError(unsafe_character_message("Câu trả lời", code_point))
 
 
 class FaqCreateSchema(FaqFieldsSchema):

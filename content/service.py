@@ -25,13 +25,15 @@ from __future__ import annotations
 import re
 import unicodedata
 import uuid
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 import yaml
 from sqlalchemy import Select, and_, exists, false, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from api.audit import record_audit
 from api.citizens.models import Citizen
@@ -40,7 +42,7 @@ from api.errors import ApiError
 from api.extensions import db
 from api.text import fold, nfc
 from api.units import service as units
-from api.workdays import VIETNAM
+from api.workdays import local_date
 from content.models import (
     ARCHIVED,
     AUDIENCE_ALL,
@@ -65,10 +67,6 @@ from content.sanitize import clean_html, has_content, plain_text
 # ---- shared -----------------------------------------------------------------------------------
 
 
-def today_in_vietnam() -> date:
-    return utcnow().astimezone(VIETNAM).date()
-
-
 def categories() -> list[dict[str, str]]:
     return [{"slug": slug, "name": name} for slug, name in CATEGORIES.items()]
 
@@ -82,13 +80,22 @@ def check_version(current: int, expected: int | None, what: str) -> None:
             f"Hãy gửi kèm phiên bản {what} bạn đang sửa (trường `version` hoặc tiêu đề If-Match).",
         )
     if expected != current:
-        raise ApiError(
-            409,
-            "version_conflict",
-            f"{what.capitalize()} đã được người khác thay đổi (phiên bản hiện tại là {current}). "
-            "Hãy tải lại, xem thay đổi rồi sửa lại.",
-            current_version=current,
-        )
+        raise _conflict(what, current)
+
+
+def _conflict(what: str, current: int | None) -> ApiError:
+    return ApiError(
+        409,
+        "version_conflict",
+        f"{what.capitalize()} đã được người khác thay đổi"
+        + (f" (phiên bản hiện tại là {current})" if current is not None else "")
+        + ". Hãy tải lại, xem thay đổi rồi sửa lại.",
+        current_version=current,
+    )
+
+
+def _current_version(model, row_id: uuid.UUID) -> int | None:
+    return db.session.scalar(select(model.version).where(model.id == row_id))
 
 
 def _like_terms(column, q: str | None) -> list:
@@ -118,6 +125,11 @@ def _slug_taken(slug: str, except_id: uuid.UUID | None = None) -> bool:
     if except_id is not None:
         statement = statement.where(Article.id != except_id)
     return db.session.scalar(statement) is not None
+
+
+def _slug_taken_error(slug: str) -> ApiError:
+    message = f"Đường dẫn '{slug}' đã được bài viết khác dùng."
+    return ApiError(409, "slug_taken", message, errors={"slug": [message]})
 
 
 def _free_slug(base: str) -> str:
@@ -216,8 +228,7 @@ def _apply_content(article: Article, data: Mapping[str, Any]) -> None:
             )
             raise ApiError(409, "slug_locked", message, errors={"slug": [message]})
         if _slug_taken(data["slug"], article.id):
-            message = f"Đường dẫn '{data['slug']}' đã được bài viết khác dùng."
-            raise ApiError(409, "slug_taken", message, errors={"slug": [message]})
+            raise _slug_taken_error(data["slug"])
         article.slug = data["slug"]
     article.search_text = _search_text(article)
 
@@ -225,8 +236,7 @@ def _apply_content(article: Article, data: Mapping[str, Any]) -> None:
 def create_article(data: Mapping[str, Any], actor: str) -> Article:
     now = utcnow()
     if data.get("slug") and _slug_taken(data["slug"]):
-        message = f"Đường dẫn '{data['slug']}' đã được bài viết khác dùng."
-        raise ApiError(409, "slug_taken", message, errors={"slug": [message]})
+        raise _slug_taken_error(data["slug"])
     article = Article(
         id=uuid.uuid4(),
         slug=data.get("slug") or _free_slug(slugify(data["title"])),
@@ -238,12 +248,30 @@ def create_article(data: Mapping[str, Any], actor: str) -> Article:
         updated_by=actor,
         audience_scope=AUDIENCE_ALL,
     )
-    db.session.add(article)
-    _apply_content(article, {**data, "audience": data.get("audience") or {"scope": AUDIENCE_ALL}})
-    _add_version(article, "created", actor)
-    record_audit("content.article_created", actor=actor, target=f"article:{article.id}", title=article.title)
-    db.session.commit()
+    slug = article.slug
+    try:
+        db.session.add(article)
+        _apply_content(article, {**data, "audience": data.get("audience") or {"scope": AUDIENCE_ALL}})
+        _add_version(article, "created", actor)
+        record_audit(
+            "content.article_created", actor=actor, target=f"article:{article.id}", title=article.title
+        )
+        db.session.commit()
+    except IntegrityError:
+        # Two creations with the same slug at once: the check above passed for both, the unique
+        # key let one through. The other learns it the way a sequential one would.
+        db.session.rollback()
+        raise _slug_taken_error(slug) from None
     return article
+
+
+def _lost_race(article_id: uuid.UUID, error: Exception, slug: str | None = None) -> ApiError:
+    """Another comms officer's change on the same version was committed first (the session is
+    rolled back): the UPDATE's `WHERE version = ...` matched nothing, or, for a new slug, the
+    unique key refused it."""
+    if isinstance(error, IntegrityError) and slug and _slug_taken(slug, article_id):
+        return _slug_taken_error(slug)
+    return _conflict("bài viết", _current_version(Article, article_id))
 
 
 def get_article(article_id: uuid.UUID) -> Article:
@@ -260,6 +288,15 @@ def edit_article(
     article: Article, data: Mapping[str, Any], actor: str, expected_version: int | None
 ) -> Article:
     check_version(article.version, expected_version, "bài viết")
+    article_id = article.id
+    try:
+        return _edit_article(article, data, actor)
+    except (StaleDataError, IntegrityError) as error:
+        db.session.rollback()
+        raise _lost_race(article_id, error, data.get("slug")) from None
+
+
+def _edit_article(article: Article, data: Mapping[str, Any], actor: str) -> Article:
     if article.status not in EDITABLE:
         raise ApiError(
             409,
@@ -329,6 +366,15 @@ def transition(
 ) -> Article:
     action = ACTIONS[action_name]  # the schema admits only known actions
     check_version(article.version, expected_version, "bài viết")
+    article_id = article.id
+    try:
+        return _transition(article, action, actor, note)
+    except (StaleDataError, IntegrityError) as error:
+        db.session.rollback()
+        raise _lost_race(article_id, error) from None
+
+
+def _transition(article: Article, action: Action, actor: str, note: str | None) -> Article:
     if article.status not in action.sources:
         raise ApiError(
             409,
@@ -426,7 +472,7 @@ def reader_for_citizen(citizen_id: uuid.UUID) -> Reader:
         citizen_id=citizen.id,
         ward_code=ward.code if ward else None,
         province_code=ward.province.code if ward else None,
-        age=age_on(citizen.date_of_birth, today_in_vietnam()),
+        age=age_on(citizen.date_of_birth, local_date(utcnow())),
     )
 
 
@@ -503,7 +549,7 @@ def record_read(article: Article, reader: Reader, *, counted: bool = True) -> No
     """Count a read: once per citizen and day; anonymous views per day. Staff previews don't count."""
     if not counted:
         return
-    day = today_in_vietnam()
+    day = local_date(utcnow())
     if reader.citizen_id is not None:
         db.session.execute(
             _upsert(
@@ -542,7 +588,7 @@ def reach(article: Article) -> int:
         conditions.append(Citizen.ward_code.in_(codes) if codes else false())
     elif article.audience_scope == AUDIENCE_WARDS:
         conditions.append(Citizen.ward_code.in_(article.ward_codes or [""]))
-    today = today_in_vietnam()
+    today = local_date(utcnow())
     if article.audience_age_min is not None:
         conditions.append(Citizen.date_of_birth <= _years_before(today, article.audience_age_min))
     if article.audience_age_max is not None:
@@ -589,6 +635,31 @@ def statistics(article: Article) -> dict[str, Any]:
 
 FAQ_KEY_PATTERN = r"^[a-z][a-z0-9_]{1,62}$"
 _LINE_SPACES = re.compile(r"[^\S\n]+")
+
+# Characters the chatbot's YAML files cannot carry as written (control and format characters,
+# lone surrogates, YAML's own line breaks U+2028/U+2029, the two non-characters): one of them in
+# a question or an answer would make `faq-export` write a file that Rasa cannot load.
+_UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+_UNSAFE_EXTRA = frozenset("\ufffe\uffff")
+# Line breaks and tabs in an answer are kept or turned into spaces by normalise_answer.
+_ANSWER_WHITESPACE = frozenset("\n\r\t")
+
+
+def unsafe_character(text: str, *, multiline: bool = False) -> str | None:
+    """The first character of `text` the FAQ cannot hold, as "U+0007", or None."""
+    for char in text:
+        if multiline and char in _ANSWER_WHITESPACE:
+            continue
+        if char in _UNSAFE_EXTRA or unicodedata.category(char) in _UNSAFE_CATEGORIES:
+            return f"U+{ord(char):04X}"
+    return None
+
+
+def unsafe_character_message(what: str, code_point: str) -> str:
+    return (
+        f"{what} chứa ký tự điều khiển hoặc ký tự ẩn không hiển thị được ({code_point}), thường do "
+        "sao chép từ văn bản khác: hãy xóa ký tự đó rồi gửi lại."
+    )
 
 
 def normalise_answer(text: str) -> str:
@@ -653,12 +724,16 @@ def _add_faq_version(entry: FaqEntry, change: str, actor: str) -> None:
     )
 
 
+def _faq_key_taken(key: str) -> ApiError:
+    message = f"Đã có mục hỏi đáp với mã '{key}'."
+    return ApiError(409, "faq_key_taken", message, errors={"key": [message]})
+
+
 def create_faq(
     data: Mapping[str, Any], actor: str, *, change: str = "created", commit: bool = True
 ) -> FaqEntry:
     if db.session.scalar(select(FaqEntry.id).where(FaqEntry.key == data["key"])) is not None:
-        message = f"Đã có mục hỏi đáp với mã '{data['key']}'."
-        raise ApiError(409, "faq_key_taken", message, errors={"key": [message]})
+        raise _faq_key_taken(data["key"])
     now = utcnow()
     entry = FaqEntry(
         id=uuid.uuid4(),
@@ -674,7 +749,13 @@ def create_faq(
         updated_by=actor,
     )
     db.session.add(entry)
-    db.session.flush()
+    try:
+        # The same key created twice at once: the check above passed for both, the unique key
+        # lets one through; the other is told as if it had come second.
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise _faq_key_taken(data["key"]) from None
     _add_faq_version(entry, change, actor)
     record_audit(f"content.faq_{change}", actor=actor, target=f"faq:{entry.key}", version=1)
     if commit:
@@ -699,6 +780,26 @@ def edit_faq(
     commit: bool = True,
 ) -> FaqEntry:
     check_version(entry.version, expected_version, "mục hỏi đáp")
+    if data.get("active") is False and entry.key in REQUIRED_FAQ_KEYS:
+        raise ApiError(
+            409,
+            "faq_key_required",
+            f"Không thể ngừng dùng mục '{entry.key}': trợ lý ảo cần nó (các bài kiểm thử và dữ liệu "
+            "đánh giá của trợ lý ảo hỏi đúng mục này). Hãy sửa câu hỏi hoặc câu trả lời thay vì "
+            "ngừng dùng.",
+            key=entry.key,
+        )
+    entry_id = entry.id
+    try:
+        return _edit_faq(entry, data, actor, change=change, commit=commit)
+    except (StaleDataError, IntegrityError):
+        # Another edit of the same version was committed first: `WHERE version = ...` matched
+        # nothing (or the version row's key was taken).
+        db.session.rollback()
+        raise _conflict("mục hỏi đáp", _current_version(FaqEntry, entry_id)) from None
+
+
+def _edit_faq(entry: FaqEntry, data: Mapping[str, Any], actor: str, *, change: str, commit: bool) -> FaqEntry:
     before = faq_content(entry)
     if "questions" in data:
         entry.questions = _check_questions(list(data["questions"]), entry.id)
@@ -762,6 +863,23 @@ NLU_COMMENT = (
 )
 DOMAIN_COMMENT = "# Answers for the retrieval intent `faq` (ResponseSelector). Keys match nlu_data/faq.yml.\n"
 _WRAP = 110
+
+# The keys the chatbot's own tests ask for: chatbot/tests/stories/test_stories.yml and the
+# held-out NLU sets nlu_data/test/*.yml (tests/content/test_faq_files.py checks they are all
+# here). Staff cannot deactivate them: the next export would drop them and break those tests.
+# There is no way to delete an FAQ entry at all (deactivating is how one is retired).
+REQUIRED_FAQ_KEYS = frozenset(
+    {
+        "vneid_activation",
+        "identity_level_2",
+        "chip_cccd",
+        "digital_signature",
+        "e_payment_account",
+        "digital_address",
+        "hotline_hours",
+        "personal_data_protection",
+    }
+)
 
 # Categories of the FAQ keys that predate the table; any other imported key files under "khác".
 IMPORT_CATEGORIES = {
@@ -888,18 +1006,39 @@ class ImportReport:
     unchanged: list[str]
     updated: list[str]
     different: list[str]  # differs from the table and left alone (without --update)
+    deactivated: list[str] = field(default_factory=list)  # gone from the files (faq-sync)
+    required_kept: list[str] = field(default_factory=list)  # gone from the files, but required
 
 
-def import_faq(items: Mapping[str, FaqItem], actor: str, *, update: bool = False) -> ImportReport:
+def import_faq(
+    items: Mapping[str, FaqItem],
+    actor: str,
+    *,
+    update: bool | Collection[str] = False,
+    deactivate: Collection[str] = (),
+) -> ImportReport:
     """Load the files' FAQ into the table. Idempotent: a key already there is left as it is,
-    unless `update` asks to overwrite it with the file's (a new version). All or nothing."""
+    unless `update` (True: every key; a collection: those keys) asks to overwrite it with the
+    file's (a new version; an inactive entry the files hold is active again). `deactivate`: keys
+    the files no longer hold, retired unless the chatbot's tests need them. All or nothing."""
     report = ImportReport([], [], [], [])
+
+    def overwrite(key: str) -> bool:
+        return update if isinstance(update, bool) else key in update
+
     try:
         for key, item in items.items():
             if not re.match(FAQ_KEY_PATTERN, key):
                 raise FaqFileError(f"Mã '{key}' không hợp lệ (chữ thường không dấu, số, dấu _).")
             if len(item.questions) < 2:
                 raise FaqFileError(f"faq/{key}: cần ít nhất hai câu hỏi mẫu.")
+            for what, text, multiline in (
+                *((f"faq/{key}: câu hỏi '{q}'", q, False) for q in item.questions),
+                (f"utter_faq/{key}: câu trả lời", item.answer, True),
+            ):
+                code_point = unsafe_character(text, multiline=multiline)
+                if code_point:
+                    raise FaqFileError(unsafe_character_message(what, code_point))
             entry = db.session.scalar(select(FaqEntry).where(FaqEntry.key == key))
             if entry is None:
                 create_faq(
@@ -915,14 +1054,16 @@ def import_faq(items: Mapping[str, FaqItem], actor: str, *, update: bool = False
                 )
                 db.session.flush()
                 report.added.append(key)
-            elif list(entry.questions) == list(item.questions) and entry.answer == normalise_answer(
-                item.answer
+            elif (
+                list(entry.questions) == list(item.questions)
+                and entry.answer == normalise_answer(item.answer)
+                and (entry.active or not overwrite(key))
             ):
                 report.unchanged.append(key)
-            elif update:
+            elif overwrite(key):
                 edit_faq(
                     entry,
-                    {"questions": list(item.questions), "answer": item.answer},
+                    {"questions": list(item.questions), "answer": item.answer, "active": True},
                     actor,
                     entry.version,
                     change="imported",
@@ -932,6 +1073,16 @@ def import_faq(items: Mapping[str, FaqItem], actor: str, *, update: bool = False
                 report.updated.append(key)
             else:
                 report.different.append(key)
+        for key in sorted(set(deactivate) - set(items)):
+            entry = db.session.scalar(select(FaqEntry).where(FaqEntry.key == key))
+            if entry is None or not entry.active:
+                continue
+            if key in REQUIRED_FAQ_KEYS:
+                report.required_kept.append(key)
+                continue
+            edit_faq(entry, {"active": False}, actor, entry.version, change="imported", commit=False)
+            db.session.flush()
+            report.deactivated.append(key)
     except Exception:
         db.session.rollback()
         raise

@@ -58,7 +58,8 @@ function problemText(body, status) {
 async function api(path, options = {}, retried = false) {
   const headers = { ...(options.headers || {}) };
   if (options.body !== undefined) headers["Content-Type"] = "application/json";
-  if (state.tokens) headers.Authorization = `Bearer ${state.tokens.access_token}`;
+  const sentWith = state.tokens && state.tokens.access_token;
+  if (sentWith) headers.Authorization = `Bearer ${sentWith}`;
   const request = { ...options, headers };
   if (options.body !== undefined) request.body = JSON.stringify(options.body);
   let response;
@@ -67,8 +68,11 @@ async function api(path, options = {}, retried = false) {
   } catch {
     throw new Error("Không kết nối được máy chủ. Hãy kiểm tra mạng và thử lại.");
   }
-  if (response.status === 401 && state.tokens && !retried && (await refresh())) {
-    return api(path, options, true);
+  if (response.status === 401 && state.tokens && !retried) {
+    // Tokens another request already renewed are used as they are; otherwise every request that
+    // meets a 401 waits for the same single refresh (see refresh()).
+    const renewed = state.tokens.access_token !== sentWith || (await refresh());
+    if (renewed) return api(path, options, true);
   }
   const body = response.status === 204 ? null : await response.json().catch(() => null);
   if (!response.ok) {
@@ -80,7 +84,21 @@ async function api(path, options = {}, retried = false) {
   return body;
 }
 
-async function refresh() {
+// The refresh in flight, shared: a refresh token is good for one use, and the API treats a second
+// use as theft (refresh_token_reused) and revokes the session. Two requests that get 401 at once
+// must therefore wait for one refresh, not send two.
+let refreshing = null;
+
+function refresh() {
+  if (!refreshing) {
+    refreshing = refreshOnce().finally(() => {
+      refreshing = null;
+    });
+  }
+  return refreshing;
+}
+
+async function refreshOnce() {
   const response = await fetch("/auth/refresh", {
     method: "POST",
     headers: { Authorization: `Bearer ${state.tokens.refresh_token}` },
@@ -658,7 +676,7 @@ document.addEventListener("DOMContentLoaded", () => {
     composeCampaign();
   });
   $("campaign-approve").addEventListener("click", () =>
-    campaignAction("approve", null, "Đã duyệt chiến dịch. Có thể lên lịch gửi."),
+    campaignAction("approve", { version: state.campaigns.find((c) => c.id === state.campaignId)?.version }, "Đã duyệt chiến dịch. Có thể lên lịch gửi."),
   );
   $("campaign-schedule").addEventListener("click", scheduleCampaign);
   $("campaign-cancel").addEventListener("click", () => campaignAction("cancel", null, "Đã hủy chiến dịch."));

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from api.text import fold
+from api.text import fold, nfc
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,8 @@ KINDS = (
 )
 KIND_BY_CODE = {k.code: k for k in KINDS}
 
-# What a product is sold by. Stored as written here; "hop" or "Hộp" is accepted as "hộp".
+# What a product is sold by. Stored as written here; "Hộp" or "hop" is accepted as "hộp", but
+# "bo" is refused: it could be "bó" (a bunch) or "bộ" (a set).
 UNITS = (
     "kg",
     "g",
@@ -90,7 +91,11 @@ UNITS = (
     "tour",
     "đêm",
 )
-_UNIT_BY_KEY = {fold(u): u for u in UNITS}
+_UNIT_BY_TEXT = {u: u for u in UNITS}
+_UNIT_BY_FOLD: dict[str, str | None] = {}
+for _unit in UNITS:
+    # Two units that fold alike ("bó", "bộ") are both dropped: without its accent, neither is meant.
+    _UNIT_BY_FOLD[fold(_unit)] = None if fold(_unit) in _UNIT_BY_FOLD else _unit
 
 _WORDS = re.compile(r"[^a-z0-9]+")
 
@@ -101,7 +106,18 @@ def words(text: str | None) -> str:
 
 
 def unit_for(text: str) -> str | None:
-    return _UNIT_BY_KEY.get(fold(text or ""))
+    """The unit as written exactly (NFC, any case); else its accent-free spelling when only one
+    unit has it; else None."""
+    written = nfc(text or "").strip().lower()
+    return _UNIT_BY_TEXT.get(written) or _UNIT_BY_FOLD.get(fold(written))
+
+
+def ambiguous_units(text: str) -> list[str]:
+    """The units an accent-free spelling could mean when it is more than one ("bo": bó, bộ)."""
+    folded = fold(text or "")
+    if _UNIT_BY_FOLD.get(folded, "") is not None:
+        return []
+    return [u for u in UNITS if fold(u) == folded]
 
 
 def infer_kind(name: str) -> str | None:

@@ -41,6 +41,7 @@ from content.products.schemas import (
     SellerQueueQuerySchema,
     SellerSchema,
     StaffProductSchema,
+    StaffSellerDecisionSchema,
     StaffSellerSchema,
 )
 
@@ -290,7 +291,7 @@ class StaffSeller(MethodView):
 class SellerDecision(MethodView):
     @allow(MODERATORS)
     @staff_blp.arguments(SellerDecisionSchema)
-    @staff_blp.response(200, StaffSellerSchema)
+    @staff_blp.response(200, StaffSellerDecisionSchema)
     @staff_blp.alt_response(409, description="`seller_changed`: người bán vừa sửa thông tin")
     def post(self, body, seller_id):
         """verify (xác minh) hoặc reject (từ chối, cần lý do) phiên bản người bán đã xem."""

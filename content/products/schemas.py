@@ -9,7 +9,7 @@ service's, with their own stable codes.
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 from marshmallow.validate import Length, OneOf, Range
 
 from api.citizens import service as citizens
@@ -109,6 +109,12 @@ class ProductPatchSchema(ProductInSchema):
     price_vnd = AmountVnd()
     unit = fields.String(validate=Length(max=10))
 
+    @validates_schema
+    def something(self, data, **kwargs):
+        # An empty edit would still send an approved product back to review, for nothing.
+        if not data:
+            raise ValidationError("Không có trường nào để sửa.", "_schema")
+
 
 class ImageUploadSchema(Schema):
     """multipart/form-data with one `file` part (JPEG or PNG), read by the view."""
@@ -205,25 +211,46 @@ class StaffSellerSchema(SellerSchema):
     product_count = fields.Function(lambda s: len(s.products))
 
 
+def _masked_cccd(cccd: str | None) -> str | None:
+    return "********" + cccd[-4:] if cccd else cccd
+
+
+class MaskedSellerOwnerSchema(SellerOwnerSchema):
+    cccd = fields.Function(lambda c: _masked_cccd(c.cccd))
+
+
+class StaffSellerDecisionSchema(StaffSellerSchema):
+    """The answer to a decision: what changed, not another read of the owner's identity (the
+    CCCD is shown whole only on the audited detail view, GET /staff/products/sellers/<id>)."""
+
+    owner = fields.Function(lambda s: MaskedSellerOwnerSchema().dump(service.owner_of(s)))
+    registration_number = fields.Function(lambda s: service.masked_registration_number(s.registration_number))
+
+
 class SellerQueueItemSchema(SellerSchema):
     """A line of the verification queue: the CCCD only on the audited detail view."""
 
     owner_name = fields.Function(lambda s: getattr(service.owner_of(s), "full_name", None))
     # Since July 2025 the number may be the owner's CCCD: shown whole only on the audited detail.
-    registration_number = fields.Function(
-        lambda s: (
-            "********" + s.registration_number[-4:]
-            if s.registration_number.isdigit() and len(s.registration_number) == 12
-            else s.registration_number
-        )
-    )
+    registration_number = fields.Function(lambda s: service.masked_registration_number(s.registration_number))
 
 
 class PublicSellerSchema(Schema):
     id = fields.UUID()
     business_name = fields.String()
     ward = fields.Function(lambda s: _ward(s.ward_code))
-    phone = fields.String()
+    phone = fields.String(
+        allow_none=True, metadata={"description": "chỉ khi sản phẩm không có số liên hệ riêng"}
+    )
+
+
+def _public_seller(product) -> dict:
+    """The seller as buyers see it. Their own phone only when the product gives no contact of
+    its own: a seller who lists another number for a product has not published theirs."""
+    seller = PublicSellerSchema().dump(product.seller)
+    if product.contact_phone:
+        seller["phone"] = None
+    return seller
 
 
 def _image_path(product, image, scope: str) -> str:
@@ -272,7 +299,7 @@ class ProductSchema(Schema):
     unit = fields.String()
     ward = fields.Function(lambda p: _ward(p.ward_code))
     contact_phone = fields.Function(lambda p: p.contact_phone or p.seller.phone)
-    seller = fields.Function(lambda p: PublicSellerSchema().dump(p.seller))
+    seller = fields.Function(_public_seller)
     images = _images("public")
     approved_at = VietnamDateTime(allow_none=True)
 

@@ -48,6 +48,7 @@ from content.products.catalogue import (
     KIND_BY_CODE,
     KINDS,
     UNITS,
+    ambiguous_units,
     infer_kind,
     unit_for,
     words,
@@ -230,6 +231,13 @@ def _check_number_free(number: str, seller_id: uuid.UUID | None) -> None:
         raise _number_taken()
 
 
+def masked_registration_number(number: str) -> str:
+    """Since July 2025 the number may be the owner's CCCD: shown whole only on the audited detail."""
+    if number.isdigit() and len(number) == 12:
+        return "********" + number[-4:]
+    return number
+
+
 def _number_taken() -> ApiError:
     return _invalid(
         "registration_number_taken",
@@ -240,14 +248,18 @@ def _number_taken() -> ApiError:
     )
 
 
+def _already_registered() -> ApiError:
+    return ApiError(
+        409,
+        "seller_exists",
+        "Bạn đã đăng ký bán hàng rồi. Hãy xem hoặc sửa thông tin người bán của bạn.",
+    )
+
+
 def register_seller(citizen: Citizen, data: Mapping[str, Any]) -> ProductSeller:
     """A citizen's household business, pending staff verification. One per citizen."""
     if seller_of(citizen.id) is not None:
-        raise ApiError(
-            409,
-            "seller_exists",
-            "Bạn đã đăng ký bán hàng rồi. Hãy xem hoặc sửa thông tin người bán của bạn.",
-        )
+        raise _already_registered()
     seller = ProductSeller(
         id=uuid.uuid4(),
         citizen_id=citizen.id,
@@ -263,6 +275,10 @@ def register_seller(citizen: Citizen, data: Mapping[str, Any]) -> ProductSeller:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
+        # Which unique key refused it: this citizen's own (a double click; the first request
+        # registered them) or the number's live claim (someone else registered it meanwhile).
+        if seller_of(citizen.id) is not None:
+            raise _already_registered() from None
         raise _number_taken() from None
     return seller
 
@@ -345,7 +361,8 @@ def decide_seller(
         f"product_seller.{'verified' if status == VERIFIED else 'rejected'}",
         actor=seller.decided_by,
         target=f"product_seller:{seller.id}",
-        registration_number=seller.registration_number,
+        # The audit log is read more widely than the registry: a CCCD goes in masked.
+        registration_number=masked_registration_number(seller.registration_number),
         reason=reject_reason,
     )
     record_event(
@@ -466,6 +483,14 @@ def _apply(product: Product, seller: ProductSeller, data: Mapping[str, Any], now
     )
     product.price_vnd = _check_price(merged["price_vnd"])
     unit = unit_for(merged["unit"] or "")
+    if unit is None and ambiguous_units(merged["unit"] or ""):
+        raise _invalid(
+            "unknown_unit",
+            "unit",
+            f"Đơn vị bán '{merged['unit']}' không rõ: hãy viết có dấu, "
+            + " hay ".join(f"'{u}'" for u in ambiguous_units(merged["unit"]))
+            + ".",
+        )
     if unit is None:
         raise _invalid(
             "unknown_unit",
@@ -540,10 +565,18 @@ def my_product(citizen_id: uuid.UUID, product_id: uuid.UUID) -> Product:
     return product
 
 
+def _new_version(product: Product) -> None:
+    """A change staff must see before they decide: the product's row is updated whatever else
+    changed, so its version moves on (`version_id_col`) and a decision on the version staff read
+    before it answers 409. Adding or removing a photo changes no column of the product by itself."""
+    product.updated_at = utcnow()
+
+
 def _back_to_review(product: Product) -> None:
     product.status = PENDING
     product.reject_reason = None
     product.decided_by = product.decided_at = None
+    _new_version(product)
 
 
 def update_product(citizen_id: uuid.UUID, product_id: uuid.UUID, data: Mapping[str, Any]) -> Product:
@@ -615,6 +648,11 @@ def add_image(
     _require_verified(product.seller)
     config = current_app.config
     limit = config["PRODUCT_IMAGE_MAX_FILES"]
+    # Count under the product row's lock (PostgreSQL): of two uploads at once, the second counts
+    # after the first has committed. Where rows are not locked (SQLite), both may count the same
+    # number, but the second's commit finds the version moved on and answers 409.
+    db.session.refresh(product, with_for_update=True)
+    db.session.expire(product, ["images"])
     if len(product.images) >= limit:
         raise ApiError(409, "too_many_images", f"Mỗi sản phẩm có tối đa {limit} ảnh.", max_files=limit)
     content_type = check_image(
@@ -651,7 +689,9 @@ def delete_image(citizen_id: uuid.UUID, product_id: uuid.UUID, image_id: uuid.UU
     product = my_product(citizen_id, product_id)
     image = image_of(product, image_id)
     product.images.remove(image)
-    # Removing a photo shows nothing new: the product keeps its status.
+    # Removing a photo shows nothing new: the product keeps its status. Staff deciding on the
+    # version they read (with the photo) must look again, though.
+    _new_version(product)
     _commit("product")
     _delete_stored([image.storage_key])
     return product

@@ -288,3 +288,24 @@ def test_an_faq_entry_is_added_and_edited_in_the_console(live_server, browser, c
         "key": "can_cuoc_tre_em",
         "answer": "Cha mẹ đăng ký căn cước cho con trên ứng dụng VNeID, mức 2.",
     }.items() <= next(entry for entry in public if entry["key"] == "can_cuoc_tre_em").items()
+
+
+@pytest.mark.e2e
+def test_requests_that_meet_an_expired_token_at_once_share_one_refresh(live_server, browser, comms_officers):
+    """A refresh token is good for one use: a second use is taken for theft and ends the session
+    (refresh_token_reused). Three requests that get 401 together must wait for one refresh."""
+    a = signed_in(browser, live_server, comms_officers[0])
+    still_signed_in = a.evaluate(
+        """async () => {
+            state.tokens = { ...state.tokens, access_token: "het-han" };
+            await Promise.all([
+                api("/staff/content/faq"),
+                api("/staff/content/articles"),
+                api("/content/categories"),
+            ]);
+            const again = await api("/staff/content/faq");
+            return state.tokens !== null && Array.isArray(again);
+        }"""
+    )
+    assert still_signed_in is True
+    assert a.locator("#desk").is_visible()

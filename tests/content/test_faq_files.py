@@ -6,29 +6,25 @@ intents with their example lines, and the single text of each `utter_faq/<key>` 
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 
 import pytest
 import yaml
+from sqlalchemy import select
 
 from api.config import PROJECT_ROOT
+from api.extensions import db
+from content import service
 from content.models import FaqEntry, FaqVersion
 from tests.content.conftest import audit_count, rows
 
 COMMITTED_NLU = PROJECT_ROOT / "nlu_data" / "faq.yml"
 COMMITTED_DOMAIN = PROJECT_ROOT / "chatbot" / "domain" / "faq.yml"
-# Keys the held-out NLU test set (nlu_data/test/) and CHATBOT.md rely on.
-REQUIRED_KEYS = {
-    "vneid_activation",
-    "identity_level_2",
-    "chip_cccd",
-    "digital_signature",
-    "e_payment_account",
-    "digital_address",
-    "hotline_hours",
-    "personal_data_protection",
-}
+# Keys the chatbot's test stories and held-out NLU sets rely on: one list, the exporter's.
+REQUIRED_KEYS = service.REQUIRED_FAQ_KEYS
 
 
 def as_rasa_reads(nlu_path, domain_path):
@@ -147,11 +143,18 @@ def test_inactive_entries_and_answers_with_line_breaks_are_exported_as_rasa_read
     app, client, files, writer
 ):
     assert run(app, "faq-import", *paths(files)).exit_code == 0
-    client.patch(
-        "/staff/content/faq/digital_signature",
+    retired = client.post(
+        "/staff/content/faq",
         headers=writer["headers"],
-        json={"active": False, "version": 1},
+        json={
+            "key": "covid_vaccination",
+            "questions": ["tiêm vắc xin covid ở đâu", "lịch tiêm mũi nhắc lại"],
+            "answer": "Tại trạm y tế phường, xã.",
+            "category": "y-te",
+            "active": False,
+        },
     )
+    assert retired.status_code == 201, retired.json
     answer = "Dòng một: có dấu hai chấm.\n\n- dòng bắt đầu bằng gạch\n# và dấu thăng\n  'nháy' \"kép\" ở cuối"
     created = client.post(
         "/staff/content/faq",
@@ -166,7 +169,7 @@ def test_inactive_entries_and_answers_with_line_breaks_are_exported_as_rasa_read
     assert created.status_code == 201, created.json
     assert run(app, "faq-export", *paths(files)).exit_code == 0
     data, _ = as_rasa_reads(*files)
-    assert "digital_signature" not in data
+    assert "covid_vaccination" not in data and set(data) >= REQUIRED_KEYS
     assert data["tax_online"] == (
         ["nộp thuế online thế nào", "nop thue tren app duoc khong"],
         [answer.replace("\n  ", "\n")],  # lines are trimmed on the way in
@@ -194,8 +197,178 @@ def test_files_that_do_not_match_are_refused_whole(app, files):
 def test_the_committed_files_are_what_the_export_writes():
     """nlu_data/faq.yml and chatbot/domain/faq.yml are in the exporter's format, so the first
     export after an import changes nothing and the bot is not retrained for nothing."""
-    from content import service
-
     nlu, domain = COMMITTED_NLU.read_text(encoding="utf-8"), COMMITTED_DOMAIN.read_text(encoding="utf-8")
     items = service.parse_faq_files(nlu, domain)
     assert service.render_faq_files(items.values()) == (nlu, domain)
+
+
+def test_the_required_keys_are_every_faq_key_the_chatbots_tests_ask_for():
+    """The list staff cannot deactivate covers the test stories and the held-out NLU sets."""
+    sources = [PROJECT_ROOT / "chatbot" / "tests" / "stories" / "test_stories.yml"]
+    sources += sorted((PROJECT_ROOT / "nlu_data" / "test").glob("*.yml"))
+    asked = set()
+    for source in sources:
+        asked |= set(re.findall(r"faq/([a-z0-9_]+)", source.read_text(encoding="utf-8")))
+    assert asked and asked <= REQUIRED_KEYS
+
+
+def test_every_character_the_api_accepts_is_exported_as_rasa_reads_it():
+    """The API refuses what `faq-export` could not write (service.unsafe_character); everything
+    else, in a question or an answer, comes back from the YAML exactly."""
+    allowed = [
+        chr(code)
+        for code in [*range(0x20, 0x3400), *range(0xA000, 0x10000), 0x1F600, 0x1F1FB, 0x20000]
+        if not service.unsafe_character(chr(code)) and chr(code) not in "[]"
+    ]
+    chunks = ["".join(allowed[i : i + 200]) for i in range(0, len(allowed), 200)]
+    items = [
+        service.FaqItem(f"k{n}", (f"hỏi {chunk.strip()} nhé", f"câu {n} khác"), f"đáp {chunk} hết")
+        for n, chunk in enumerate(chunks)
+    ]
+    nlu, domain = service.render_faq_files(items)  # refuses anything that does not read back
+    assert service.parse_faq_files(nlu, domain) == {item.key: item for item in items}
+
+
+def test_an_entry_the_files_cannot_hold_stops_the_export_with_a_message_not_a_traceback(app, files):
+    assert run(app, "faq-import", *paths(files)).exit_code == 0
+    with app.app_context():  # written before the API refused such characters
+        entry = db.session.scalar(select(FaqEntry).where(FaqEntry.key == "chip_cccd"))
+        entry.questions = [*entry.questions, "chuông\x07 báo"]
+        db.session.commit()
+    before = [p.read_bytes() for p in files]
+    refused = run(app, "faq-export", *paths(files))
+    assert refused.exit_code == 1
+    assert refused.output.startswith("Error: Không xuất được hỏi đáp") and "Traceback" not in refused.output
+    assert not isinstance(refused.exception, service.FaqFileError)  # a clean exit, not a crash
+    assert [p.read_bytes() for p in files] == before
+
+
+def test_files_with_a_control_character_are_not_imported(app, files):
+    text = files[1].read_text(encoding="utf-8")
+    start = text.index("  utter_faq/hotline_hours:\n")
+    end = text.index("\n\n", start)
+    # The answer as a double-quoted YAML scalar holding a BEL (\x07), which YAML allows.
+    answer = '  utter_faq/hotline_hours:\n  - text: "Tổng đài\\x07 hỗ trợ."'
+    files[1].write_text(text[:start] + answer + text[end:], encoding="utf-8")
+    refused = run(app, "faq-import", *paths(files))
+    assert refused.exit_code == 1 and "U+0007" in refused.output, refused.output
+    assert rows(app, FaqEntry) == 0
+
+
+# ---- faq-sync: what `make run` does -------------------------------------------------------------
+
+
+def sync(app, files, state):
+    result = run(app, "faq-sync", *paths(files), "--state", str(state))
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def edit_file(files, old: str, new: str, which: int = 1) -> None:
+    text = files[which].read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    files[which].write_text(text.replace(old, new), encoding="utf-8")
+
+
+def answer_of(client, writer, key):
+    return client.get(f"/staff/content/faq/{key}", headers=writer["headers"]).json
+
+
+def test_sync_first_run_imports_exports_and_remembers(app, files, tmp_path):
+    state = tmp_path / "instance" / "faq-sync.json"
+    before = [p.read_bytes() for p in files]
+    first = sync(app, files, state)
+    assert "thêm 8" in first.output and "Không có thay đổi" in first.output
+    assert [p.read_bytes() for p in files] == before
+    recorded = json.loads(state.read_text(encoding="utf-8"))
+    assert set(recorded["entries"]) == REQUIRED_KEYS and len(recorded["files"]) == 2
+    again = sync(app, files, state)
+    assert "thêm 0" in again.output and "giữ nguyên 8" in again.output
+    assert rows(app, FaqVersion) == 8
+
+
+def test_sync_takes_an_edit_pulled_from_git_for_a_key_the_table_has(app, client, files, tmp_path, writer):
+    state = tmp_path / "faq-sync.json"
+    sync(app, files, state)
+    # Someone else's commit, pulled: a new answer for hotline_hours, a new question for chip_cccd.
+    edit_file(files, "Tổng đài hỗ trợ App Công dân số", "Tổng đài hỗ trợ mới của App Công dân số")
+    edit_file(
+        files,
+        "    - cccd gắn chip còn hạn",
+        "    - căn cước gắn chip dùng được bao lâu\n    - cccd gắn chip còn hạn",
+        0,
+    )
+
+    pulled = sync(app, files, state)
+    assert "cập nhật 2" in pulled.output, pulled.output
+    hotline = answer_of(client, writer, "hotline_hours")
+    assert hotline["answer"].startswith("Tổng đài hỗ trợ mới") and hotline["version"] == 2
+    assert "căn cước gắn chip dùng được bao lâu" in answer_of(client, writer, "chip_cccd")["questions"]
+    # The export kept the pulled edits: the files say what they said after the pull.
+    data, _ = as_rasa_reads(*files)
+    assert data["hotline_hours"][1][0].startswith("Tổng đài hỗ trợ mới")
+    assert data["chip_cccd"][0][0] == "căn cước gắn chip dùng được bao lâu"
+    # And the next sync changes nothing.
+    assert "cập nhật 0" in sync(app, files, state).output
+
+
+def test_sync_exports_a_console_edit_and_keeps_it_across_an_unrelated_pull(
+    app, client, files, tmp_path, writer
+):
+    state = tmp_path / "faq-sync.json"
+    sync(app, files, state)
+    edited = client.patch(
+        "/staff/content/faq/digital_address",
+        headers=writer["headers"],
+        json={"answer": "Địa chỉ số: sửa trên bảng điều khiển.", "version": 1},
+    )
+    assert edited.status_code == 200
+    # Before the next sync, a pull changes another key only.
+    edit_file(files, "Tổng đài hỗ trợ App Công dân số", "Tổng đài hỗ trợ mới của App Công dân số")
+
+    synced = sync(app, files, state)
+    assert "cập nhật 1" in synced.output
+    data, _ = as_rasa_reads(*files)
+    assert data["digital_address"][1] == ["Địa chỉ số: sửa trên bảng điều khiển."]  # the console's
+    assert data["hotline_hours"][1][0].startswith("Tổng đài hỗ trợ mới")  # the pull's
+    assert answer_of(client, writer, "digital_address")["version"] == 2  # not overwritten
+
+    # With no pull at all, the table wins: a console edit is written to the files.
+    client.patch(
+        "/staff/content/faq/digital_address",
+        headers=writer["headers"],
+        json={"answer": "Địa chỉ số: lần sửa thứ hai.", "version": 2},
+    )
+    sync(app, files, state)
+    assert as_rasa_reads(*files)[0]["digital_address"][1] == ["Địa chỉ số: lần sửa thứ hai."]
+
+
+def test_sync_retires_a_key_a_pull_removed_but_not_one_the_bots_tests_need(
+    app, client, files, tmp_path, writer
+):
+    state = tmp_path / "faq-sync.json"
+    created = client.post(
+        "/staff/content/faq",
+        headers=writer["headers"],
+        json={
+            "key": "tax_online",
+            "questions": ["nộp thuế online thế nào", "nop thue tren app duoc khong"],
+            "answer": "Vào Dịch vụ công, chọn Thuế.",
+            "category": "dich-vu-cong",
+        },
+    )
+    assert created.status_code == 201
+    sync(app, files, state)
+    assert "tax_online" in as_rasa_reads(*files)[0]
+    # A pull removes tax_online and hotline_hours from both files.
+    items = service.parse_faq_files(*(p.read_text(encoding="utf-8") for p in files))
+    kept = [item for key, item in items.items() if key not in {"tax_online", "hotline_hours"}]
+    for path, text in zip(files, service.render_faq_files(kept), strict=True):
+        path.write_text(text, encoding="utf-8")
+
+    synced = sync(app, files, state)
+    assert "Ngừng dùng (không còn trong tệp): tax_online" in synced.output
+    assert "hotline_hours" in synced.output.split("Giữ lại")[1]
+    assert answer_of(client, writer, "tax_online")["active"] is False
+    data, _ = as_rasa_reads(*files)
+    assert "tax_online" not in data and "hotline_hours" in data

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.conftest import DEMO_WARD
+from tests.conftest import DEMO_WARD, assert_problem
 from tests.content.conftest import OTHER_WARD_SAME_PROVINCE, WARD_IN_HANOI, act
 
 
@@ -98,3 +98,13 @@ def test_an_archived_article_disappears_for_readers(client, writer, create_artic
     act(client, writer, article, "archive")
     assert client.get(f"/content/articles/{article['slug']}").status_code == 404
     assert client.get("/content/articles").json == []
+
+
+def test_anonymous_views_are_rate_limited_per_address(make_app, create_article, publish):
+    """Each anonymous call adds a view: one address cannot inflate an article's figures."""
+    article = publish(create_article())
+    limited = make_app(RATELIMIT_PUBLIC_LOOKUP="3 per minute").test_client()
+    url = f"/content/articles/{article['slug']}"
+    assert [limited.get(url).status_code for _ in range(4)] == [200, 200, 200, 429]
+    assert_problem(limited.get(url), 429, "rate_limited")
+    assert limited.get(url, environ_base={"REMOTE_ADDR": "10.0.0.9"}).status_code == 200
