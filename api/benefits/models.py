@@ -8,7 +8,8 @@ the citizen has linked an e-payment account, otherwise through their own channel
 ward's post office, most often). The channel then reports back:
 
     scheduled (chờ chi trả) ─settle→ paid (đã chi trả) ─settle→ returned (bị hoàn trả)
-        └────────────────────settle→ failed (chi trả không thành công)
+        ├────────────────────settle→ failed (chi trả không thành công)
+        └─pay, the beneficiary ended before the month→ cancelled (đã huỷ)
 
 Money is whole đồng in integers.
 """
@@ -30,7 +31,8 @@ ACTIVE, SUSPENDED, ENDED = "active", "suspended", "ended"
 BENEFICIARY_STATUSES = (ACTIVE, SUSPENDED, ENDED)
 BENEFICIARY_STATUS_NAMES = {ACTIVE: "Đang hưởng", SUSPENDED: "Tạm dừng hưởng", ENDED: "Thôi hưởng"}
 # The moves an officer's decision may make (service.change_beneficiary_status): a suspension is
-# lifted or becomes an end; an end is final (a new decision is a new enrolment).
+# lifted or becomes an end; an end is final here: a new decision is a new enrolment
+# (service.enrol re-enrols the ended row, which keeps the payment history).
 BENEFICIARY_MOVES = {ACTIVE: (SUSPENDED, ENDED), SUSPENDED: (ACTIVE, ENDED), ENDED: ()}
 
 # ---- channels -------------------------------------------------------------------------------
@@ -49,12 +51,16 @@ CHANNEL_NAMES = {
 # ---- payments -------------------------------------------------------------------------------
 
 SCHEDULED, PAID, FAILED, RETURNED = "scheduled", "paid", "failed", "returned"
-PAYMENT_STATUSES = (SCHEDULED, PAID, FAILED, RETURNED)
+# Never sent: the beneficiary's enrolment ended before the month (service.pay_period), the
+# reason in failure_reason. Fits status's String(10).
+CANCELLED = "cancelled"
+PAYMENT_STATUSES = (SCHEDULED, PAID, FAILED, RETURNED, CANCELLED)
 PAYMENT_STATUS_NAMES = {
     SCHEDULED: "Chờ chi trả",
     PAID: "Đã chi trả",
     FAILED: "Chi trả không thành công",
     RETURNED: "Bị hoàn trả",
+    CANCELLED: "Đã huỷ",
 }
 # The only moves a settlement may make (service.settle_payment): a payment is paid or fails once,
 # and money paid may come back (the account closed, cash not collected in time).
@@ -146,7 +152,7 @@ class BenefitPayment(db.Model):
     status: Mapped[str] = mapped_column(String(10), default=SCHEDULED)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # handed to the channel
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    failure_reason: Mapped[str | None] = mapped_column(Text)  # why it failed or came back
+    failure_reason: Mapped[str | None] = mapped_column(Text)  # why it failed, came back or was cancelled
     settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     settled_by: Mapped[str | None] = mapped_column(String(64))
     # The wallet's payout when paid cashless (no foreign key: the wallet owns its tables).

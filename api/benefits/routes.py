@@ -131,7 +131,10 @@ class Beneficiaries(MethodView):
     @staff_blp.arguments(EnrolSchema)
     @staff_blp.response(201, BeneficiarySchema)
     def post(self, data):
-        """Enrol a citizen of the registry, found by CCCD, in a programme. Audited."""
+        """Enrol a citizen of the registry, found by CCCD, in a programme. Audited.
+
+        A citizen whose enrolment in it ended is re-enrolled by the new decision (the same
+        beneficiary id, from a month after the old end); 409 while enrolled and not ended."""
         return service.enrol(data, actor=_actor())
 
 

@@ -269,7 +269,10 @@ class PayReportSchema(Schema):
     sent = fields.Integer()
     amount_vnd = fields.Integer()
     by_channel = fields.Dict(keys=fields.String(), values=fields.Integer())
-    held = fields.Integer(metadata={"description": "người hưởng đã tạm dừng/thôi hưởng: chưa chi"})
+    held = fields.Integer(metadata={"description": "người hưởng đang tạm dừng: giữ lại, chưa chi"})
+    cancelled = fields.Integer(
+        metadata={"description": "người hưởng đã thôi hưởng trước kỳ này: huỷ, không chi"}
+    )
 
 
 class BenefitTallySchema(Schema):
@@ -288,6 +291,7 @@ class ProgrammeStatisticsSchema(Schema):
     paid = fields.Nested(BenefitTallySchema)
     failed = fields.Nested(BenefitTallySchema)
     returned = fields.Nested(BenefitTallySchema)
+    cancelled = fields.Nested(BenefitTallySchema, metadata={"description": "đã huỷ: thôi hưởng trước kỳ"})
     cashless_paid = fields.Nested(BenefitTallySchema)
     paid_by_channel = fields.Dict(keys=fields.String(), values=fields.Nested(BenefitTallySchema))
     cashless_ratio_by_count = fields.Float(

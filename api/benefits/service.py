@@ -3,14 +3,16 @@
 Plain functions on the Flask-SQLAlchemy session, no `flask.request`. The rules:
 
 - A beneficiary is a citizen of the registry, found by a valid CCCD; one enrolment per citizen
-  and programme.
+  and programme. A new decision for a citizen whose enrolment ended re-enrols that row.
 - The month's schedule gives each active beneficiary one payment, whose amount is the
   beneficiary's monthly amount. Generating it again (the daily job, an officer) adds only the
   payments still missing: a (beneficiary, period) pair is unique in the database too.
-- Paying a period sends each scheduled payment once (compare-and-set on `sent_at`): cashless
+- Paying a period sends each scheduled payment once (compare-and-set on `sent_at`, claimed only
+  while the beneficiary may be paid for the month, checked in the same statement): cashless
   through the wallet when the citizen has linked an e-payment account, otherwise through the
   beneficiary's own channel, and cash at the ward's post office when that channel was the
-  e-wallet but no account is linked (any more).
+  e-wallet but no account is linked (any more). A suspended beneficiary's payments are held;
+  an ended one's are sent for the months up to the last day covered and cancelled after it.
 - A settlement moves a payment only along `SETTLEMENTS`, with a compare-and-set on `status`, so
   of two racing settlements exactly one wins; it settles the wallet payout of a cashless payment
   in the same transaction and writes one outbox event for the citizen.
@@ -24,10 +26,10 @@ import re
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import Select, and_, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from api.audit import record_audit
@@ -35,6 +37,7 @@ from api.benefits.models import (
     ACTIVE,
     BENEFICIARY_MOVES,
     BENEFICIARY_STATUS_NAMES,
+    CANCELLED,
     CASH,
     CASHLESS_CHANNELS,
     CHANNEL_NAMES,
@@ -48,6 +51,7 @@ from api.benefits.models import (
     RETURNED,
     SCHEDULED,
     SETTLEMENTS,
+    SUSPENDED,
     Beneficiary,
     BenefitPayment,
     BenefitProgramme,
@@ -242,7 +246,8 @@ def enrol(data: dict[str, Any], *, actor: str) -> Beneficiary:
     """Enrol the citizen holding `data["cccd"]` (already checked as a CCCD) in a programme.
 
     422 when no citizen of the registry holds that CCCD or the programme is unknown; 409 when the
-    citizen is already enrolled in it. Audited and committed.
+    citizen is enrolled in it and not ended (a suspension is lifted, not enrolled over). When that
+    enrolment ended, the new decision re-enrols it (`_re_enrol`). Audited and committed.
     """
     programme = programme_by_code(data["programme"])
     if programme is None:
@@ -263,8 +268,11 @@ def enrol(data: dict[str, Any], *, actor: str) -> Beneficiary:
             "Ngày thôi hưởng không thể trước tháng bắt đầu hưởng.",
             errors={"ends_on": [f"Phải từ {starts_on.strftime('%d/%m/%Y')} trở đi."]},
         )
-    if _enrolment(programme.id, citizen.id) is not None:
-        raise _already_enrolled(programme)
+    existing = _enrolment(programme.id, citizen.id)
+    if existing is not None:
+        if existing.status != ENDED:
+            raise _already_enrolled(programme)
+        return _re_enrol(existing, data, starts_on=starts_on, actor=actor)
     beneficiary = Beneficiary(
         id=uuid.uuid4(),
         programme_id=programme.id,
@@ -295,6 +303,102 @@ def enrol(data: dict[str, Any], *, actor: str) -> Beneficiary:
     return beneficiary
 
 
+def _re_enrol(beneficiary: Beneficiary, data: dict[str, Any], *, starts_on: date, actor: str) -> Beneficiary:
+    """A new decision for a citizen whose enrolment in the programme ended.
+
+    The same row (one per citizen and programme; the payments keep pointing at it) takes the new
+    decision's amount, dates and channel and is active again, from a month after the old end.
+    Audited as a re-enrolment with what it replaced, the old decision's reason included. Payments
+    the old enrolment left unsent after its end are settled now: one of a month the new decision
+    covers is that month's payment again (at the new amount and channel; there is one payment
+    per beneficiary and month), any other one is cancelled.
+    """
+    programme = beneficiary.programme
+    old_end = beneficiary.ends_on or local_date(utcnow())
+    if starts_on <= old_end:
+        first = Period.of(old_end).plus(1).first_day
+        raise ApiError(
+            422,
+            "invalid_dates",
+            f"Lần hưởng trước của công dân này kéo dài đến hết ngày {old_end.strftime('%d/%m/%Y')}; lần hưởng "
+            f"mới phải bắt đầu từ tháng {first.strftime('%m/%Y')} trở đi.",
+            errors={"starts_on": [f"Phải từ {first.strftime('%d/%m/%Y')} trở đi."]},
+        )
+    previous = {
+        "starts_on": beneficiary.starts_on.isoformat(),
+        "ends_on": old_end.isoformat(),
+        "monthly_amount_vnd": beneficiary.monthly_amount_vnd,
+        "channel": beneficiary.channel,
+        "status_reason": beneficiary.status_reason,
+        "enrolled_by": beneficiary.enrolled_by,
+    }
+    amount = data.get("monthly_amount_vnd") or programme.monthly_amount_vnd
+    channel = data.get("channel") or CASH
+    ends_on = data.get("ends_on")
+    moved = db.session.execute(
+        update(Beneficiary)
+        .where(Beneficiary.id == beneficiary.id, Beneficiary.status == ENDED)
+        .values(
+            status=ACTIVE,
+            status_reason=None,
+            monthly_amount_vnd=amount,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            channel=channel,
+            channel_detail=data.get("channel_detail"),
+            enrolled_by=actor,
+            updated_at=utcnow(),
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not moved:  # another officer re-enrolled the citizen at the same moment
+        db.session.rollback()
+        raise _already_enrolled(programme)
+    rescheduled = cancelled = 0
+    reason = _cancel_reason(old_end, previous["status_reason"])
+    leftovers = db.session.scalars(
+        select(BenefitPayment).where(
+            BenefitPayment.beneficiary_id == beneficiary.id,
+            BenefitPayment.sent_at.is_(None),
+            BenefitPayment.status.in_((SCHEDULED, CANCELLED)),
+            BenefitPayment.period > str(Period.of(old_end)),
+        )
+    ).all()
+    for payment in leftovers:
+        month = _period_of(payment.period)
+        if month.first_day >= starts_on and (ends_on is None or month.first_day <= ends_on):
+            payment.status, payment.amount_vnd, payment.channel = SCHEDULED, amount, channel
+            payment.failure_reason = payment.settled_at = payment.settled_by = None
+            rescheduled += 1
+        elif payment.status == SCHEDULED:
+            payment.status, payment.failure_reason = CANCELLED, reason
+            payment.settled_at, payment.settled_by = utcnow(), actor
+            cancelled += 1
+    record_audit(
+        "benefit.re_enrol",
+        actor=actor,
+        target=f"benefit_beneficiary:{beneficiary.id}",
+        programme=programme.code,
+        citizen_id=str(beneficiary.citizen_id),
+        previous=previous,
+        payments_rescheduled=rescheduled,
+        payments_cancelled=cancelled,
+    )
+    db.session.commit()
+    db.session.refresh(beneficiary)
+    return beneficiary
+
+
+def _period_of(text: str) -> Period:
+    return Period(int(text[:4]), int(text[5:7]))
+
+
+def _cancel_reason(ends_on: date, decision: str | None) -> str:
+    """What a cancelled payment's citizen reads: from when the enrolment ended, and why."""
+    text = f"Đã thôi hưởng từ ngày {(ends_on + timedelta(days=1)).strftime('%d/%m/%Y')}"
+    return text + (f" ({decision})" if decision else "") + "; kỳ này không được chi trả."
+
+
 def _enrolment(programme_id: uuid.UUID, citizen_id: uuid.UUID) -> Beneficiary | None:
     return db.session.scalar(
         select(Beneficiary).where(
@@ -310,6 +414,12 @@ def _already_enrolled(programme: BenefitProgramme) -> ApiError:
         f"Công dân này đã có trong danh sách hưởng {programme.name}.",
         errors={"cccd": ["Đã được ghi danh vào chế độ này."]},
     )
+
+
+def active_beneficiary_citizen_ids() -> Select:
+    """The citizens paid by some programme now, as a select() of citizen ids: for other domains'
+    audiences (push campaigns) to use as one subquery, without reading this domain's tables."""
+    return select(Beneficiary.citizen_id).where(Beneficiary.status == ACTIVE)
 
 
 def search_beneficiaries(actor: str, *, programme: str | None = None, status: str | None = None) -> Select:
@@ -371,7 +481,18 @@ def change_beneficiary_status(
         )
     values: dict[str, Any] = {"status": status, "status_reason": reason, "updated_at": utcnow()}
     if status == ENDED:
-        last_day = ends_on or local_date(utcnow())
+        today = local_date(utcnow())
+        last_day = ends_on or today
+        # An end is recorded when it happens: with a later day the status would be "ended" now,
+        # and the months owed before that day would never be scheduled.
+        if last_day > today:
+            raise ApiError(
+                422,
+                "ends_on_in_future",
+                "Ngày thôi hưởng không thể sau hôm nay: người hưởng vẫn được chi trả đến ngày đó. Hãy ghi "
+                "nhận thôi hưởng khi đến ngày đó.",
+                errors={"ends_on": [f"Muộn nhất là {today.strftime('%d/%m/%Y')}."]},
+            )
         if last_day < beneficiary.starts_on:
             raise ApiError(
                 422,
@@ -542,8 +663,10 @@ class PayReport:
     sent: int = 0
     amount_vnd: int = 0
     by_channel: Counter = field(default_factory=Counter)
-    # Scheduled, but the beneficiary was suspended or ended since: kept for an officer to decide.
+    # Scheduled, but the beneficiary was suspended since: kept for an officer to decide.
     held: int = 0
+    # Scheduled, but the beneficiary's enrolment ended before the month: never to be sent.
+    cancelled: int = 0
 
 
 def _description(payment: BenefitPayment) -> str:
@@ -578,8 +701,9 @@ def pay_period(period_text: Any, *, actor: str, now: datetime | None = None) -> 
 
     Each payment is claimed, sent and committed on its own: one that cannot be sent (the wallet
     refuses, the database drops the connection) leaves the ones before it sent and itself unsent,
-    and running the period again sends the rest, never one twice. 409 when the month has no
-    schedule yet.
+    and running the period again sends the rest, never one twice. A suspended beneficiary's
+    payment is held; an ended one's is sent when the enrolment covered some of the month, and
+    cancelled (with the reason) when it ended before. 409 when the month has no schedule yet.
     """
     period = parse_period(period_text, now=now)
     sent_at = now or utcnow()
@@ -604,8 +728,17 @@ def pay_period(period_text: Any, *, actor: str, now: datetime | None = None) -> 
     ).all()
     try:
         for payment_id in waiting:
-            _pay_one(payment_id, sent_at, report)
+            outcome, channel, amount = _pay_one(payment_id, period, sent_at, actor)
             db.session.commit()
+            # counted once committed: an interrupted run's audit says what really went out
+            if outcome == "sent":
+                report.sent += 1
+                report.amount_vnd += amount
+                report.by_channel[channel] += 1
+            elif outcome == "held":
+                report.held += 1
+            elif outcome == "cancelled":
+                report.cancelled += 1
     except Exception:
         db.session.rollback()
         _audit_pay(period, actor, report, interrupted=True)
@@ -622,26 +755,70 @@ def pay_period(period_text: Any, *, actor: str, now: datetime | None = None) -> 
     return report
 
 
-def _pay_one(payment_id: uuid.UUID, sent_at: datetime, report: PayReport) -> None:
-    """Claim one payment (compare-and-set on `sent_at`) and hand it to its channel. Not committed."""
+def _beneficiary_is(condition) -> Any:
+    """EXISTS, in an UPDATE of benefit_payments: the row's beneficiary, as committed when the
+    statement runs, meets `condition`."""
+    return exists().where(Beneficiary.id == BenefitPayment.beneficiary_id, condition)
+
+
+def _pay_one(
+    payment_id: uuid.UUID, period: Period, sent_at: datetime, actor: str
+) -> tuple[str | None, str | None, int]:
+    """Claim one payment and hand it to its channel, or cancel or hold it. Not committed.
+
+    Returns the outcome ("sent", "held", "cancelled", or None when a concurrent run took it),
+    the channel used and the amount. The beneficiary's status is checked inside the claiming
+    UPDATE, not read before it: a suspension committed a moment before is seen, and the payment
+    is not sent.
+    """
     payment = db.session.get(BenefitPayment, payment_id)
-    beneficiary = db.session.get(Beneficiary, payment.beneficiary_id)
-    if beneficiary.status != ACTIVE:
-        report.held += 1
-        return
+    pending = (
+        BenefitPayment.id == payment_id,
+        BenefitPayment.sent_at.is_(None),
+        BenefitPayment.status == SCHEDULED,
+    )
+    # active, or ended on or after the month's first day: the enrolment covered some of the month
+    payable = or_(
+        Beneficiary.status == ACTIVE,
+        and_(Beneficiary.status == ENDED, Beneficiary.ends_on >= period.first_day),
+    )
     claimed = db.session.execute(
         update(BenefitPayment)
-        .where(BenefitPayment.id == payment.id, BenefitPayment.sent_at.is_(None))
+        .where(*pending, _beneficiary_is(payable))
         .values(sent_at=sent_at, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     ).rowcount
-    db.session.refresh(payment)
-    if not claimed:  # a concurrent run sent it
-        return
-    channel = _send(payment, beneficiary)
-    report.sent += 1
-    report.amount_vnd += payment.amount_vnd
-    report.by_channel[channel] += 1
+    if claimed:
+        db.session.refresh(payment)
+        channel = _send(payment, db.session.get(Beneficiary, payment.beneficiary_id))
+        return "sent", channel, payment.amount_vnd
+    status, ends_on, decision = db.session.execute(
+        select(Beneficiary.status, Beneficiary.ends_on, Beneficiary.status_reason).where(
+            Beneficiary.id == payment.beneficiary_id
+        )
+    ).one()
+    if status == SUSPENDED:
+        return "held", None, 0
+    if status != ENDED:
+        return None, None, 0  # sent by a concurrent run, or re-enrolled since the claim
+    ended_before = and_(
+        Beneficiary.status == ENDED,
+        or_(Beneficiary.ends_on.is_(None), Beneficiary.ends_on < period.first_day),
+    )
+    now = utcnow()
+    cancelled = db.session.execute(
+        update(BenefitPayment)
+        .where(*pending, _beneficiary_is(ended_before))
+        .values(
+            status=CANCELLED,
+            failure_reason=_cancel_reason(ends_on or period.first_day - timedelta(days=1), decision),
+            settled_at=now,
+            settled_by=actor,
+            updated_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return ("cancelled" if cancelled else None), None, 0
 
 
 def _audit_pay(period: Period, actor: str, report: PayReport, *, interrupted: bool = False) -> None:
@@ -651,6 +828,7 @@ def _audit_pay(period: Period, actor: str, report: PayReport, *, interrupted: bo
         target=f"benefit_period:{period}",
         sent=report.sent,
         held=report.held,
+        cancelled=report.cancelled,
         by_channel=dict(report.by_channel),
         interrupted=interrupted,
     )
@@ -701,7 +879,7 @@ def settle_payment(
     409 for a payment already in that state, a move `SETTLEMENTS` does not allow, or a payment
     not yet sent. A cashless payment's wallet payout is settled in the same transaction.
     """
-    if status not in PAYMENT_STATUSES or status == SCHEDULED:
+    if status not in PAYMENT_STATUSES or status in (SCHEDULED, CANCELLED):
         raise ValueError(f"not a settlement: {status!r}")
     reason = nfc(reason or "") or None
     if status in (FAILED, RETURNED) and not reason:
@@ -840,6 +1018,7 @@ class ProgrammeStatistics:
     paid: Tally = field(default_factory=Tally)
     failed: Tally = field(default_factory=Tally)
     returned: Tally = field(default_factory=Tally)
+    cancelled: Tally = field(default_factory=Tally)  # never sent: the enrolment ended before the month
     cashless_paid: Tally = field(default_factory=Tally)
     paid_by_channel: dict[str, Tally] = field(default_factory=dict)
 

@@ -8,7 +8,9 @@ PostgreSQL (this one). What Python does per row, PostgreSQL does here per batch,
    COPYs each row into a TEMP staging table, all text, with its line number. What COPY could not
    take becomes a reject right there: a CSV line with the wrong number of cells, a line that is
    not JSON or not an object (`bad_line`). Bytes that are not UTF-8 were decoded to U+FFFD and
-   are caught by the encoding rule, with the field at fault, as in Python.
+   are caught by the encoding rule, with the field at fault, as in Python; so are U+0000 and
+   lone surrogates from JSON escapes. A JSON fraction or exponent is staged as Python reads it,
+   a float (jsonb alone would make 1e3 the integer 1000: see _floats).
 2. `records_persons`: the people each row names (a certificate's owners, split from the "|"
    cells or taken from the JSON array; the person of a health or labour row), each checked like
    cleaning.clean_person, then matched to the registry like cleaning.match_person.
@@ -103,9 +105,8 @@ _ISO_OR_VN_DATE = lit("^([0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{2}/[0-9]{2}/[0-9]{4})$
 # The same shapes with a month 01-12 and a day 01-31; whether the day exists is checked after.
 _ISO_DAY = lit("^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
 _VN_DAY = lit("^(0[1-9]|[12][0-9]|3[01])/(0[1-9]|1[0-2])/[0-9]{4}$")
-# What PostgreSQL's numeric input takes without an error (Python's Decimal takes a little more:
-# "1_000", "inf"; those are refused here with the same code, invalid_value).
-_NUMBER = lit(r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,4})?$")
+# What PostgreSQL's numeric input takes without an error; cleaning.parse_decimal takes the same.
+_NUMBER = lit(cleaning.NUMBER)
 
 
 def _functions(unaccent: str) -> str:
@@ -389,11 +390,17 @@ def _unknown_keys(doc: str, allowed) -> str:
     )
 
 
-def _json_kind(value: str) -> str:
-    """Python's view of a JSON value: string, int (digits only), float, boolean, array, object, null."""
+def _json_kind(value: str, path: str) -> str:
+    """Python's view of a JSON value: string, int, float, boolean, array, object, null.
+
+    A fraction or an exponent (1e3, 2E0) is a float to Python's json, but jsonb would keep 1e3 as
+    the number 1000: the stager stages such a value as its Python text ("1000.0") and lists its
+    `path` in `floats` (see _Stager), so a float is what Python says it is.
+    """
     return (
-        f"CASE jsonb_typeof({value}) WHEN 'number' THEN CASE WHEN ({value} #>> '{{}}') ~ '^-?[0-9]+$' "
-        f"THEN 'int' ELSE 'float' END ELSE jsonb_typeof({value}) END"
+        f"CASE WHEN s.floats IS NOT NULL AND {path} = ANY(s.floats) THEN 'float' "
+        f"ELSE CASE jsonb_typeof({value}) WHEN 'number' THEN CASE WHEN ({value} #>> '{{}}') ~ '^-?[0-9]+$' "
+        f"THEN 'int' ELSE 'float' END ELSE jsonb_typeof({value}) END END"
     )
 
 
@@ -439,7 +446,7 @@ def _raw(json_rows: bool, names) -> list[str]:
     """The raw value of each field (and, for JSON, its kind) as `r_<name>` / `k_<name>`."""
     if json_rows:
         return [f"s.doc ->> {lit(n)} AS r_{n}" for n in names] + [
-            f"{_json_kind(f's.doc -> {lit(n)}')} AS k_{n}" for n in names
+            f"{_json_kind(f's.doc -> {lit(n)}', lit(n))} AS k_{n}" for n in names
         ]
     return [f"nullif(btrim(s.{n}, {WS}), '') AS r_{n}" for n in names]
 
@@ -454,6 +461,11 @@ def _owner_count(*, json_rows: bool) -> str:
     return f"CASE WHEN strpos(concat({', '.join(f's.{c}' for c in _PERSON_CSV[LAND])}), '|') = 0 THEN {single} ELSE {longest} END"
 
 
+def _owner_path(name: str) -> str:
+    """The path _Stager lists an owner's float under: "owners.<position>.<name>"."""
+    return "'owners.' || (e.i - 1) || " + lit("." + name)
+
+
 def persons_sql(kind: _Type, json_rows: bool, unaccent: str, today: date) -> str:
     """records_persons: every person a row names, checked (clean_person) and matched (match_person)."""
     q = Rules(json_rows)
@@ -466,7 +478,8 @@ def persons_sql(kind: _Type, json_rows: bool, unaccent: str, today: date) -> str
             f"SELECT s.line, s.nfc, e.i - 1 AS position, 'owners.' || (e.i - 1) || '.' AS prefix, "
             f"jsonb_typeof(e.o) AS object_kind, {_unknown_keys('e.o', PERSON_FIELDS)} AS unknown, "
             + ", ".join(
-                f"e.o ->> {lit(n)} AS r_{n}, {_json_kind(f'e.o -> {lit(n)}')} AS k_{n}" for n in PERSON_FIELDS
+                f"e.o ->> {lit(n)} AS r_{n}, {_json_kind(f'e.o -> {lit(n)}', _owner_path(n))} AS k_{n}"
+                for n in PERSON_FIELDS
             )
             + f" FROM records_stage s CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN "
             f"jsonb_typeof({owners}) = 'array' AND jsonb_array_length({owners}) <= {cleaning.MAX_OWNERS} "
@@ -708,15 +721,15 @@ def checked_sql(kind: _Type, json_rows: bool, source: str, today: date) -> str:
 
 
 # Per row, from records_persons: the first person refused by the rules and by the registry (in
-# owner order: the aggregates read the persons sorted by line and position), the digest text of
+# owner order: each aggregate says ORDER BY position, as SQL promises no order otherwise), the digest text of
 # the people, the citizen of a health or labour row, and whether a CCCD is listed twice.
 _PERSONS = """(SELECT line,
-        array_agg(verdict) FILTER (WHERE verdict IS NOT NULL) AS verdicts,
-        array_agg(mismatch) FILTER (WHERE mismatch IS NOT NULL) AS mismatches,
-        string_agg(cccd || chr(31) || full_name || chr(31) || date_of_birth::text, chr(31))
+        array_agg(verdict ORDER BY position) FILTER (WHERE verdict IS NOT NULL) AS verdicts,
+        array_agg(mismatch ORDER BY position) FILTER (WHERE mismatch IS NOT NULL) AS mismatches,
+        string_agg(cccd || chr(31) || full_name || chr(31) || date_of_birth::text, chr(31) ORDER BY position)
           AS digest,
-        (array_agg(citizen_id))[1] AS citizen_id, array_agg(cccd) AS cccds
-      FROM (SELECT * FROM records_persons ORDER BY line, position) g GROUP BY line)"""
+        (array_agg(citizen_id ORDER BY position))[1] AS citizen_id, array_agg(cccd) AS cccds
+      FROM records_persons GROUP BY line)"""
 # clean_land's "one person listed twice": only certificates with co-owners need the count
 _TWICE = """CASE WHEN cardinality(p.cccds) > 1
         THEN (SELECT count(DISTINCT c) FROM unnest(p.cccds) c) < cardinality(p.cccds) ELSE false END"""
@@ -849,20 +862,43 @@ class _Lines:
 
 
 _ESCAPED_NUL = re.compile(r"(?<!\\)((?:\\\\)*)\\u0000")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _jsonb_text(line: str, data: dict) -> str | cleaning.Rejection:
+def _floats(data: dict) -> list[str] | None:
+    """The paths of the JSON floats the rules read (a row's values, its owners' values), or None.
+
+    Each becomes its Python text in `data` ("1000.0" for 1e3, "inf" for 1e999), so that jsonb,
+    which would keep 1e3 as the number 1000, holds what the Python rules read; the list tells the
+    SQL rules it was a float (bulk._json_kind). Floats deeper down (in a list) stay numbers.
+    """
+    paths = []
+    for key, value in data.items():
+        if isinstance(value, float):
+            data[key] = repr(value)
+            paths.append(key)
+    owners = data.get("owners")
+    if isinstance(owners, list):
+        for position, owner in enumerate(owners):
+            if isinstance(owner, dict):
+                for key, value in owner.items():
+                    if isinstance(value, float):
+                        owner[key] = repr(value)
+                        paths.append(f"owners.{position}.{key}")
+    return paths or None
+
+
+def _jsonb_text(line: str | None, data: dict) -> str:
     """The JSON text to COPY into a jsonb cell: the line itself, unless it has escapes that jsonb
-    refuses (\\u0000, a lone surrogate). U+0000 is refused as broken_encoding by the rules, so it
-    becomes U+FFFD, which they refuse the same way; a lone surrogate is not text at all."""
-    if "\\u" not in line:
+    refuses or `data` was changed (see _floats). U+0000 and lone surrogates (which jsonb cannot
+    hold, nor UTF-8 encode) become U+FFFD, which the encoding rule refuses in the field that had
+    them, as the Python rules refuse the character itself (cleaning.printable words both alike)."""
+    if line is not None and "\\u" not in line:
         return line
-    text = json.dumps(data, ensure_ascii=False)
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return cleaning.Rejection("broken_encoding", "Dòng có ký tự Unicode không hợp lệ (surrogate lẻ).")
-    return _ESCAPED_NUL.sub(lambda m: m.group(1) + "\\ufffd", text)
+    text = json.dumps(data, ensure_ascii=False, default=str)
+    if "\\u0000" in text:
+        text = _ESCAPED_NUL.sub(lambda m: m.group(1) + "\\ufffd", text)
+    return _SURROGATE.sub("\ufffd", text)
 
 
 @dataclass
@@ -905,24 +941,37 @@ class _Stager:
                 cells.append(lines.nfc)
                 yield reader.line_num, cells
         elif isinstance(connector, FileConnector):
-            self.columns = ["doc"]
+            self.columns = ["doc", "floats"]
             yield 0, None
             lines = _Lines(connector.path, csv_cells=False)
+            seen_float = []  # json calls parse_float only for fractions and exponents: rare
+
+            def parse_float(text: str) -> float:
+                seen_float.append(True)
+                return float(text)
+
             for number, line in enumerate(lines, start=1):
                 if not line.strip():
                     continue
                 try:
-                    data = parse_json_line(line)
+                    data = parse_json_line(line, parse_float=parse_float)
                 except cleaning.Rejection as problem:
+                    seen_float.clear()
                     yield number, problem
                     continue
                 if not isinstance(data, dict):
+                    seen_float.clear()
                     yield number, cleaning.Rejection("bad_line", "Mỗi bản ghi phải là một đối tượng JSON.")
                     continue
-                text = _jsonb_text(line, data)
-                yield number, (text, lines.nfc if text is line else unicodedata.is_normalized("NFC", text))
+                floats = None
+                if seen_float:
+                    seen_float.clear()
+                    floats = _floats(data)
+                text = _jsonb_text(None if floats else line, data)
+                nfc = lines.nfc if text is line else unicodedata.is_normalized("NFC", text)
+                yield number, (text, floats, nfc)
         else:  # any other connector: its rows as JSON objects
-            self.columns = ["doc"]
+            self.columns = ["doc", "floats"]
             yield 0, None
             for row in connector.rows():
                 if row.problem is not None:
@@ -930,13 +979,10 @@ class _Stager:
                 elif not isinstance(row.data, dict):
                     yield row.line, cleaning.Rejection("bad_line", "Mỗi bản ghi phải là một đối tượng JSON.")
                 else:
-                    text = _jsonb_text(json.dumps(row.data, ensure_ascii=False, default=str), row.data)
-                    yield (
-                        row.line,
-                        text
-                        if isinstance(text, cleaning.Rejection)
-                        else (text, unicodedata.is_normalized("NFC", text)),
-                    )
+                    data = json.loads(json.dumps(row.data, default=str))  # a copy _floats may change
+                    floats = _floats(data)
+                    text = _jsonb_text(None, data)
+                    yield row.line, (text, floats, unicodedata.is_normalized("NFC", text))
 
     def stage(self, cursor, batch_size: int, report: ImportReport) -> int:
         """COPY up to `batch_size` rows into records_stage; returns how many went in."""
@@ -988,7 +1034,7 @@ def _unaccent(cursor) -> str:
 
 def _tables(kind: _Type, stager: _Stager, persons: str, checked: str) -> list[str]:
     if stager.json_rows:
-        stage = "line int, doc jsonb, nfc boolean"
+        stage = "line int, doc jsonb, floats text[], nfc boolean"
     else:
         stage = (
             "line int, " + ", ".join(f'"{c}" text' for c in CSV_COLUMNS[kind.record_type]) + ", nfc boolean"
@@ -1003,11 +1049,28 @@ def _tables(kind: _Type, stager: _Stager, persons: str, checked: str) -> list[st
     ]
 
 
+def lock_key(source: str) -> str:
+    """The text whose hashtext() is the advisory lock of `source`'s imports."""
+    return f"records-import:{source}"
+
+
 def import_records(
-    connector: Connector, *, batch_size: int, on_reject: Callable[[Rejected], None] | None
+    connector: Connector,
+    *,
+    batch_size: int,
+    on_reject: Callable[[Rejected], None] | None,
+    report: ImportReport | None = None,
 ) -> ImportReport:
-    """service.import_records on PostgreSQL: COPY a batch, check it in SQL, write it, commit."""
-    report = ImportReport()
+    """service.import_records on PostgreSQL: COPY a batch, check it in SQL, write it, commit.
+
+    Imports of one source run one at a time: the import session holds the advisory lock
+    pg_advisory_lock(hashtext('records-import:' || source)) from its start to its end (the
+    session is closed at the end, which releases it), and a second import of that source waits
+    for it. Two at once would both find a new row absent, draw two ids, and the second one's
+    owners would point at an id ON CONFLICT did not keep. `report` (counted as batches commit)
+    lets the caller audit what an import that failed halfway had already written.
+    """
+    report = report if report is not None else ImportReport()
     kind = _TYPES[connector.record_type]
     stager = _Stager(connector, connector.record_type)  # raises FileFormatError before any write
     now = f"TIMESTAMPTZ {lit(utcnow().isoformat())}"
@@ -1016,6 +1079,8 @@ def import_records(
     try:
         connection = raw.driver_connection
         with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(hashtext(%s))", (lock_key(connector.name),))
+            connection.commit()  # a session lock: held across the batches' commits
             # Temporary tables live in temp_buffers (8 MB by default): a batch's staging tables
             # would spill to disk. It can only be set before the session first used one.
             try:
@@ -1045,18 +1110,20 @@ def import_records(
                 for statement in (persons, checked, *writes):
                     cursor.execute(statement, prepare=False)
                 created, updated, unchanged = cursor.execute(_COUNTS, prepare=False).fetchone()
+                found = [Rejected(*row) for row in cursor.execute(_REJECTS, prepare=False)]
+                connection.commit()
+                # counted once committed: an import that fails later is audited with what it wrote
                 report.created += created
                 report.updated += updated
                 report.unchanged += unchanged
-                found = (Rejected(*row) for row in cursor.execute(_REJECTS, prepare=False))
                 # in the file's order, whichever pass caught them
                 for rejected in merge(stager.rejects, found, key=lambda r: r.line):
                     report.reject(rejected)
                     if on_reject is not None:
                         on_reject(rejected)
-                connection.commit()
     finally:
         # Not back to the pool: the session holds the import's temporary tables, functions and
-        # settings, and temp_buffers' memory. A batch that failed is rolled back with it.
+        # settings, temp_buffers' memory and the advisory lock, all released as it closes. A batch
+        # that failed is rolled back with it.
         raw.invalidate()
     return report

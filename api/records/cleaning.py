@@ -15,6 +15,7 @@ a ward that no longer exists is sent back to the source to fix, not stored half-
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import time
 import unicodedata
@@ -98,6 +99,37 @@ _MOJIBAKE = re.compile(MOJIBAKE)
 _UNTIDY_SPACE = re.compile(r"\s\s|[^\S ]|^\s|\s$")
 
 
+_UNPRINTABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """`text` for a report: U+0000 and lone surrogates (from JSON escapes) as U+FFFD. Neither can be
+    stored in PostgreSQL text nor written as UTF-8; the SQL import sees U+FFFD in their place
+    (bulk._jsonb_text), so both engines word the reject alike."""
+    return _UNPRINTABLE.sub("\ufffd", text)
+
+
+def as_text(value: Any) -> str:
+    """A raw value as a message quotes it: text as is, anything else as JSON ("true", ["x"], 12),
+    which is how PostgreSQL's `->>` prints it; a float as Python prints it ("1000.0"), which is
+    what the SQL import stages for a JSON fraction or exponent (bulk._Stager)."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, float):
+        return repr(value)
+    return printable(json.dumps(_jsonb_order(value), ensure_ascii=False, default=str))
+
+
+def _jsonb_order(value: Any) -> Any:
+    """An object's keys in jsonb's order (shorter first, then bytewise), nested values alike."""
+    if isinstance(value, Mapping):
+        keys = sorted(value, key=lambda k: (len(str(k).encode()), str(k).encode()))
+        return {k: _jsonb_order(value[k]) for k in keys}
+    if isinstance(value, list | tuple):
+        return [_jsonb_order(v) for v in value]
+    return value
+
+
 def looks_mojibake(text: str) -> bool:
     """UTF-8 text that was once decoded as Windows-1252 or Latin-1: "Nguyá»…n" for "Nguyễn"."""
     return not text.isascii() and _MOJIBAKE.search(text) is not None
@@ -116,7 +148,7 @@ def clean_text(value: Any, field: str, *, max_length: int, required: bool = True
     if _BROKEN.search(text) or looks_mojibake(text):
         raise Rejection(
             "broken_encoding",
-            f"{field} bị lỗi mã hoá ký tự ('{text[:40]}'); hãy xuất lại tệp với bảng mã UTF-8.",
+            f"{field} bị lỗi mã hoá ký tự ('{printable(text[:40])}'); hãy xuất lại tệp với bảng mã UTF-8.",
             field,
         )
     # Most rows are already clean: checking is much cheaper than normalising (imports of millions).
@@ -130,9 +162,13 @@ def clean_text(value: Any, field: str, *, max_length: int, required: bool = True
 def clean_name(value: Any, field: str = "full_name") -> str:
     """A person's name as the registry would write it: NFC, single spaces, letters only."""
     name = clean_text(value, field, max_length=120)
-    if any(ch.isdigit() for ch in name):
+    # ASCII digits, as the SQL rule (`~ '[0-9]'`): "Hoa ²" is a name the registry then refuses.
+    if _ASCII_DIGIT.search(name):
         raise Rejection("invalid_value", f"Họ tên '{name}' có chữ số.", field)
     return name
+
+
+_ASCII_DIGIT = re.compile("[0-9]")
 
 
 def same_name(a: str, b: str) -> bool:
@@ -142,8 +178,15 @@ def same_name(a: str, b: str) -> bool:
 
 # ---- dates and numbers ------------------------------------------------------------------------
 
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_VN_DATE = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")
+# ASCII digits only (re.ASCII), as the SQL rules: a full-width "２０１５-０３-２０" is refused on both.
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$", re.ASCII)
+_VN_DATE = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$", re.ASCII)
+# What PostgreSQL's numeric input takes (bulk.py uses this pattern too): no "1_000", "NaN",
+# "inf" or non-ASCII digits, all of which Python's Decimal would take.
+NUMBER = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,4})?$"
+_NUMBER = re.compile(NUMBER)
+# The SQL rule casts at most nine digits to int: longer is out of range there ("0000000000012").
+MAX_INT_DIGITS = 9
 
 
 _today_cache: tuple[float, date] = (0.0, date.min)
@@ -167,7 +210,7 @@ def parse_date(value: Any, field: str, *, required: bool = True) -> date | None:
         if required:
             raise Rejection("missing_field", f"Thiếu {field}.", field)
         return None
-    text = str(value).strip()
+    text = as_text(value).strip()
     if match := _ISO_DATE.match(text):
         year, month, day = match.groups()
     elif match := _VN_DATE.match(text):
@@ -191,8 +234,10 @@ def parse_decimal(value: Any, field: str, *, places: int) -> Decimal:
         raise Rejection("missing_field", f"Thiếu {field}.", field)
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise Rejection("invalid_value", f"{field} phải là số.", field)
-    text = str(value).strip().replace(",", ".")
+    text = as_text(value).strip().replace(",", ".")
     try:
+        if not _NUMBER.match(text):
+            raise InvalidOperation
         number = Decimal(text)
     except InvalidOperation:
         raise Rejection("invalid_value", f"{field} '{text[:20]}' không phải là số.", field) from None
@@ -208,12 +253,16 @@ def parse_int(value: Any, field: str, *, low: int, high: int, required: bool = T
         if required:
             raise Rejection("missing_field", f"Thiếu {field}.", field)
         return None
+    # ASCII digits only: str.isdigit() also says yes to "²" or "١٢", which int() then refuses or
+    # reads, and the SQL rule refuses. No sign, no "_".
+    text = value.strip() if isinstance(value, str) else None
     if isinstance(value, bool) or not (
-        isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit())
+        isinstance(value, int) or (text is not None and text.isascii() and text.isdigit())
     ):
         raise Rejection("invalid_value", f"{field} phải là số nguyên.", field)
-    number = int(value)
-    if not low <= number <= high:
+    # As the SQL rule: more than nine digits is out of range, leading zeros included.
+    number = int(value) if text is None or len(text) <= MAX_INT_DIGITS else None
+    if number is None or not low <= number <= high:
         raise Rejection("invalid_value", f"{field} phải từ {low} đến {high}.", field)
     return number
 
@@ -243,9 +292,15 @@ class Person:
     field: str = ""
 
 
+_CCCD_DIGITS = re.compile("^[0-9]{12}$")
+
+
 def clean_cccd(value: Any, date_of_birth: date, field: str = "cccd") -> str:
     """A well-formed CCCD whose century and year digits agree with the date of birth."""
     number = clean_text(value, field, max_length=20)
+    # cccd_rules.parse reads any Unicode digit; the SQL rule ASCII ones: "０６６..." is not 12 digits.
+    if not _CCCD_DIGITS.match(number.replace(" ", "")):
+        raise Rejection("invalid_cccd", f"{field}: Số căn cước phải gồm đúng 12 chữ số.", field)
     try:
         info = cccd_rules.parse(number)
     except cccd_rules.InvalidCCCD as error:
@@ -368,7 +423,7 @@ def clean_source_id(value: Any) -> str:
 
 
 def _check_fields(data: Mapping[str, Any], allowed: Iterable[str]) -> None:
-    unknown = sorted(set(data) - set(allowed))
+    unknown = sorted(printable(str(name)) for name in set(data) - set(allowed))
     if unknown:
         raise Rejection("unknown_field", f"Trường không được phép: {', '.join(unknown)}.", unknown[0])
 

@@ -21,6 +21,7 @@ import click
 from flask.cli import AppGroup
 
 from api.cli import cli_actor
+from api.extensions import db
 from api.records import service
 from api.records.connectors import FileConnector, FileFormatError
 from api.records.models import RECORD_TYPES
@@ -46,7 +47,9 @@ records_cli = AppGroup("records", help="Hồ sơ cá nhân: nhập dữ liệu �
     type=click.IntRange(1, 1_000_000),
     default=None,
     help=f"Số dòng mỗi lô, mỗi lô một giao dịch (mặc định {service.BULK_BATCH_SIZE:_} trên PostgreSQL, "
-    f"{service.IMPORT_BATCH_SIZE:_} trên SQLite).".replace("_", "."),
+    f"{service.IMPORT_BATCH_SIZE:_} trên SQLite, tối đa {service.SQLITE_MAX_BATCH_SIZE:_} trên SQLite).".replace(
+        "_", "."
+    ),
 )
 def import_command(
     path: Path,
@@ -61,8 +64,13 @@ def import_command(
         connector = FileConnector.open(path, record_type, source, file_format)
     except FileFormatError as error:
         raise click.ClickException(str(error)) from error
+    if batch_size and batch_size > service.SQLITE_MAX_BATCH_SIZE and db.engine.dialect.name == "sqlite":
+        # SQLite takes a limited number of values per statement (service.SQLITE_MAX_BATCH_SIZE)
+        click.echo(f"Trên SQLite mỗi lô tối đa {service.SQLITE_MAX_BATCH_SIZE:,} dòng.".replace(",", "."))
     rejects_path = rejects_path or path.with_name(path.name + ".rejects.jsonl")
-    with rejects_path.open("w", encoding="utf-8") as rejects:
+    # backslashreplace: a lone surrogate (from a JSON escape) in a message or source_id cannot be
+    # written as UTF-8; written as its \udXXX escape it stays valid JSON and the report is whole.
+    with rejects_path.open("w", encoding="utf-8", errors="backslashreplace") as rejects:
 
         def on_reject(rejected: service.Rejected) -> None:
             rejects.write(json.dumps(rejected.as_dict(), ensure_ascii=False) + "\n")

@@ -21,7 +21,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -146,11 +146,12 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} không phải là số JSON")
 
 
-def parse_json_line(line: str) -> Any:
+def parse_json_line(line: str, *, parse_float: Callable[[str], Any] | None = None) -> Any:
     """One JSON Lines line, or a `bad_line` Rejection. NaN and Infinity, which Python's json
-    accepts but JSON (and PostgreSQL's jsonb) does not, make the line unreadable too."""
+    accepts but JSON (and PostgreSQL's jsonb) does not, make the line unreadable too.
+    `parse_float` as json.loads has it (the PostgreSQL import notes which lines have floats)."""
     try:
-        return json.loads(line, parse_constant=_no_constant)
+        return json.loads(line, parse_constant=_no_constant, parse_float=parse_float)
     except json.JSONDecodeError as exc:
         raise Rejection("bad_line", f"Dòng không phải JSON hợp lệ ({exc.msg}, cột {exc.colno}).") from None
     except ValueError as exc:

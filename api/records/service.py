@@ -41,7 +41,7 @@ from api.errors import ApiError
 from api.extensions import db
 from api.records import cleaning
 from api.records.cleaning import CleanRow, RegistryEntry, Rejection
-from api.records.connectors import DEFAULT_SOURCE, Connector, Row, source_name
+from api.records.connectors import DEFAULT_SOURCE, Connector, FileFormatError, Row, source_name
 from api.records.models import (
     CONDITION,
     HEALTH,
@@ -62,6 +62,9 @@ from api.records.models import (
 from api.text import nfc
 
 IMPORT_BATCH_SIZE = 1000  # SQLite: rows cleaned in Python, a batch at a time
+# ... and at most this many: a batch's lookups are IN lists of bound values (up to 20 owners a
+# row), and SQLite takes 32,766 values a statement (SQLITE_MAX_VARIABLE_NUMBER since 3.32).
+SQLITE_MAX_BATCH_SIZE = 1000
 BULK_BATCH_SIZE = 100_000  # PostgreSQL: rows checked by set-based SQL (bulk.py), per transaction
 MIN_PURPOSE_LENGTH = 10
 ALL = "all"
@@ -125,6 +128,16 @@ class ImportReport:
         self.rejected += 1
         self.reasons[rejected.code] = self.reasons.get(rejected.code, 0) + 1
 
+    def add(self, other: ImportReport) -> None:
+        """Count a committed batch's report into this one."""
+        self.received += other.received
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.rejected += other.rejected
+        for code, count in other.reasons.items():
+            self.reasons[code] = self.reasons.get(code, 0) + count
+
 
 def _batches(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:
     iterator = iter(rows)
@@ -160,16 +173,40 @@ def import_records(
     streams them to its report file). Returns the counts; the import itself is audited.
 
     On PostgreSQL (production) the rows are staged with COPY and the rules run as set-based SQL
-    (api/records/bulk.py, default batches of BULK_BATCH_SIZE); on SQLite (`make run`) each row
-    goes through cleaning.py in Python (batches of IMPORT_BATCH_SIZE). Both give the same
-    verdicts with the same reason codes: tests/records runs on both engines.
-    """
-    if db.engine.dialect.name == "postgresql":
-        from api.records import bulk
+    (api/records/bulk.py, default batches of BULK_BATCH_SIZE; imports of one source run one at a
+    time); on SQLite (`make run`) each row goes through cleaning.py in Python (batches of
+    IMPORT_BATCH_SIZE, at most SQLITE_MAX_BATCH_SIZE). Both give the same verdicts with the same
+    reason codes and messages: tests/records runs on both engines.
 
-        report = bulk.import_records(connector, batch_size=batch_size or BULK_BATCH_SIZE, on_reject=on_reject)
-    else:
-        report = _import_rows(connector, batch_size or IMPORT_BATCH_SIZE, on_reject)
+    An import that fails halfway (the database goes away, a connector breaks) has committed the
+    batches before: it is audited with what they wrote and `interrupted`, then the error goes on.
+    """
+    report = ImportReport()
+    try:
+        if db.engine.dialect.name == "postgresql":
+            from api.records import bulk
+
+            bulk.import_records(
+                connector, batch_size=batch_size or BULK_BATCH_SIZE, on_reject=on_reject, report=report
+            )
+        else:
+            size = min(batch_size or IMPORT_BATCH_SIZE, SQLITE_MAX_BATCH_SIZE)
+            _import_rows(connector, size, on_reject, report)
+    except FileFormatError:
+        raise  # the file as a whole was refused before anything was written: nothing to audit
+    except Exception:
+        db.session.rollback()
+        _audit_import(connector, actor, report, interrupted=True)
+        db.session.commit()
+        raise
+    _audit_import(connector, actor, report)
+    db.session.commit()
+    return report
+
+
+def _audit_import(
+    connector: Connector, actor: str, report: ImportReport, *, interrupted: bool = False
+) -> None:
     record_audit(
         "records.import",
         actor=actor,
@@ -180,42 +217,48 @@ def import_records(
         updated=report.updated,
         unchanged=report.unchanged,
         rejected=report.rejected,
+        interrupted=interrupted,
     )
-    db.session.commit()
-    return report
 
 
 def _import_rows(
-    connector: Connector, batch_size: int, on_reject: Callable[[Rejected], None] | None
+    connector: Connector,
+    batch_size: int,
+    on_reject: Callable[[Rejected], None] | None,
+    report: ImportReport | None = None,
 ) -> ImportReport:
-    """The row-by-row import: every rule of cleaning.py applied in Python (SQLite)."""
-    report = ImportReport()
+    """The row-by-row import: every rule of cleaning.py applied in Python (SQLite).
+
+    Plain SQLAlchemy, so it runs on PostgreSQL too: the tests that check the two engines agree
+    (tests/records/test_import_rules.py) import one file through it and through bulk.py there.
+    Production on PostgreSQL uses bulk.py only.
+    """
+    report = report if report is not None else ImportReport()
     target = _TARGETS[connector.record_type]
     with db.engine.connect() as connection:
-        postgres = connection.dialect.name == "postgresql"
-        if postgres:
-            # psycopg prepares a statement run five times, and PostgreSQL may then keep one generic
-            # plan for it, made while the tables were small: a sequential scan that gets slower
-            # with every batch of a large import. Plan each batch's lookups afresh instead.
-            connection.exec_driver_sql("SET plan_cache_mode = force_custom_plan")
         _SEEN.create(connection)
         connection.commit()
         try:
             for batch in _batches(connector.rows(), batch_size):
+                counted = ImportReport()
                 with connection.begin():
-                    _import_batch(connection, connector, target, batch, report, on_reject)
+                    rejects = _import_batch(connection, connector, target, batch, counted)
+                # counted and reported once committed: a failed batch wrote nothing
+                report.add(counted)
+                for rejected in rejects:
+                    if on_reject is not None:
+                        on_reject(rejected)
         finally:
             connection.rollback()
             _SEEN.drop(connection)
-            if postgres:
-                connection.exec_driver_sql("RESET plan_cache_mode")  # the connection goes back to the pool
             connection.commit()
     return report
 
 
 def _raw_source_id(row: Row) -> str | None:
+    """The row's source_id as the SQL import reports it: JSON text for a value that is not text."""
     value = row.data.get("source_id") if isinstance(row.data, dict) else None
-    return str(value)[:80] if value is not None else None
+    return cleaning.as_text(value)[:80] if value is not None else None
 
 
 def _import_batch(
@@ -224,8 +267,8 @@ def _import_batch(
     target: _Target,
     batch: list[Row],
     report: ImportReport,
-    on_reject: Callable[[Rejected], None] | None,
-) -> None:
+) -> list[Rejected]:
+    """Clean, match and write one batch; returns its rejects in line order (counted in `report`)."""
     rejects: list[Rejected] = []
 
     def reject(row: Row, problem: Rejection, source_id: str | None = None) -> None:
@@ -291,10 +334,10 @@ def _import_batch(
     if unique:
         _write(connection, connector, target, unique, report)
     # Reported in the file's order, whichever rule caught them.
-    for rejected in sorted(rejects, key=lambda r: r.line):
+    rejects.sort(key=lambda r: r.line)
+    for rejected in rejects:
         report.reject(rejected)
-        if on_reject is not None:
-            on_reject(rejected)
+    return rejects
 
 
 def _write(
@@ -368,9 +411,6 @@ def _write(
 
 def _upsert(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     """Insert `rows`, updating those whose (source, source_id) is already stored (ON CONFLICT)."""
-    if connection.dialect.name == "postgresql":
-        _copy_upsert(connection, table, rows)
-        return
     insert = _insert(connection, table)
     if "source_id" in table.c:
         updated = {
@@ -379,30 +419,6 @@ def _upsert(connection: Connection, table: Table, rows: list[dict[str, Any]]) ->
         insert = insert.on_conflict_do_update(index_elements=["source", "source_id"], set_=updated)
     # RETURNING makes SQLAlchemy send multi-row INSERTs ("insertmanyvalues"), not one per row.
     connection.execute(insert.returning(*table.primary_key.columns), rows)
-
-
-def _copy_upsert(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """PostgreSQL: COPY the batch into a temporary twin of `table`, then one INSERT ... SELECT
-    ... ON CONFLICT. COPY is PostgreSQL's fast path for many rows (no statement per row, no
-    parameter limit); the twin is emptied at each commit."""
-    quote = connection.dialect.identifier_preparer.quote
-    columns = list(rows[0])
-    names = ", ".join(quote(name) for name in columns)
-    target, stage = quote(table.name), quote(f"stage_{table.name}")
-    upsert = f"INSERT INTO {target} ({names}) SELECT {names} FROM {stage}"  # noqa: S608 (our own names)
-    if "source_id" in table.c:
-        updates = ", ".join(
-            f"{quote(name)} = EXCLUDED.{quote(name)}"
-            for name in columns
-            if name not in ("id", "source", "source_id")
-        )
-        upsert += f" ON CONFLICT (source, source_id) DO UPDATE SET {updates}"
-    with connection.connection.driver_connection.cursor() as cursor:
-        cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage} (LIKE {target}) ON COMMIT DELETE ROWS")
-        with cursor.copy(f"COPY {stage} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row([row[name] for name in columns])
-        cursor.execute(upsert)
 
 
 # ---- accesses by others ------------------------------------------------------------------------

@@ -186,9 +186,13 @@ def _catalogue() -> _Catalogue:
 
 
 def _code(code: str | int | None, width: int) -> str | None:
-    """ "66", "066", 66 -> "66" (width 2); anything that is not a short run of digits -> None."""
+    """ "66", "066", 66 -> "66" (width 2); anything that is not a short run of digits -> None.
+
+    ASCII digits only: str.isdigit() also says yes to "²", which int() then refuses (a 500 on
+    GET /units/wards/², a records import stopped mid-file).
+    """
     text = str(code).strip() if code is not None else ""
-    if not text.isdigit() or len(text) > width + 1:
+    if not (text.isascii() and text.isdigit()) or len(text) > width + 1:
         return None
     return f"{int(text):0{width}d}"
 

@@ -326,7 +326,9 @@ def _programme_code(item: dict[str, Any]) -> str | None:
 
 
 def describe_payment(payment: dict[str, Any], enrolment: dict[str, Any] | None = None) -> str:
-    """One payment: the month, the amount, its status, the channel, the day paid or why it failed."""
+    """One payment: the month, the amount, its status, the channel, the day paid or why it failed
+    (or was cancelled). A status this version does not know is named as the API names it, with
+    its reason if any, and no promise of a payment day."""
     amount = texts.vnd(payment.get("amount_vnd")) or "chưa rõ số tiền"
     status = payment.get("status")
     name = payment.get("status_name") or status or "chưa rõ trạng thái"
@@ -344,6 +346,11 @@ def describe_payment(payment: dict[str, Any], enrolment: dict[str, Any] | None =
         text = head + (f" ngày {paid}" if paid else "") + (f", qua {channel}" if channel else "")
     elif status in ("failed", "returned"):
         text = head + (f" ({channel})" if channel else "")
+        reason = (payment.get("failure_reason") or "").strip().rstrip(".")
+        if reason:
+            text += f". Lý do: {reason}"
+    elif status not in (None, "scheduled"):  # cancelled, or a status added after this version
+        text = head
         reason = (payment.get("failure_reason") or "").strip().rstrip(".")
         if reason:
             text += f". Lý do: {reason}"
@@ -381,7 +388,7 @@ def describe_benefits(data: Any, this_month: str | None = None) -> str:
             lines.append(texts.BENEFIT_NO_PAYMENT)
             continue
         lines.append("  " + describe_payment(latest, enrolment))
-        failed = failed or latest.get("status") in ("failed", "returned")
+        failed = failed or latest.get("status") in ("failed", "returned", "cancelled")
         if this_month and str(latest.get("period") or "") < this_month:
             lines.append("  " + texts.BENEFIT_NOT_THIS_MONTH.format(month=period_text(this_month)))
     if failed:

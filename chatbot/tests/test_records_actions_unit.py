@@ -413,6 +413,29 @@ def test_a_scheduled_payment_says_when_it_is_planned():
     )
 
 
+def test_a_cancelled_payment_says_why_and_promises_no_day():
+    cancelled = payment(
+        status="cancelled",
+        status_name="Đã huỷ",
+        paid_at=None,
+        sent_at=None,
+        failure_reason="Đã thôi hưởng từ ngày 01/10/2026 (Quyết định số 12/QĐ-UBND); kỳ này không được chi trả.",
+    )
+    assert describe_payment(cancelled, ENROLMENT) == (
+        "Kỳ tháng 10/2026: 500.000 đồng – Đã huỷ. Lý do: Đã thôi hưởng từ ngày 01/10/2026 "
+        "(Quyết định số 12/QĐ-UBND); kỳ này không được chi trả."
+    )
+    data = {"programmes": [ENROLMENT], "latest_payments": [cancelled], "e_payment_account_linked": True}
+    assert texts.BENEFIT_FAILED_ADVICE in describe_benefits(data)
+
+
+def test_a_status_the_bot_does_not_know_is_named_as_the_api_names_it():
+    unknown = payment(status="on_hold", status_name="Tạm giữ", paid_at=None, sent_at=None)
+    assert describe_payment(unknown) == "Kỳ tháng 10/2026: 500.000 đồng – Tạm giữ."
+    nameless = payment(status="on_hold", status_name=None, paid_at=None, sent_at=None)
+    assert describe_payment(nameless) == "Kỳ tháng 10/2026: 500.000 đồng – on_hold."
+
+
 def test_benefits_list_each_programme_with_its_latest_payment_and_the_link_hint():
     data = {
         "programmes": [ENROLMENT],

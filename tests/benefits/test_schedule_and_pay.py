@@ -142,6 +142,7 @@ def test_without_a_linked_account_the_beneficiary_channel_is_used(
         "amount_vnd": 1_500_000,
         "by_channel": {"cash": 2, "telecom_money": 1},
         "held": 0,
+        "cancelled": 0,
     }
     channels = {p.citizen_id: (p.channel, p.payout_id, p.sent_at is not None) for p in payments_of(app)}
     assert channels == {

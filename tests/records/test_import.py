@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
+import threading
+from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import select, text
 
 from api.audit import AuditEntry
 from api.citizens import cccd as cccd_rules
 from api.extensions import db
+from api.records import bulk, service
+from api.records.connectors import FileConnector, Row
 from api.records.models import HealthRecord, LabourRecord, LandCertificate, LandCertificateOwner
 from tests.records.conftest import (
     counts,
@@ -258,3 +264,102 @@ def test_files_the_importer_cannot_read(app, tmp_path):
     result = run_import(app, "land", wrong)
     assert result.exit_code != 0 and "cột không được phép: so_thua" in result.output
     assert counts(app)["land_certificates"] == 0
+
+
+@dataclass
+class _BreakingConnector:
+    """A source that gives `rows` then fails (an API that drops the connection mid-export)."""
+
+    rows_: list
+    name: str = "vssid"
+    record_type: str = "labour"
+    pulled: int = 0
+
+    def rows(self):
+        for line, data in enumerate(self.rows_, start=1):
+            self.pulled += 1
+            yield Row(line, data)
+        raise ConnectionError("the source dropped the connection")
+
+
+def test_an_import_that_fails_halfway_is_audited_with_what_it_wrote(app, make_citizen):
+    number = make_citizen()["cccd"]
+    connector = _BreakingConnector([labour_row(number) for _ in range(3)])
+    with app.app_context(), pytest.raises(ConnectionError):
+        service.import_records(connector, actor="staff:test", batch_size=2)
+    assert counts(app)["labour_records"] == 2  # the first batch was committed
+    with app.app_context():
+        [audit] = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "records.import")).all()
+        db.session.remove()
+    assert audit.actor == "staff:test" and audit.target == "source:vssid"
+    assert audit.detail["interrupted"] is True
+    assert (audit.detail["created"], audit.detail["rejected"]) == (2, 0)
+
+
+@pytest.mark.skipif(bool(os.environ.get("TEST_DATABASE_URL")), reason="SQLite's limit on bound values")
+def test_on_sqlite_a_batch_is_capped_whatever_size_is_asked(app, make_citizen):
+    """A batch's lookups are IN lists of bound values, which SQLite limits: --batch-size 1000000
+    would fail with "too many SQL variables" on a large file. Batches are capped instead: the
+    first is committed before the rows after it are read."""
+    number = make_citizen()["cccd"]
+    committed_when_read: dict[int, int] = {}
+
+    class Watching(_BreakingConnector):
+        def rows(self):
+            for line in range(1, service.SQLITE_MAX_BATCH_SIZE + 11):
+                if line == service.SQLITE_MAX_BATCH_SIZE + 10:
+                    committed_when_read[line] = counts(app)["labour_records"]
+                yield Row(line, labour_row(number))
+
+    with app.app_context():
+        report = service.import_records(Watching([]), actor="staff:test", batch_size=1_000_000)
+        db.session.remove()
+    assert report.created == service.SQLITE_MAX_BATCH_SIZE + 10
+    assert committed_when_read == {service.SQLITE_MAX_BATCH_SIZE + 10: service.SQLITE_MAX_BATCH_SIZE}
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="PostgreSQL's advisory locks")
+def test_on_postgresql_a_second_import_of_a_source_waits_for_the_first(app, make_citizen, tmp_path):
+    """Imports of one source are serialised by an advisory lock: one that starts while another
+    holds it waits, then finds the rows the first wrote (unchanged, not created twice)."""
+    number = make_citizen()["cccd"]
+    path = tmp_path / "bhxh.jsonl"
+    write_jsonl(path, [labour_row(number) for _ in range(5)])
+    reports: list = []
+
+    def run():
+        with app.app_context():
+            connector = FileConnector.open(path, "labour")
+            reports.append(service.import_records(connector, actor="staff:test"))
+            db.session.remove()
+
+    with app.app_context():
+        holder = db.engine.connect()  # plays the import already running
+        key = bulk.lock_key("vssid")
+        holder.execute(text("SELECT pg_advisory_lock(hashtext(:key))"), {"key": key})
+        waiting = text(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+            " AND objid = (hashtext(:key)::bigint & 4294967295)::oid"
+        )
+        second = threading.Thread(target=run)
+        second.start()
+        try:
+            for _ in range(600):  # until the second import is seen queued on the lock
+                if holder.execute(waiting, {"key": key}).scalar():
+                    break
+                second.join(0.05)
+            else:
+                pytest.fail("the second import never waited for the lock")
+            assert counts(app)["labour_records"] == 0 and not reports  # it waits, writing nothing
+            # another source has a lock of its own: its import is not held up
+            other = run_import(app, "labour", path, "--source", "vssid-test")
+            assert "thêm mới 5," in other.output, other.output
+        finally:
+            holder.execute(text("SELECT pg_advisory_unlock(hashtext(:key))"), {"key": key})
+            holder.commit()
+            holder.close()
+        second.join(60)
+    assert not second.is_alive()
+    assert [r.created for r in reports] == [5]
+    again = run_import(app, "labour", path)
+    assert "thêm mới 0, cập nhật 0, không đổi 5," in again.output, again.output

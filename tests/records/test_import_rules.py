@@ -35,6 +35,15 @@ def verdicts(path) -> list[tuple]:
     return [(r["line"], r["reason"], r["field"]) for r in rejects_of(path)]
 
 
+def _raw(row: dict, **numbers: str) -> str:
+    """A JSON line of `row` with some values written as raw JSON numbers ("1e3", "2E0") and
+    non-ASCII characters escaped, as an export may write them (a lone surrogate only so)."""
+    line = json.dumps(row)  # ensure_ascii: "\ud800" stays an escape
+    for name, number in numbers.items():
+        line = line.replace(f'"{name}": "@"', f'"{name}": {number}')
+    return line
+
+
 def test_land_rules_in_json_lines(app, make_citizen, tmp_path):
     owner = make_citizen()
     me = person(owner["cccd"])
@@ -279,6 +288,36 @@ def test_on_postgresql_the_sql_rules_and_the_python_rules_agree(app, make_citize
         land_row([{**me, "cccd": cccd_rules.build("066", "female", date(1990, 5, 17), 4242)}]),
         land_row([{**me, "date_of_birth": "18/05/1990"}]),
         land_row([me], address="Thôn 3 Ea Tu Ã©"),
+        # values that are not text, quoted in messages as PostgreSQL prints them: true, ["x"]
+        land_row([me], issued_on=True),
+        land_row([me], issued_on=["x", 1]),
+        land_row([me], issued_on={"bb": 1, "a": [2]}),
+        land_row([me], source_id=True),
+        # JSON fractions and exponents are floats, as Python's json reads them
+        _raw(land_row([me], issued_on="@"), issued_on="1e3"),
+        _raw(land_row([me], address="@"), address="1e3"),
+        _raw(land_row([{**me, "full_name": "@"}]), full_name="7.5e0"),
+        _raw(land_row([{**me, "date_of_birth": "@"}]), date_of_birth="1990.0"),
+        _raw(land_row([me], area_m2="@"), area_m2="1.20E2"),
+        _raw(land_row([me], area_m2="@"), area_m2="120.50"),
+        _raw(land_row([me], area_m2="@"), area_m2="1e-5"),
+        _raw(land_row([me], area_m2="@"), area_m2="1e999"),
+        # numbers as PostgreSQL reads them, ASCII digits only
+        land_row([me], area_m2="NaN"),
+        land_row([me], area_m2="Infinity"),
+        land_row([me], area_m2="1_000"),
+        land_row([me], area_m2="1e99999"),
+        land_row([me], area_m2="١٢٠"),
+        land_row([{**me, "full_name": "Nguyễn Thị Hoa ²"}]),
+        land_row([{**me, "cccd": "０" + me["cccd"][1:]}]),
+        land_row([me], issued_on="２０１５-０３-２０"),
+        land_row([me], ward_code="２４１３３"),
+        land_row([me], ward_code="²"),
+        land_row([me], ward_code="0024133"),
+        # characters neither UTF-8 nor PostgreSQL text can hold, refused in their field
+        _raw(land_row([me], address="Th\ud800n 3")),
+        _raw(land_row([me], address="Th\u0000n 3")),
+        _raw({**land_row([me]), "gh\udc00i": 1}),
     ]
     path = tmp_path / "gcn.jsonl"
     write_jsonl(path, rows)
@@ -310,7 +349,7 @@ def test_on_postgresql_the_sql_rules_and_the_python_rules_agree(app, make_citize
             [tuple(r) for r in stored],
         )
     assert results["sql"] == results["python"]
-    assert results["sql"][0] == 4 and results["sql"][1] == 13
+    assert results["sql"][0] == 6 and results["sql"][1] == 13 + 24
 
 
 @pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="compares the two paths on PostgreSQL")
@@ -327,6 +366,12 @@ def test_on_postgresql_health_and_labour_agree_too(app, make_citizen, tmp_path):
             health_row(number, "insurance_card", card_number="gd4660123456789"),
             {**health_row(number), "full_name": ["Nguyễn Thị Hoa"]},
             {**health_row(number), "note": "x"},
+            _raw(health_row(number, "vaccination", dose="@"), dose="2E0"),
+            health_row(number, "vaccination", dose="²"),
+            health_row(number, "vaccination", dose="0000000002"),
+            health_row(number, "vaccination", dose="000000002"),
+            health_row(number, "visit", on=False),
+            health_row(number, "visit", on="０２/０６/２０２５"),
         ],
         "labour": [
             labour_row(number),
@@ -335,6 +380,9 @@ def test_on_postgresql_health_and_labour_agree_too(app, make_citizen, tmp_path):
             labour_row(number, ended_on="30/06/2017"),
             labour_row(number, employer_tax_code="6000123456-001", position="  "),
             {**labour_row(number), "date_of_birth": "1990-5-17"},
+            labour_row(number, contribution_months="0000000000012"),
+            labour_row(number, contribution_months="1_2"),
+            _raw(labour_row(number, contribution_months="@"), contribution_months="1.2e1"),
         ],
     }
     for record_type, rows in files.items():
@@ -353,3 +401,96 @@ def test_on_postgresql_health_and_labour_agree_too(app, make_citizen, tmp_path):
             results.append((report.created, [r.as_dict() for r in found]))
         assert results[0] == results[1], record_type
         assert results[0][0] >= 3
+
+
+def test_digits_numbers_and_escapes_are_judged_alike_on_both_engines(app, make_citizen, tmp_path):
+    """ASCII digits only, numbers as PostgreSQL reads them, JSON floats as Python reads them, and
+    a lone surrogate refused in its field: no row stops the import (they once raised)."""
+    owner = make_citizen()
+    me = person(owner["cccd"])
+    full_width = "".join(chr(ord(c) + 0xFEE0) for c in owner["cccd"])
+    cases = [
+        (_raw(land_row([me], address="Th\ud800n 3")), ("broken_encoding", "address")),
+        (_raw(land_row([me], map_sheet="@")), None),  # placeholder replaced below: a float
+        (land_row([{**me, "full_name": "Nguyễn Thị Hoa ²"}]), ("name_mismatch", "owners.0.full_name")),
+        (land_row([{**me, "cccd": full_width}]), ("invalid_cccd", "owners.0.cccd")),
+        (land_row([me], issued_on="２０１５-０３-２０"), ("bad_date", "issued_on")),
+        (land_row([me], ward_code="²"), ("unknown_ward", "ward_code")),
+        (land_row([me], ward_code="２４１３３"), ("unknown_ward", "ward_code")),
+        (land_row([me], area_m2="1_000"), ("invalid_value", "area_m2")),
+        (land_row([me], area_m2="NaN"), ("invalid_value", "area_m2")),
+        (land_row([me], area_m2="١٢٠"), ("invalid_value", "area_m2")),
+        (_raw(land_row([me], address="@"), address="1e3"), ("invalid_value", "address")),
+        (_raw(land_row([me], area_m2="@"), area_m2="1.20E2"), None),  # 120.0 m²
+        (_raw(land_row([me], area_m2="@"), area_m2="120.50"), None),  # 120.5 m²
+    ]
+    cases[1] = (_raw(land_row([me], map_sheet="@"), map_sheet="12.0"), ("invalid_value", "map_sheet"))
+    path = tmp_path / "gcn.jsonl"
+    write_jsonl(path, [row for row, _ in cases])
+    result = run_import(app, "land", path)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    expected = [(line, *verdict) for line, (_, verdict) in enumerate(cases, start=1) if verdict]
+    assert verdicts(path) == expected
+    assert "thêm mới 2," in result.output
+    with app.app_context():
+        areas = sorted(db.session.scalars(select(LandCertificate.area_m2)))
+        db.session.remove()
+    assert areas == [Decimal("120.0"), Decimal("120.5")]
+
+    number = owner["cccd"]
+    health = [
+        (_raw(health_row(number, "vaccination", dose="@"), dose="2E0"), ("invalid_value", "dose")),
+        (health_row(number, "vaccination", dose="²"), ("invalid_value", "dose")),
+        (health_row(number, "vaccination", dose="١"), ("invalid_value", "dose")),
+        (health_row(number, "vaccination", dose="0000000002"), ("invalid_value", "dose")),
+        (health_row(number, "vaccination", dose="000000002"), None),
+        (health_row(number, "visit", on="０２/０６/２０２５"), ("bad_date", "on")),
+    ]
+    path = tmp_path / "skdt.jsonl"
+    write_jsonl(path, [row for row, _ in health])
+    run_import(app, "health", path)
+    assert verdicts(path) == [(line, *v) for line, (_, v) in enumerate(health, start=1) if v]
+    labour = [
+        (labour_row(number, contribution_months="0000000000012"), ("invalid_value", "contribution_months")),
+        (labour_row(number, contribution_months="1_2"), ("invalid_value", "contribution_months")),
+        (
+            _raw(labour_row(number, contribution_months="@"), contribution_months="1.2e1"),
+            ("invalid_value", "contribution_months"),
+        ),
+        (labour_row(number, contribution_months="０１２"), ("invalid_value", "contribution_months")),
+    ]
+    path = tmp_path / "bhxh.jsonl"
+    write_jsonl(path, [row for row, _ in labour])
+    run_import(app, "labour", path)
+    assert verdicts(path) == [(line, *v) for line, (_, v) in enumerate(labour, start=1) if v]
+
+
+def test_a_report_with_characters_utf8_cannot_hold_is_still_written(app, make_citizen, tmp_path):
+    """A lone surrogate (a JSON escape) in a value, a field name or a source_id: the rows are
+    refused with U+FFFD in its place, and the reject report is written whole (it once raised
+    UnicodeEncodeError halfway)."""
+    owner = make_citizen()
+    me = person(owner["cccd"])
+    path = tmp_path / "gcn.jsonl"
+    write_jsonl(
+        path,
+        [
+            json.dumps(land_row([me], address="Th\ud800n 3")),
+            json.dumps({**land_row([me]), "gh\udc00i_chu": "x"}),
+            json.dumps(land_row([me], source_id="gcn-\ud83d")),
+            json.dumps(land_row([me], address="Th\u0000n 3")),
+            land_row([me]),
+        ],
+    )
+    result = run_import(app, "land", path)
+    assert result.exit_code == 1, result.output
+    assert "thêm mới 1, cập nhật 0, không đổi 0, từ chối 4." in result.output
+    rejects = rejects_of(path)
+    assert [(r["line"], r["reason"], r["field"]) for r in rejects] == [
+        (1, "broken_encoding", "address"),
+        (2, "unknown_field", "gh\ufffdi_chu"),
+        (3, "broken_encoding", "source_id"),
+        (4, "broken_encoding", "address"),
+    ]
+    assert "'Th\ufffdn 3'" in rejects[0]["message"] and "'Th\ufffdn 3'" in rejects[3]["message"]
+    assert rejects[2]["source_id"] == "gcn-\ufffd"

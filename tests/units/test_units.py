@@ -181,7 +181,8 @@ def test_ward_codes_are_zero_padded(client):
     assert response.json["code"] == f"{lowest:05d}"
 
 
-@pytest.mark.parametrize("code", ["99999", "abcde", "1234567"])
+# "²" and full-width digits: str.isdigit() says yes, int() refuses or reads them (was a 500).
+@pytest.mark.parametrize("code", ["99999", "abcde", "1234567", "²", "2413³", "２４１３３", "٢٤١٣٣"])
 def test_unknown_ward_is_a_404_problem(client, code):
     response = client.get(f"/units/wards/{code}")
     assert response.status_code == 404
@@ -219,6 +220,13 @@ def test_validate_ward_code_returns_the_ward_or_raises_422():
     assert (error.status, error.code) == (422, "unknown_ward")
     assert list(error.errors) == ["ward_code"]
     assert "01/7/2025" in error.detail
+
+
+def test_codes_are_ascii_digits_only():
+    for code in ("²", "２４１３３", "٢٤١٣٣", "24_133", " ６６ "):
+        assert service.get_ward(code) is None and service.get_province(code) is None
+    assert service.former_province("０５４") is None
+    assert service.get_ward(" 24133 ").code == "24133"
 
 
 def test_get_province_and_former_codes():
