@@ -141,6 +141,13 @@ def from_environment() -> dict:
         "CAMPAIGN_RETRY_BACKOFF_SECONDS": float(os.environ.get("CAMPAIGN_RETRY_BACKOFF_SECONDS") or 1),
         "CAMPAIGN_INBOX_BATCH_SIZE": _int("CAMPAIGN_INBOX_BATCH_SIZE", 2000),
         "CAMPAIGN_RUN_SECONDS": _int("CAMPAIGN_RUN_SECONDS", 240),
+        # Devices FCM keeps refusing as "try later" count as failed once no send of the
+        # campaign has succeeded for this long (an outage of minutes fails nobody).
+        "CAMPAIGN_RETRY_GIVE_UP_SECONDS": _int("CAMPAIGN_RETRY_GIVE_UP_SECONDS", 3600),
+        # The notifications.purge job: settled push deliveries and dispatched outbox events
+        # older than this many days are deleted.
+        "PUSH_DELIVERY_RETENTION_DAYS": _int("PUSH_DELIVERY_RETENTION_DAYS", 30),
+        "OUTBOX_RETENTION_DAYS": _int("OUTBOX_RETENTION_DAYS", 30),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
         "LOG_JSON": os.environ.get("LOG_JSON", "1") not in ("0", "false", "no"),
     }

@@ -3,8 +3,10 @@
 It registers the jobs and owns none of their logic: each job is a plain function of its domain
 (`wallet.service.reconcile`, …) that takes an optional `now` and does its own commits. Jobs are
 kept in the database (APScheduler's SQLAlchemy job store, table `scheduler_jobs`), so a restart
-keeps their next run times, and run one at a time in this one process: two schedulers would
-settle the same payment twice as often, not twice as well. Start it with
+keeps their next run times, and run in this one process: two schedulers would settle the same
+payment twice as often, not twice as well. Jobs run one at a time on the default worker, except
+`campaigns.send`, which has a worker of its own: a campaign sends for minutes at a time and must
+not hold back the outbox dispatcher (every 5 s) meanwhile. Start it with
 `flask --app api:create_app scheduler run` (the Procfile's `scheduler`).
 """
 
@@ -38,6 +40,7 @@ class ScheduledJob:
     function: str  # "module:function", imported when the job runs
     every_seconds: int
     purpose: str
+    executor: str = "default"  # the APScheduler executor (worker) the job runs on
 
 
 JOBS = (
@@ -72,7 +75,13 @@ JOBS = (
         "notifications.stale_devices",
         "notifications.service:drop_stale_devices",
         86400,
-        "drop push tokens not seen for 30 days",
+        "drop push tokens not seen for 30 days; send topic subscriptions FCM has not confirmed",
+    ),
+    ScheduledJob(
+        "notifications.purge",
+        "notifications.dispatcher:purge",
+        86400,
+        "forget settled push deliveries and dispatched outbox events after 30 days",
     ),
     ScheduledJob(
         "idempotency.purge", "api.idempotency:purge_expired", 3600, "forget idempotency keys after 24 h"
@@ -82,6 +91,7 @@ JOBS = (
         "notifications.campaigns.service:run_due_campaigns",
         30,
         "start due push campaigns and resume those sending (bounded by CAMPAIGN_RUN_SECONDS)",
+        executor="campaigns",
     ),
 )
 JOBS_BY_NAME = {job.name: job for job in JOBS}
@@ -114,7 +124,11 @@ def build_scheduler(app: Flask, *, background: bool = False) -> BaseScheduler:
         jobstores={
             "default": SQLAlchemyJobStore(url=app.config["SQLALCHEMY_DATABASE_URI"], tablename=JOB_TABLE)
         },
-        executors={"default": ThreadPoolExecutor(max_workers=1)},
+        executors={
+            "default": ThreadPoolExecutor(max_workers=1),
+            # campaigns.send holds its worker for up to CAMPAIGN_RUN_SECONDS: not the default one.
+            "campaigns": ThreadPoolExecutor(max_workers=1),
+        },
         # A job missed while the process was down runs once when it comes back, not once per miss.
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 600},
         timezone=VIETNAM,
@@ -127,6 +141,7 @@ def build_scheduler(app: Flask, *, background: bool = False) -> BaseScheduler:
             args=[job.name],
             id=job.name,
             name=job.purpose,
+            executor=job.executor,
             replace_existing=True,
         )
     return scheduler

@@ -15,8 +15,13 @@ Timed: one run of the scheduler's job (`run_due_campaigns`) with no time budget,
 inbox phase (INBOX=1: one inbox message per citizen, batch inserts) and the push phase (keyset
 pages of 500 devices from the database, `notifications.fcm.send_batch` = firebase-admin's
 `send_each`, CONCURRENCY batches in flight). Messages per second = pushes FCM accepted / push
-phase seconds. Memory: the process's RSS sampled every 0.25 s during the run (start, peak, end)
-and its high-water mark (VmHWM); "flat" means the peak does not grow with DEVICES.
+phase seconds. Memory and CPU: the job process AND its sender processes (PROCESSES > 0: the
+forkserver and the workers it forks, i.e. every descendant but the local FCM endpoint), sampled
+every 0.25 s during the run: RSS summed over them (an upper bound: pages the forked workers share
+are counted once per process), CPU as the sum of each process's last sample, so a worker that
+exits loses at most its last 0.25 s. With PROCESSES=0 this is the job process alone. The job
+process's own high-water mark (VmHWM) is printed too; "flat" means the peak does not grow with
+DEVICES.
 """
 
 from __future__ import annotations
@@ -50,24 +55,70 @@ def cpu_seconds(pid: int | None = None) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def rss_mb(field: str = "VmRSS") -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
+def rss_mb(field: str = "VmRSS", pid: int | str = "self") -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith(field + ":"):
             return int(line.split()[1]) / 1024
     return float("nan")
 
 
+def descendants(root: int, exclude: set[int]) -> list[int]:
+    """Every live process below `root` (children, grandchildren: forkserver's workers), without
+    the subtrees of `exclude` (the local FCM endpoint, measured on its own)."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue  # exited while we looked
+        parents.setdefault(ppid, []).append(int(entry.name))
+    found, queue = [], list(parents.get(root, []))
+    while queue:
+        pid = queue.pop()
+        if pid in exclude:
+            continue
+        found.append(pid)
+        queue.extend(parents.get(pid, []))
+    return found
+
+
 class RssSampler(threading.Thread):
-    def __init__(self) -> None:
+    """RSS of the job process plus its sender processes, and each one's CPU time, every 0.25 s."""
+
+    def __init__(self, exclude: set[int]) -> None:
         super().__init__(daemon=True)
-        self.samples: list[tuple[float, float]] = []
+        self.exclude = exclude
+        self.samples: list[tuple[float, float]] = []  # (seconds, MB summed over the processes)
+        self.processes: set[int] = set()
+        self.cpu_start: dict[int, float] = {}
+        self.cpu_last: dict[int, float] = {}
         self.stopped = threading.Event()
+
+    def _sample(self, start: float) -> None:
+        total = 0.0
+        for pid in [os.getpid(), *descendants(os.getpid(), self.exclude)]:
+            try:
+                mb, cpu = rss_mb(pid=pid), cpu_seconds(pid)
+            except OSError:
+                continue  # exited between the listing and the read
+            total += mb
+            self.processes.add(pid)
+            self.cpu_start.setdefault(pid, cpu if pid == os.getpid() else 0.0)
+            self.cpu_last[pid] = cpu
+        self.samples.append((time.monotonic() - start, total))
+
+    def cpu(self) -> float:
+        """CPU seconds used during the run by the job process and its sender processes."""
+        return sum(self.cpu_last[pid] - self.cpu_start[pid] for pid in self.cpu_last)
 
     def run(self) -> None:
         start = time.monotonic()
         while not self.stopped.is_set():
-            self.samples.append((time.monotonic() - start, rss_mb()))
+            self._sample(start)
             self.stopped.wait(0.25)
+        self._sample(start)
 
 
 def start_fcm_server() -> tuple[subprocess.Popen, str]:
@@ -98,6 +149,7 @@ def device_row(columns, device_id, citizen_id, ward, index, now):
         "ward_code": ward,
         "province_code": "66",
         "app_version": "2.4.0",
+        "topics": "[]",  # JSON: no topic subscriptions (campaigns do not use them)
     }
     return tuple(known.get(name, now) for name in columns)
 
@@ -223,21 +275,22 @@ def main() -> None:
                 actor=author,
             )
             campaign_id = campaign.id
-            service.approve(campaign_id, actor=approver)
+            service.approve(campaign_id, version=campaign.version, actor=approver)
             send_at = utcnow() + timedelta(seconds=1)
             service.schedule(campaign_id, send_at, actor=author)
             db.session.remove()
 
             hwm_before = rss_mb("VmHWM")
-            sampler = RssSampler()
+            sampler = RssSampler(exclude={fcm_process.pid})
             sampler.start()
             started = time.monotonic()
             cpu_before, fcm_cpu_before = cpu_seconds(), cpu_seconds(fcm_process.pid)
             report = service.run_due_campaigns(send_at + timedelta(seconds=1), time_budget=10**9)
             elapsed = time.monotonic() - started
-            cpu, fcm_cpu = cpu_seconds() - cpu_before, cpu_seconds(fcm_process.pid) - fcm_cpu_before
+            job_cpu, fcm_cpu = cpu_seconds() - cpu_before, cpu_seconds(fcm_process.pid) - fcm_cpu_before
             sampler.stopped.set()
             sampler.join()
+            cpu = sampler.cpu()
             campaign = db.session.get(Campaign, campaign_id)
             phases = report.get("phase_seconds", {})
             push_seconds = phases.get("push", elapsed)
@@ -256,13 +309,16 @@ def main() -> None:
                 f"push phase: {push_seconds:.1f} s, {campaign.sent_count / push_seconds:,.0f} messages/s "
                 f"(sender processes {PROCESSES}, {CONCURRENCY} batches of {BATCH_SIZE} in flight); whole run {elapsed:.1f} s"
             )
+            senders = len(sampler.processes) - 1
             print(
-                f"CPU over the run: job process {cpu:.1f} s ({cpu / elapsed:.0%} of a core), "
+                f"CPU over the run: job process and {senders} sender/forkserver process(es) {cpu:.1f} s "
+                f"({cpu / elapsed:.0%} of a core; the job process alone {job_cpu:.1f} s), "
                 f"local FCM endpoint {fcm_cpu:.1f} s ({fcm_cpu / elapsed:.0%} of a core)"
             )
             print(
-                f"RSS during the run: start {samples[0]:.0f} MB, peak {max(samples):.0f} MB, end {samples[-1]:.0f} MB; "
-                f"VmHWM {hwm_before:.0f} MB before, {rss_mb('VmHWM'):.0f} MB after"
+                f"RSS during the run, job process + sender processes: start {samples[0]:.0f} MB, "
+                f"peak {max(samples):.0f} MB, end {samples[-1]:.0f} MB; "
+                f"job process VmHWM {hwm_before:.0f} MB before, {rss_mb('VmHWM'):.0f} MB after"
             )
             db.session.remove()
             db.engine.dispose()

@@ -18,6 +18,15 @@ events, oldest first, locked with FOR UPDATE SKIP LOCKED on PostgreSQL, and for 
    PUSH_MAX_ATTEMPTS the remaining pushes are `failed` and the event is dispatched: the inbox
    holds the message anyway.
 
+A broken credentials file (push configured, firebase-admin cannot load it) is found before
+anything is claimed (`fcm.check()`): the inbox still gets its messages, the events wait with the
+usual backoff, and no delivery is left `sending`. Pushes carry `Rendered.push_body`: never an
+officer's free-text reason, which stays in the inbox (a lock screen is not private).
+
+Housekeeping (`purge`, the `notifications.purge` job, daily): settled push deliveries older than
+PUSH_DELIVERY_RETENTION_DAYS and dispatched outbox events older than OUTBOX_RETENTION_DAYS are
+deleted in chunks; pending events and deliveries still to retry are never touched.
+
 Restarts. Nothing is lost: an event stays pending until step 5, and its inbox message is made
 again or found (unique per event). Nothing is pushed twice: a retry sends only the deliveries
 in `retry`, never a `sent` one; a dispatcher killed after claiming leaves `sending` rows, which
@@ -34,7 +43,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from api.dbtypes import utcnow
 from api.events import OutboxEvent, mark_dispatched, mark_failed
@@ -42,6 +51,7 @@ from api.extensions import db
 from notifications import fcm, messages, service
 from notifications.models import (
     DEAD,
+    DELIVERY_FINAL,
     FAILED,
     RETRY,
     SENDING,
@@ -93,20 +103,24 @@ def _due(now: datetime, limit: int) -> list[OutboxEvent]:
 
 
 def _claim(event: OutboxEvent, now: datetime) -> tuple[list[PushDelivery], bool]:
-    """Claim the event's pushes still to make: (claimed deliveries, another run still busy)."""
-    devices = {device.id: device for device in service.devices_of(event.recipient)}
+    """Claim the event's pushes still to make: (claimed deliveries, another run still busy).
+
+    While another run is sending (a fresh `sending` row), nothing is changed: its retries stay
+    `retry` and new devices get no row, so the later look at the event claims them itself."""
     existing = {
         delivery.device_id: delivery
         for delivery in db.session.scalars(select(PushDelivery).where(PushDelivery.event_id == event.id))
     }
+    if any(
+        delivery.status == SENDING and now - delivery.updated_at < SENDING_STALE
+        for delivery in existing.values()
+    ):
+        return [], True
+    devices = {device.id: device for device in service.devices_of(event.recipient)}
     claimed: list[PushDelivery] = []
-    busy = False
     for delivery in existing.values():
-        if delivery.status == SENDING:
-            if now - delivery.updated_at >= SENDING_STALE:
-                delivery.status, delivery.updated_at = UNKNOWN, now  # its dispatcher died
-            else:
-                busy = True
+        if delivery.status == SENDING:  # stale: its dispatcher died after claiming
+            delivery.status, delivery.updated_at = UNKNOWN, now
         elif delivery.status == RETRY:
             if delivery.device_id not in devices:  # signed out or dropped since: not any more
                 delivery.status, delivery.error_code, delivery.updated_at = FAILED, "DEVICE_GONE", now
@@ -128,7 +142,7 @@ def _claim(event: OutboxEvent, now: datetime) -> tuple[list[PushDelivery], bool]
         )
         db.session.add(delivery)
         claimed.append(delivery)
-    return claimed, busy
+    return claimed, False
 
 
 @dataclass(frozen=True)
@@ -145,6 +159,12 @@ def dispatch(now: datetime | None = None, limit: int = BATCH_EVENTS) -> Dispatch
     now = now or utcnow()
     report = DispatchReport()
     push_on = fcm.push_enabled()
+    push_broken: str | None = None
+    if push_on:
+        try:
+            fcm.check()  # before any claim: a credentials failure must leave nothing `sending`
+        except fcm.PushConfigError as error:
+            push_broken = f"push: FCM credentials unusable ({error})"
     events = _due(now, limit)
     report.events = len(events)
     pushes: list[_Push] = []
@@ -166,6 +186,11 @@ def dispatch(now: datetime | None = None, limit: int = BATCH_EVENTS) -> Dispatch
         if not push_on:
             mark_dispatched(event.id)
             continue
+        if push_broken:
+            # Retryable, like FCM being down: the inbox has the message, the push waits for
+            # the fix with the usual backoff (and gives up after PUSH_MAX_ATTEMPTS).
+            _wait_for_push(event, push_broken, report)
+            continue
         claimed, busy = _claim(event, now)
         if busy:
             # Another dispatcher is sending this event's pushes: look again after it is done.
@@ -182,7 +207,9 @@ def dispatch(now: datetime | None = None, limit: int = BATCH_EVENTS) -> Dispatch
             "inbox_message_id": str(message.id),
         }
         pushes.extend(
-            _Push(event.id, delivery.id, fcm.PushItem(delivery.token, rendered.title, rendered.body, data))
+            _Push(
+                event.id, delivery.id, fcm.PushItem(delivery.token, rendered.title, rendered.push_body, data)
+            )
             for delivery in claimed
         )
     # Inbox messages and claims are durable before any push leaves (see the module docstring).
@@ -194,7 +221,11 @@ def dispatch(now: datetime | None = None, limit: int = BATCH_EVENTS) -> Dispatch
     batch_size = min(int(current_app.config.get("PUSH_BATCH_SIZE") or fcm.MAX_BATCH), fcm.MAX_BATCH)
     for start in range(0, len(pushes), batch_size):
         chunk = pushes[start : start + batch_size]
-        results = fcm.send_batch([push.item for push in chunk])
+        try:
+            results = fcm.send_batch([push.item for push in chunk])
+        except Exception:  # nothing of this batch left: retry it, never leave it `sending`
+            log.exception("push batch failed before sending; its deliveries will be retried")
+            results = [fcm.PushResult(push.item.token, False, "UNKNOWN", True) for push in chunk]
         recorded_at = utcnow()
         dead: list[str] = []
         for push, result in zip(chunk, results, strict=True):
@@ -227,6 +258,49 @@ def dispatch(now: datetime | None = None, limit: int = BATCH_EVENTS) -> Dispatch
         _settle(event_id, retry_after.get(event_id), report)
     db.session.commit()
     return report
+
+
+def _wait_for_push(event: OutboxEvent, error: str, report: DispatchReport) -> None:
+    attempts = (event.attempts or 0) + 1
+    if attempts >= current_app.config.get("PUSH_MAX_ATTEMPTS", PUSH_MAX_ATTEMPTS):
+        event.last_error = f"{error}; gave up after {attempts} attempts"
+        mark_dispatched(event.id)
+        return
+    mark_failed(event.id, error, utcnow() + backoff(attempts))
+    report.retrying += 1
+
+
+PURGE_CHUNK = 5000
+
+
+def _purge_chunks(model, *conditions) -> int:
+    """Delete matching rows a chunk at a time (short transactions, whatever the backlog)."""
+    deleted = 0
+    while True:
+        ids = db.session.scalars(select(model.id).where(*conditions).limit(PURGE_CHUNK)).all()
+        if not ids:
+            return deleted
+        deleted += db.session.execute(
+            delete(model).where(model.id.in_(ids)).execution_options(synchronize_session=False)
+        ).rowcount
+        db.session.commit()
+
+
+def purge(now: datetime | None = None) -> dict[str, int]:
+    """Scheduler job: forget settled push deliveries and dispatched outbox events past their
+    retention. Inbox messages stay (they do not reference either by foreign key)."""
+    now = now or utcnow()
+    config = current_app.config
+    deliveries_before = now - timedelta(days=int(config.get("PUSH_DELIVERY_RETENTION_DAYS") or 30))
+    events_before = now - timedelta(days=int(config.get("OUTBOX_RETENTION_DAYS") or 30))
+    return {
+        "push_deliveries": _purge_chunks(
+            PushDelivery, PushDelivery.status.in_(DELIVERY_FINAL), PushDelivery.updated_at < deliveries_before
+        ),
+        "outbox_events": _purge_chunks(
+            OutboxEvent, OutboxEvent.dispatched_at.is_not(None), OutboxEvent.dispatched_at < events_before
+        ),
+    }
 
 
 def _settle(event_id: uuid.UUID, retry_after: float | None, report: DispatchReport) -> None:

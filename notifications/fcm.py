@@ -10,12 +10,19 @@ The contract the dispatcher and campaigns use:
   one result per item in the same order. Never raises for a delivery failure: each result says
   whether it was delivered, FCM's error code, whether trying again later can help
   (`retryable`), and whether the token is dead and must be deleted (`token_dead`).
+- `check()`: builds the firebase-admin app (loads the service-account file) or raises
+  `PushConfigError`. Senders call it *before* claiming anything, so a broken credentials file
+  leaves nothing half-sent; `/ready` calls it through `push_status()` and says "down".
 - `validate_text(title, body)`: what a sender may put in a notification (limits below).
-- Topic names (`province_topic`, `ward_topic`, `role_topic`, `age_topic`): the FCM topics a
-  device belongs to, for broadcasts a client subscribes to. Campaigns do NOT send to topics:
-  they stream the audience's devices from the database in batches of 500 (see
-  notifications/campaigns), because a topic send gives one message id and no per-device
-  outcome, and the comms staff must show targeted / sent / failed per campaign.
+- Topics. Every device token is subscribed (notifications/service.py, best effort) to the
+  topics of its citizen: everybody (`role-citizen`), the province (`province-66`), the ward
+  (`ward-24133`) and the identity level (`role-verified` / `role-unverified`), with
+  firebase-admin's `subscribe_to_topic` / `unsubscribe_from_topic` (`subscribe`,
+  `unsubscribe` here). `send_to_topic(topic, title, body)` is for urgent broadcasts (a storm
+  warning to a province in one call). Campaigns do NOT send to topics: they stream the
+  audience's devices from the database in batches of 500 (see notifications/campaigns),
+  because a topic send gives one message id and no per-device outcome, and the comms staff
+  must show targeted / sent / failed per campaign.
 
 Error policy. FCM answers each message on its own; the outcome decides what we do next:
 
@@ -92,6 +99,18 @@ RETRYABLE_CODES = frozenset(
 )
 
 _TOPIC_SAFE = re.compile(r"[^a-zA-Z0-9\-_.~%]")
+MAX_TOPIC_TOKENS = 1000  # subscribe_to_topic's own limit per call
+# Topic-management answers about the token itself: nothing to subscribe or unsubscribe any more.
+TOPIC_TOKEN_GONE = frozenset(
+    {"NOT_FOUND", "INVALID_ARGUMENT", "UNREGISTERED", "REGISTRATION_TOKEN_NOT_REGISTERED"}
+)
+
+
+class PushConfigError(RuntimeError):
+    """Push is configured but cannot work: the service-account file is unreadable or invalid.
+
+    Not a delivery failure: nothing was sent, so senders keep everything for a later try.
+    """
 
 
 @dataclass
@@ -140,8 +159,14 @@ def push_enabled() -> bool:
 
 
 def push_status() -> tuple[str, str]:
-    """(state, Vietnamese detail) for `/ready`: "ok" or "off", never "down" (push is optional)."""
+    """(state, Vietnamese detail) for `/ready`: "ok", "off", or "down" when the credentials file
+    cannot be loaded (push is optional: the API stays ready, the inbox still delivers)."""
     endpoint, project, credentials_path, _ = _settings()
+    if push_enabled():
+        try:
+            check()
+        except PushConfigError as error:
+            return "down", f"không dùng được tệp khoá dịch vụ FCM ({error}); thông báo chờ trong hàng đợi"
     if endpoint:
         return "ok", f"FCM tại {endpoint} (dự án {project or 'mặc định'})"
     if credentials_path and Path(credentials_path).is_file():
@@ -181,19 +206,35 @@ def _firebase_app() -> firebase_admin.App:
         app = _apps.get(key)
         if app is not None:
             return app
-        if credentials_path:
-            credential: credentials.Base = credentials.Certificate(credentials_path)
-        elif endpoint:
-            credential = _FixedTokenCredential()
-        else:
+        if not (credentials_path or endpoint):
             raise RuntimeError("push is not configured (check push_enabled() first)")
-        options: dict[str, Any] = {"httpTimeout": timeout}
-        if project:
-            options["projectId"] = project
-        app = firebase_admin.initialize_app(credential, options, name=f"congdanso-fcm-{key[:16]}")
-        _configure_transport(app, endpoint or GOOGLE_FCM_ENDPOINT)
+        name = f"congdanso-fcm-{key[:16]}"
+        try:
+            if credentials_path:
+                credential: credentials.Base = credentials.Certificate(credentials_path)
+            else:
+                credential = _FixedTokenCredential()
+            options: dict[str, Any] = {"httpTimeout": timeout}
+            if project:
+                options["projectId"] = project
+            app = firebase_admin.initialize_app(credential, options, name=name)
+        except (OSError, ValueError) as error:
+            # Certificate() raises ValueError (not JSON, not a service account, a bad key) or
+            # IOError; both mean our configuration, not FCM, is at fault.
+            log.error("FCM credentials unusable (%s): %s", credentials_path, error)
+            raise PushConfigError(type(error).__name__) from error
+        try:
+            _configure_transport(app, endpoint or GOOGLE_FCM_ENDPOINT)
+        except ValueError as error:  # no project id anywhere: the messaging service refuses
+            firebase_admin.delete_app(app)
+            raise PushConfigError("thiếu FCM_PROJECT_ID") from error
         _apps[key] = app
         return app
+
+
+def check() -> None:
+    """Build (once) and so validate the firebase-admin app: PushConfigError when unusable."""
+    _firebase_app()
 
 
 def _configure_transport(app: firebase_admin.App, endpoint: str) -> None:
@@ -202,6 +243,9 @@ def _configure_transport(app: firebase_admin.App, endpoint: str) -> None:
     service = messaging._get_messaging_service(app)
     if endpoint != GOOGLE_FCM_ENDPOINT:
         service._fcm_url = f"{endpoint}/v1/projects/{service._project_id}/messages:send"
+        # subscribe_to_topic (7.7+: FCM v1 registrations API, one request per token, on the
+        # same host as sending); pyproject.toml pins firebase-admin>=7.7 for this attribute.
+        service._fcm_topic_url = f"{endpoint}/v1/projects/{service._project_id}/registrations"
     parts = urlsplit(endpoint)
     adapter = requests.adapters.HTTPAdapter(
         pool_connections=1,
@@ -282,13 +326,78 @@ def ward_topic(ward_code: str) -> str:
 
 
 def role_topic(role: str) -> str:
-    """An audience by role, e.g. "role-citizen", "role-officer"."""
+    """An audience: "role-citizen" (every device), "role-verified", "role-unverified"."""
     return _topic("role", role)
 
 
-def age_topic(band: str) -> str:
-    """An audience by age band, e.g. "age-18-35", "age-60plus"."""
-    return _topic("age", band)
+@dataclass
+class TopicResult:
+    token: str
+    error_code: str | None  # None: FCM confirmed
+
+    @property
+    def ok(self) -> bool:
+        return self.error_code is None
+
+    @property
+    def token_gone(self) -> bool:
+        """The token is unknown to FCM: nothing to (un)subscribe any more."""
+        return self.error_code in TOPIC_TOKEN_GONE
+
+
+def _manage_topic(tokens: list[str], topic: str, subscribe: bool) -> list[TopicResult]:
+    if len(tokens) > MAX_TOPIC_TOKENS:
+        raise ValueError(f"at most {MAX_TOPIC_TOKENS} tokens per topic call, got {len(tokens)}")
+    if not tokens:
+        return []
+    app = _firebase_app()
+    call = messaging.subscribe_to_topic if subscribe else messaging.unsubscribe_from_topic
+    try:
+        response = call(tokens, topic, app=app)
+    except exceptions.FirebaseError as error:  # the call as a whole: try every token later
+        log.warning("fcm topic %s failed as a whole: %s", topic, error)
+        return [TopicResult(token, "UNAVAILABLE") for token in tokens]
+    errors = {error.index: str(error.reason) for error in response.errors}
+    return [TopicResult(token, errors.get(index)) for index, token in enumerate(tokens)]
+
+
+def subscribe(tokens: list[str], topic: str) -> list[TopicResult]:
+    """Subscribe up to 1000 tokens to a topic; one result per token, in order. Raises
+    PushConfigError when the credentials are unusable, never for FCM's answers."""
+    return _manage_topic(tokens, topic, True)
+
+
+def unsubscribe(tokens: list[str], topic: str) -> list[TopicResult]:
+    """Unsubscribe up to 1000 tokens from a topic (a token not subscribed is fine)."""
+    return _manage_topic(tokens, topic, False)
+
+
+def send_to_topic(
+    topic: str,
+    title: str,
+    body: str,
+    data: dict[str, str] | None = None,
+    image_url: str | None = None,
+) -> PushResult:
+    """One message to every device subscribed to `topic` (urgent broadcasts). FCM answers with
+    one message id and no per-device outcome; `PushResult.token` is "/topics/<topic>"."""
+    title, body = validate_text(title, body)
+    target = f"/topics/{topic}"
+    item = PushItem(target, title, body, dict(data or {}), image_url)
+    if payload_bytes(item) > PAYLOAD_MAX_BYTES:
+        return PushResult(target, False, PAYLOAD_TOO_LARGE, False)
+    message = messaging.Message(
+        notification=messaging.Notification(title=title, body=body, image=image_url),
+        data={str(k): str(v) for k, v in item.data.items()} or None,
+        android=messaging.AndroidConfig(priority="high"),
+        topic=topic,
+    )
+    app = _firebase_app()
+    try:
+        messaging.send(message, app=app)
+    except exceptions.FirebaseError as error:
+        return _classify(target, error)
+    return PushResult(target, True, None, False)
 
 
 # ---- sending ---------------------------------------------------------------------------------
@@ -361,7 +470,8 @@ def send_batch(items: list[PushItem]) -> list[PushResult]:
     """Send up to 500 pushes at once; one PushResult per item, in order. Needs an app context.
 
     Never raises for delivery failures (they are results); raises ValueError for more than 500
-    items and RuntimeError when push is not configured.
+    items, PushConfigError when the credentials are unusable (call `check()` before claiming
+    anything) and RuntimeError when push is not configured.
     """
     if len(items) > MAX_BATCH:
         raise ValueError(f"send_batch takes at most {MAX_BATCH} items, got {len(items)}")

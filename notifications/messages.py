@@ -6,6 +6,10 @@ benefit domain announces itself, an unknown type). Titles and bodies respect the
 notifications/fcm.py (65 and 240 characters): they are cut, never refused, because an event that
 cannot be rendered must still reach the inbox.
 
+Officers' free text (a refusal reason, a note on a dossier or report) goes to the inbox only:
+the push shows on a lock screen, where anyone near the phone reads it, so a message with such
+text carries a neutral `push` sentence instead (`Rendered.push_body`).
+
 Payloads are the domains' (grep `record_event` in api/ and wallet/); a missing field falls back
 to a generic sentence instead of failing the dispatcher.
 """
@@ -29,11 +33,29 @@ class Rendered:
     body: str
     category: str  # the inbox's grouping: dossier, report, fine, payment, benefit, chat, account
     deep_link: str | None
+    # The push's body when `body` holds an officer's free text; None: the push shows `body`.
+    push: str | None = None
+
+    @property
+    def push_body(self) -> str:
+        return self.push or self.body
 
     def cut(self) -> Rendered:
         return Rendered(
-            _cut(self.title, TITLE_MAX_CHARS), _cut(self.body, BODY_MAX_CHARS), self.category, self.deep_link
+            _cut(self.title, TITLE_MAX_CHARS),
+            _cut(self.body, BODY_MAX_CHARS),
+            self.category,
+            self.deep_link,
+            _cut(self.push, BODY_MAX_CHARS) if self.push else None,
         )
+
+
+_SEE_INBOX = "Mở ứng dụng để xem chi tiết."
+
+
+def _private(text: str, free_text: Any) -> str | None:
+    """The neutral push sentence when the inbox text carries an officer's free text."""
+    return f"{text} {_SEE_INBOX}" if free_text else None
 
 
 def _cut(text: str, limit: int) -> str:
@@ -84,7 +106,8 @@ def _dossier(event_type: str, aggregate_id: str, p: Mapping[str, Any]) -> Render
         10: f"Hồ sơ {code} đã được trả kết quả.",
     }
     body = bodies.get(status, f"Hồ sơ {code}: {name}.")
-    return Rendered(f"Hồ sơ {code}: {name}", body, "dossier", f"{SCHEME}dossiers/{code}")
+    push = _private(f"Hồ sơ {code}: {name}.", note and status in (3, 5, 8))
+    return Rendered(f"Hồ sơ {code}: {name}", body, "dossier", f"{SCHEME}dossiers/{code}", push)
 
 
 _REPORT_TEXT = {
@@ -114,8 +137,10 @@ def _report(event_type: str, aggregate_id: str, p: Mapping[str, Any]) -> Rendere
     if text is None:
         return None
     note = f" {p['note']}" if p.get("note") else ""
-    body = text[1].format(category=p.get("category") or "của bạn", note=note)
-    return Rendered(text[0], body, "report", f"{SCHEME}reports/{p.get('report_id') or aggregate_id}")
+    category = p.get("category") or "của bạn"
+    body = text[1].format(category=category, note=note)
+    push = _private(text[1].format(category=category, note=""), note and "{note}" in text[1])
+    return Rendered(text[0], body, "report", f"{SCHEME}reports/{p.get('report_id') or aggregate_id}", push)
 
 
 def _fine(event_type: str, aggregate_id: str, p: Mapping[str, Any]) -> Rendered | None:
@@ -230,13 +255,16 @@ def _benefit(event_type: str, aggregate_id: str, p: Mapping[str, Any]) -> Render
             f"Khoản {amount} tháng {period} {verb}.{reason} Vui lòng liên hệ UBND xã, phường.",
             "benefit",
             f"{SCHEME}benefits/payments/{p.get('payment_id') or aggregate_id}",
+            _private(f"Khoản {amount} tháng {period} {verb}.", reason),
         )
     if event_type == "benefit.beneficiary_status_changed":
+        status = p.get("status_name") or "đã thay đổi"
         return Rendered(
             f"{programme}: {p.get('status_name') or 'thay đổi'}",
-            f"Chế độ {programme} của bạn: {p.get('status_name') or 'đã thay đổi'}.{reason}",
+            f"Chế độ {programme} của bạn: {status}.{reason}",
             "benefit",
             f"{SCHEME}benefits",
+            _private(f"Chế độ {programme} của bạn: {status}.", reason),
         )
     return None
 
@@ -258,6 +286,7 @@ def _seller(event_type: str, aggregate_id: str, p: Mapping[str, Any]) -> Rendere
             f"Đăng ký bán hàng của {business} bị từ chối.{reason}",
             "account",
             link,
+            _private(f"Đăng ký bán hàng của {business} bị từ chối.", reason),
         )
     return None
 
@@ -271,7 +300,13 @@ def _product(event_type: str, aggregate_id: str, p: Mapping[str, Any]) -> Render
         )
     if event_type == "product.rejected":
         reason = f" Lý do: {p['reason']}." if p.get("reason") else ""
-        return Rendered("Sản phẩm chưa được duyệt", f"“{name}” chưa được duyệt.{reason}", "account", link)
+        return Rendered(
+            "Sản phẩm chưa được duyệt",
+            f"“{name}” chưa được duyệt.{reason}",
+            "account",
+            link,
+            _private(f"“{name}” chưa được duyệt.", reason),
+        )
     return None
 
 

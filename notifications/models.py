@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 # The inbox is fed from the outbox; importing it here also registers `outbox_events` with the
@@ -53,13 +53,14 @@ class Device(db.Model):
 
     The token is unique: it belongs to the app installation, not to an account, so when another
     citizen signs in on the same phone the row moves to them. Province and ward are copied from
-    the citizen when the token is registered, for topics and campaign audiences without a join.
+    the citizen when the token is registered (and again at every refresh), to choose the FCM
+    topics the token is subscribed to (`topics`). Campaign audiences do NOT read them: they join
+    the citizens' registry, which is current when a citizen moves between two app starts.
     """
 
     __tablename__ = "push_devices"
     __table_args__ = (
-        # Campaigns stream an area's devices; the hygiene job scans by last_seen_at.
-        Index("ix_push_devices_province_ward", "province_code", "ward_code"),
+        # The hygiene job scans by last_seen_at.
         Index("ix_push_devices_last_seen", "last_seen_at"),
     )
 
@@ -74,7 +75,33 @@ class Device(db.Model):
     locale: Mapped[str] = mapped_column(String(16), default="vi")
     province_code: Mapped[str | None] = mapped_column(String(2))
     ward_code: Mapped[str | None] = mapped_column(String(5))
+    # The FCM topics this token should be subscribed to ("citizens", "province-66", ...), as of
+    # the last registration; what FCM still has to be told is in `push_topic_changes`.
+    topics: Mapped[list[str]] = mapped_column(JSON, default=list)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PushTopicChange(db.Model):
+    """A topic subscription FCM has not confirmed yet: (token, topic, subscribe or unsubscribe).
+
+    Written in the transaction that registers, moves or deletes the device, sent to FCM right
+    after the commit (best effort: a failure never fails the registration), and deleted once FCM
+    confirms. What FCM refused or could not be reached for stays here and is sent again by the
+    `notifications.stale_devices` job or the device's next refresh. One row per (token, topic):
+    the latest wish wins.
+    """
+
+    __tablename__ = "push_topic_changes"
+    __table_args__ = (UniqueConstraint("token", "topic", name="uq_push_topic_changes_token_topic"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID, primary_key=True, default=new_uuid)
+    # Not a foreign key: an unsubscription outlives the deleted device.
+    token: Mapped[str] = mapped_column(String(512))
+    topic: Mapped[str] = mapped_column(String(100))
+    subscribe: Mapped[bool] = mapped_column(Boolean)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(60))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -99,7 +126,11 @@ class PushDelivery(db.Model):
     """
 
     __tablename__ = "push_deliveries"
-    __table_args__ = (UniqueConstraint("event_id", "device_id", name="uq_push_deliveries_event_device"),)
+    __table_args__ = (
+        UniqueConstraint("event_id", "device_id", name="uq_push_deliveries_event_device"),
+        # The purge job deletes settled rows by age.
+        Index("ix_push_deliveries_updated_at", "updated_at"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(UUID, primary_key=True, default=new_uuid)
     # Neither is a foreign key: outbox rows are pruned, dead devices deleted, the record stays.

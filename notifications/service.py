@@ -9,12 +9,21 @@ Device hygiene: a token FCM reports dead (UNREGISTERED, or INVALID_ARGUMENT abou
 deleted by whoever sent to it (`delete_dead_tokens`); a token whose app has not checked in for
 PUSH_DEVICE_STALE_DAYS (30) is dropped by the scheduler (`drop_stale_devices`): FCM itself
 considers such tokens stale, and pushing to them only wastes the campaign's quota.
+
+Topics. Each token is subscribed to its citizen's FCM topics (fcm.py: everybody, province, ward,
+identity level) for urgent broadcasts (`fcm.send_to_topic`). Registering, moving (another
+citizen signs in, or the citizen moved ward) and deleting a device write the subscription
+changes (`PushTopicChange`) in the same transaction, then tell FCM right after the commit, best
+effort: FCM down never fails a registration. What FCM did not confirm stays queued and is sent
+again at the device's next refresh and by the daily `notifications.stale_devices` job.
 """
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 import uuid
+from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
@@ -27,7 +36,9 @@ from api.errors import ApiError
 from api.extensions import db
 from api.text import nfc
 from notifications import fcm
-from notifications.models import Device, InboxMessage
+from notifications.models import Device, InboxMessage, PushTopicChange
+
+log = logging.getLogger(__name__)
 
 
 def _by_event(source_event_id: uuid.UUID) -> InboxMessage | None:
@@ -132,14 +143,55 @@ def unread_count(citizen_id: uuid.UUID) -> int:
 # ---- devices ---------------------------------------------------------------------------------
 
 
-def _area(citizen_id: uuid.UUID) -> tuple[str | None, str | None]:
-    """(province code, ward code) of the citizen's residence, for topics and audiences."""
-    from api.citizens.models import Citizen
+def _citizen_area(citizen_id: uuid.UUID) -> tuple[str | None, str | None, bool]:
+    """(province code, ward code, identity level 2) of the citizen, from the owning domains."""
+    from api.citizens.service import get_citizen
     from api.units.service import get_ward
 
-    ward_code = db.session.scalar(select(Citizen.ward_code).where(Citizen.id == citizen_id))
+    citizen = get_citizen(citizen_id)
+    ward_code = citizen.ward_code if citizen is not None else None
     ward = get_ward(ward_code) if ward_code else None
-    return (ward.province.code if ward else None), ward_code
+    verified = citizen is not None and (citizen.identity_level or 1) >= 2
+    return (ward.province.code if ward else None), ward_code, verified
+
+
+def topics_for(province_code: str | None, ward_code: str | None, verified: bool) -> list[str]:
+    """The FCM topics of a device: everybody, the identity level, the province, the ward."""
+    topics = [fcm.role_topic("citizen"), fcm.role_topic("verified" if verified else "unverified")]
+    if province_code:
+        topics.append(fcm.province_topic(province_code))
+    if ward_code:
+        topics.append(fcm.ward_topic(ward_code))
+    return topics
+
+
+def _queue_topic_change(token: str, topic: str, subscribe: bool, now: datetime) -> None:
+    """One wish per (token, topic): a newer one replaces an unconfirmed older one."""
+    for _ in range(2):  # a second try only when a concurrent registration queued it meanwhile
+        change = db.session.scalar(
+            select(PushTopicChange).where(PushTopicChange.token == token, PushTopicChange.topic == topic)
+        )
+        if change is not None:
+            change.subscribe, change.attempts, change.last_error, change.created_at = subscribe, 0, None, now
+            return
+        try:
+            with db.session.begin_nested():
+                db.session.add(PushTopicChange(token=token, topic=topic, subscribe=subscribe, created_at=now))
+            return
+        except IntegrityError:
+            continue
+
+
+def _retopic(device: Device, wanted: list[str], now: datetime) -> None:
+    """Queue the subscriptions that take the token from its topics to `wanted` (not committed)."""
+    current = list(device.topics or [])
+    for topic in wanted:
+        if topic not in current:
+            _queue_topic_change(device.token, topic, True, now)
+    for topic in current:
+        if topic not in wanted:
+            _queue_topic_change(device.token, topic, False, now)
+    device.topics = list(wanted)
 
 
 def register_device(
@@ -154,10 +206,11 @@ def register_device(
 
     Idempotent: the app calls it at every start. A token registered by another citizen moves to
     this one (the token is the phone's; whoever signed in last receives its pushes), so a
-    citizen who hands on a phone stops receiving pushes on it.
+    citizen who hands on a phone stops receiving pushes on it. Its topic subscriptions follow
+    the citizen it now belongs to (best effort, see the module docstring).
     """
     now = now or utcnow()
-    province_code, ward_code = _area(citizen_id)
+    province_code, ward_code, verified = _citizen_area(citizen_id)
     values = {
         "citizen_id": citizen_id,
         "platform": platform,
@@ -167,21 +220,27 @@ def register_device(
         "ward_code": ward_code,
         "last_seen_at": now,
     }
+    # With push off nothing can be subscribed: the topics stay as they are, and the first
+    # refresh after push is configured queues them all.
+    wanted = topics_for(province_code, ward_code, verified) if fcm.push_enabled() else None
     for _ in range(2):  # a second try only when another request inserted the same token meanwhile
         device = db.session.scalar(select(Device).where(Device.token == token))
-        if device is not None:
+        created = device is None
+        if created:
+            device = Device(token=token, created_at=now, topics=[], **values)
+            try:
+                with db.session.begin_nested():
+                    db.session.add(device)
+            except IntegrityError:
+                continue
+        else:
             for key, value in values.items():
                 setattr(device, key, value)
-            db.session.commit()
-            return device, False
-        device = Device(token=token, created_at=now, **values)
-        try:
-            with db.session.begin_nested():
-                db.session.add(device)
-        except IntegrityError:
-            continue
+        if wanted is not None:
+            _retopic(device, wanted, now)
         db.session.commit()
-        return device, True
+        flush_topic_changes(tokens=[token])
+        return device, created
     raise RuntimeError("device token registration raced twice")  # pragma: no cover
 
 
@@ -194,12 +253,16 @@ def list_devices(citizen_id: uuid.UUID) -> list[Device]:
 
 
 def delete_device(citizen_id: uuid.UUID, device_id: uuid.UUID) -> None:
-    """Forget one of the citizen's devices (sign-out on that phone); 404 for anyone else's."""
+    """Forget one of the citizen's devices (sign-out on that phone); 404 for anyone else's.
+    The token leaves its topics too: a signed-out phone hears no more broadcasts."""
     device = db.session.scalar(select(Device).where(Device.id == device_id, Device.citizen_id == citizen_id))
     if device is None:
         raise ApiError(404, "device_not_found", "Không tìm thấy thiết bị này trong tài khoản của bạn.")
+    token = device.token
+    _retopic(device, [], utcnow())
     db.session.delete(device)
     db.session.commit()
+    flush_topic_changes(tokens=[token])
 
 
 def devices_of(citizen_id: uuid.UUID) -> list[Device]:
@@ -207,36 +270,89 @@ def devices_of(citizen_id: uuid.UUID) -> list[Device]:
 
 
 def delete_dead_tokens(tokens: Iterable[str]) -> int:
-    """Delete devices whose tokens FCM reported dead (not committed: the sender's transaction)."""
+    """Delete devices whose tokens FCM reported dead (not committed: the sender's transaction).
+    FCM forgets a dead token's subscriptions itself: its queued changes go too."""
     tokens = [token for token in set(tokens) if token]
     if not tokens:
         return 0
+    db.session.execute(
+        delete(PushTopicChange)
+        .where(PushTopicChange.token.in_(tokens))
+        .execution_options(synchronize_session=False)
+    )
     return db.session.execute(
         delete(Device).where(Device.token.in_(tokens)).execution_options(synchronize_session=False)
     ).rowcount
 
 
+STALE_CHUNK = 1000
+
+
 def drop_stale_devices(now: datetime | None = None) -> int:
-    """Scheduler job: drop devices not seen for PUSH_DEVICE_STALE_DAYS; returns how many."""
+    """Scheduler job: drop devices not seen for PUSH_DEVICE_STALE_DAYS, unsubscribing their
+    tokens from their topics (as FCM advises for stale tokens); then send the topic changes
+    still queued. Returns how many devices were dropped."""
     now = now or utcnow()
     cutoff = now - timedelta(days=current_app.config.get("PUSH_DEVICE_STALE_DAYS", 30))
-    dropped = db.session.execute(
-        delete(Device).where(Device.last_seen_at < cutoff).execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.commit()
+    dropped = 0
+    while True:  # in chunks: one transaction per thousand devices, however many went stale
+        devices = db.session.scalars(
+            select(Device).where(Device.last_seen_at < cutoff).order_by(Device.id).limit(STALE_CHUNK)
+        ).all()
+        if not devices:
+            break
+        for device in devices:
+            if device.topics:
+                _retopic(device, [], now)
+        db.session.execute(
+            delete(Device)
+            .where(Device.id.in_([device.id for device in devices]))
+            .execution_options(synchronize_session=False)
+        )
+        db.session.commit()
+        dropped += len(devices)
+    flush_topic_changes()
     return dropped
 
 
-def device_topics(device: Device, *, age_band: str | None = None) -> list[str]:
-    """The FCM topics a device belongs to: its province, its ward, the citizens' audience.
-
-    For clients that subscribe to topics; campaigns do not send to topics (notifications/fcm.py).
-    """
-    topics = [fcm.role_topic("citizen")]
-    if device.province_code:
-        topics.append(fcm.province_topic(device.province_code))
-    if device.ward_code:
-        topics.append(fcm.ward_topic(device.ward_code))
-    if age_band:
-        topics.append(fcm.age_topic(age_band))
-    return topics
+def flush_topic_changes(tokens: list[str] | None = None, limit: int = 20_000) -> int:
+    """Tell FCM the queued topic subscriptions (of these tokens, or the oldest `limit`); delete
+    what FCM confirmed or no longer knows (a dead token). Best effort: never raises, so a
+    registration does not fail because FCM is down. Returns how many FCM confirmed."""
+    if not fcm.push_enabled():
+        return 0
+    try:
+        fcm.check()
+        statement = select(PushTopicChange).order_by(PushTopicChange.created_at).limit(limit)
+        if tokens is not None:
+            statement = statement.where(PushTopicChange.token.in_(tokens))
+        groups: dict[tuple[str, bool], list[PushTopicChange]] = defaultdict(list)
+        for change in db.session.scalars(statement):
+            groups[(change.topic, change.subscribe)].append(change)
+        confirmed = 0
+        for (topic, subscribe), changes in groups.items():
+            for start in range(0, len(changes), fcm.MAX_TOPIC_TOKENS):
+                chunk = changes[start : start + fcm.MAX_TOPIC_TOKENS]
+                call = fcm.subscribe if subscribe else fcm.unsubscribe
+                results = call([change.token for change in chunk], topic)
+                done = []
+                for change, result in zip(chunk, results, strict=True):
+                    if result.ok or result.token_gone:
+                        done.append(change.id)
+                        confirmed += result.ok
+                    else:
+                        change.attempts = (change.attempts or 0) + 1
+                        change.last_error = (result.error_code or "UNKNOWN")[:60]
+                if done:
+                    # Only if the wish did not change meanwhile (a newer registration flipped it).
+                    db.session.execute(
+                        delete(PushTopicChange)
+                        .where(PushTopicChange.id.in_(done), PushTopicChange.subscribe == subscribe)
+                        .execution_options(synchronize_session=False)
+                    )
+                db.session.commit()
+        return confirmed
+    except Exception:  # best effort by design: log, keep the queue, never fail the caller
+        log.warning("FCM topic subscriptions not sent; kept for a later try", exc_info=True)
+        db.session.rollback()
+        return 0

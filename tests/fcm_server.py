@@ -9,6 +9,14 @@ success and Google's error bodies otherwise:
                "details": [{"@type": "type.googleapis.com/google.firebase.fcm.v1.FcmError",
                             "errorCode": "UNREGISTERED"}]}}
 
+Topics, as firebase-admin 7.7+ manages them (the FCM v1 registrations API, one request per
+token): `POST /v1/projects/{project}/registrations/{token}/topicSubscriptions?topic_name=T`
+subscribes, `DELETE .../topicSubscriptions/{T}?allow_missing=true` unsubscribes; the server
+keeps `server.subscriptions` (topic -> tokens). A message sent to a topic (`"topic"` instead of
+`"token"`) is recorded in `server.topic_messages` with the tokens subscribed at that moment.
+`server.topics_default = "unavailable"` makes topic management fail (sending is unaffected);
+a token scripted "unregistered" is refused there too.
+
 Outcomes are scriptable globally (`server.default = "unavailable"`), per token
 (`server.script("tok", "unregistered")`) or for the next n requests (`server.fail_next(2,
 "quota")`); `server.down()` closes the port (connection refused) and `server.up()` opens it
@@ -24,12 +32,14 @@ In benchmarks, as its own process so it does not share the sender's GIL:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import socket
 import threading
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import parse_qs, unquote
 
 import pytest
 
@@ -63,6 +73,13 @@ class _Handler(BaseHTTPRequestHandler):
         # Headers and body leave in two writes; without NODELAY, Nagle's algorithm meets the
         # client's delayed ACK and every keep-alive response waits 40 ms.
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        with self.server.fcm._lock:
+            self.server.fcm._connections.add(self.connection)
+
+    def finish(self) -> None:
+        with self.server.fcm._lock:
+            self.server.fcm._connections.discard(self.connection)
+        super().finish()
 
     def log_message(self, *args: Any) -> None:  # quiet: thousands of requests per second
         pass
@@ -82,10 +99,54 @@ class _Handler(BaseHTTPRequestHandler):
         body = {"error": {"code": status, "message": message, "status": rpc_status, "details": details}}
         self._answer(status, body, headers)
 
+    def _topic_subscription(self, method: str) -> bool:
+        """The v1 registrations API; False when the path is not one of its routes."""
+        fcm = self.server.fcm
+        path, _, query = self.path.partition("?")
+        parts = path.split("/")
+        # /v1/projects/{p}/registrations/{token}/topicSubscriptions[/{topic}]
+        if len(parts) < 7 or parts[1:3] != ["v1", "projects"] or parts[4] != "registrations":
+            return False
+        if parts[6] != "topicSubscriptions" or len(parts) > 8:
+            return False
+        if parts[3] != fcm.project:
+            self._error(403, "PERMISSION_DENIED", f"Permission denied on project {parts[3]}", [])
+            return True
+        if not (self.headers.get("Authorization") or "").startswith("Bearer "):
+            self._error(401, "UNAUTHENTICATED", "Request is missing required authentication credential.", [])
+            return True
+        token = unquote(parts[5])
+        if method == "POST" and len(parts) == 7:
+            topic = (parse_qs(query).get("topic_name") or [""])[0]
+        elif method == "DELETE" and len(parts) == 8:
+            topic = unquote(parts[7])
+        else:
+            self._error(404, "NOT_FOUND", "Not found", [])
+            return True
+        outcome = fcm._topic_outcome(token)
+        fcm._record_topic(method, token, topic, outcome)
+        status, rpc_status, error_code, text = OUTCOMES[outcome]
+        if status != 200:
+            details = [
+                {"@type": "type.googleapis.com/google.firebase.fcm.v1.FcmError", "errorCode": error_code}
+            ]
+            self._error(status, rpc_status, text, details)
+            return True
+        self._answer(200, {})
+        return True
+
+    def do_DELETE(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        self.rfile.read(length)
+        if not self._topic_subscription("DELETE"):
+            self._error(404, "NOT_FOUND", "Not found", [])
+
     def do_POST(self) -> None:
         fcm = self.server.fcm
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length)
+        if self._topic_subscription("POST"):
+            return
         parts = self.path.split("/")
         # /v1/projects/{project}/messages:send
         if len(parts) != 5 or parts[1] != "v1" or parts[2] != "projects" or parts[4] != "messages:send":
@@ -102,6 +163,12 @@ class _Handler(BaseHTTPRequestHandler):
             token = message.get("token") or message.get("fid")
         except (ValueError, KeyError, AttributeError):
             self._error(400, "INVALID_ARGUMENT", "Invalid JSON payload received.", [])
+            return
+        if not token and message.get("topic"):
+            reached = fcm._send_to_topic(message)
+            self._answer(
+                200, {"name": f"projects/{fcm.project}/messages/{fcm._next_id()}", "reached": reached}
+            )
             return
         if not token:
             self._error(400, "INVALID_ARGUMENT", "Recipient of the message is not set.", [])
@@ -141,6 +208,10 @@ class FcmServer:
         self.default = "ok"
         self.retry_after = 1
         self.received: list[dict[str, Any]] = []  # every request's message, with its outcome
+        self.topics_default = "ok"
+        self.subscriptions: dict[str, set[str]] = {}  # topic -> tokens
+        self.topic_requests: list[tuple[str, str, str, str]] = []  # (method, token, topic, outcome)
+        self.topic_messages: list[dict[str, Any]] = []
         self.counts: Counter[str] = Counter()
         self._scripted: dict[str, str] = {}
         self._next: list[str] = []
@@ -148,6 +219,7 @@ class FcmServer:
         self._gate = threading.Event()
         self._ids = 0
         self._lock = threading.Lock()
+        self._connections: set[socket.socket] = set()
         self._port = port
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -170,6 +242,13 @@ class FcmServer:
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
+            # Keep-alive connections outlive the listening socket: close them too, as a server
+            # that went away would (the client's next request on them fails).
+            with self._lock:
+                connections, self._connections = list(self._connections), set()
+            for connection in connections:
+                with contextlib.suppress(OSError):
+                    connection.shutdown(socket.SHUT_RDWR)
             if self._thread is not None:
                 self._thread.join(timeout=5)
             self._server = None
@@ -213,9 +292,36 @@ class FcmServer:
         if held:
             self._gate.wait(timeout=30)
 
+    def subscribed(self, token: str) -> set[str]:
+        """The topics a token is subscribed to now."""
+        with self._lock:
+            return {topic for topic, tokens in self.subscriptions.items() if token in tokens}
+
+    def _topic_outcome(self, token: str) -> str:
+        with self._lock:
+            scripted = self._scripted.get(token)
+            return scripted if scripted in ("unregistered", "invalid_token") else self.topics_default
+
+    def _record_topic(self, method: str, token: str, topic: str, outcome: str) -> None:
+        with self._lock:
+            self.topic_requests.append((method, token, topic, outcome))
+            if outcome != "ok":
+                return
+            if method == "POST":
+                self.subscriptions.setdefault(topic, set()).add(token)
+            else:
+                self.subscriptions.get(topic, set()).discard(token)
+
+    def _send_to_topic(self, message: dict[str, Any]) -> list[str]:
+        with self._lock:
+            reached = sorted(self.subscriptions.get(message["topic"], set()))
+            self.topic_messages.append({"topic": message["topic"], "message": message, "reached": reached})
+            return reached
+
     def reset(self) -> None:
         with self._lock:
             self.default = "ok"
+            self.topics_default = "ok"
             self._scripted.clear()
             self._next.clear()
             self.received.clear()

@@ -2,7 +2,7 @@
 
 Revision ID: 4faa35ea3185
 Revises: 5b0e2c7d9a41
-Create Date: 2026-11-23 00:42:06.469185
+Create Date: 2026-11-23 01:36:17.697096
 
 """
 from alembic import op
@@ -28,6 +28,7 @@ def upgrade():
     sa.Column('urgent', sa.Boolean(), nullable=False),
     sa.Column('keep_in_inbox', sa.Boolean(), nullable=False),
     sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('created_by', sa.String(length=64), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
@@ -42,8 +43,9 @@ def upgrade():
     sa.Column('phase', sa.String(length=8), nullable=True),
     sa.Column('inbox_cursor', sa.String(length=64), nullable=True),
     sa.Column('push_cursor', sa.String(length=64), nullable=True),
-    sa.Column('retry_device_ids', sa.JSON(), nullable=False),
-    sa.Column('retry_rounds', sa.Integer(), nullable=False),
+    sa.Column('retry_since', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('lease_owner', sa.String(length=64), nullable=True),
+    sa.Column('lease_until', sa.DateTime(timezone=True), nullable=True),
     sa.Column('targeted_citizens', sa.Integer(), nullable=False),
     sa.Column('targeted_devices', sa.Integer(), nullable=False),
     sa.Column('sent_count', sa.Integer(), nullable=False),
@@ -115,7 +117,19 @@ def upgrade():
     )
     with op.batch_alter_table('push_deliveries', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_push_deliveries_event_id'), ['event_id'], unique=False)
+        batch_op.create_index('ix_push_deliveries_updated_at', ['updated_at'], unique=False)
 
+    op.create_table('push_topic_changes',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('token', sa.String(length=512), nullable=False),
+    sa.Column('topic', sa.String(length=100), nullable=False),
+    sa.Column('subscribe', sa.Boolean(), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('last_error', sa.String(length=60), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_push_topic_changes')),
+    sa.UniqueConstraint('token', 'topic', name='uq_push_topic_changes_token_topic')
+    )
     op.create_table('campaign_opens',
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('campaign_id', sa.Uuid(), nullable=False),
@@ -125,6 +139,12 @@ def upgrade():
     sa.ForeignKeyConstraint(['citizen_id'], ['citizens.id'], name=op.f('fk_campaign_opens_citizen_id_citizens'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_campaign_opens')),
     sa.UniqueConstraint('campaign_id', 'citizen_id', name=op.f('uq_campaign_opens_campaign_id'))
+    )
+    op.create_table('campaign_retries',
+    sa.Column('campaign_id', sa.Uuid(), nullable=False),
+    sa.Column('device_id', sa.Uuid(), nullable=False),
+    sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name=op.f('fk_campaign_retries_campaign_id_campaigns'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('campaign_id', 'device_id', name=op.f('pk_campaign_retries'))
     )
     op.create_table('content_article_anonymous_views',
     sa.Column('article_id', sa.Uuid(), nullable=False),
@@ -203,6 +223,7 @@ def upgrade():
     sa.Column('locale', sa.String(length=16), nullable=False),
     sa.Column('province_code', sa.String(length=2), nullable=True),
     sa.Column('ward_code', sa.String(length=5), nullable=True),
+    sa.Column('topics', sa.JSON(), nullable=False),
     sa.Column('last_seen_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['citizen_id'], ['citizens.id'], name=op.f('fk_push_devices_citizen_id_citizens'), ondelete='CASCADE'),
@@ -212,7 +233,6 @@ def upgrade():
     with op.batch_alter_table('push_devices', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_push_devices_citizen_id'), ['citizen_id'], unique=False)
         batch_op.create_index('ix_push_devices_last_seen', ['last_seen_at'], unique=False)
-        batch_op.create_index('ix_push_devices_province_ward', ['province_code', 'ward_code'], unique=False)
 
     op.create_table('products',
     sa.Column('id', sa.Uuid(), nullable=False),
@@ -264,6 +284,7 @@ def upgrade():
     with op.batch_alter_table('inbox_messages', schema=None) as batch_op:
         batch_op.add_column(sa.Column('campaign_id', sa.Uuid(), nullable=True))
         batch_op.create_index('ix_inbox_messages_campaign_read', ['campaign_id', 'read_at'], unique=False)
+        batch_op.create_index('uq_inbox_messages_campaign_citizen', ['campaign_id', 'citizen_id'], unique=True, sqlite_where=sa.text('campaign_id IS NOT NULL'), postgresql_where=sa.text('campaign_id IS NOT NULL'))
 
     # ### end Alembic commands ###
 
@@ -271,6 +292,7 @@ def upgrade():
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
     with op.batch_alter_table('inbox_messages', schema=None) as batch_op:
+        batch_op.drop_index('uq_inbox_messages_campaign_citizen', sqlite_where=sa.text('campaign_id IS NOT NULL'), postgresql_where=sa.text('campaign_id IS NOT NULL'))
         batch_op.drop_index('ix_inbox_messages_campaign_read')
         batch_op.drop_column('campaign_id')
 
@@ -286,7 +308,6 @@ def downgrade():
 
     op.drop_table('products')
     with op.batch_alter_table('push_devices', schema=None) as batch_op:
-        batch_op.drop_index('ix_push_devices_province_ward')
         batch_op.drop_index('ix_push_devices_last_seen')
         batch_op.drop_index(batch_op.f('ix_push_devices_citizen_id'))
 
@@ -305,8 +326,11 @@ def downgrade():
     op.drop_table('content_article_versions')
     op.drop_table('content_article_reads')
     op.drop_table('content_article_anonymous_views')
+    op.drop_table('campaign_retries')
     op.drop_table('campaign_opens')
+    op.drop_table('push_topic_changes')
     with op.batch_alter_table('push_deliveries', schema=None) as batch_op:
+        batch_op.drop_index('ix_push_deliveries_updated_at')
         batch_op.drop_index(batch_op.f('ix_push_deliveries_event_id'))
 
     op.drop_table('push_deliveries')

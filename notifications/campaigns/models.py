@@ -18,7 +18,18 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func, select
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    select,
+)
 from sqlalchemy.orm import Mapped, column_property, mapped_column
 
 from api.dbtypes import UUID, UTCDateTime, new_uuid, utcnow
@@ -77,6 +88,9 @@ class Campaign(db.Model):
     # Also leave the message in every targeted citizen's inbox (with or without a device).
     keep_in_inbox: Mapped[bool] = mapped_column(Boolean, default=True)
     status: Mapped[str] = mapped_column(String(12), default=DRAFT)
+    # The text's version: every edit adds one, and the approver sends back the version they
+    # read, so an edit between their reading and their approval is refused (409), not approved.
+    version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
 
     created_by: Mapped[str] = mapped_column(String(64))  # "staff:<uuid>"
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -94,10 +108,15 @@ class Campaign(db.Model):
     phase: Mapped[str | None] = mapped_column(String(8))
     inbox_cursor: Mapped[str | None] = mapped_column(String(64))  # last citizen id done
     push_cursor: Mapped[str | None] = mapped_column(String(64))  # last device id done
-    # Devices whose send FCM answered "try later" (quota, 5xx) when the job paused; sent first
-    # on the next run. Bounded: the job pauses as soon as FCM is unavailable.
-    retry_device_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
-    retry_rounds: Mapped[int] = mapped_column(Integer, default=0)
+    # Devices FCM answered "try later" (quota, 5xx) are kept in `campaign_retries` and sent first
+    # on the next run. `retry_since`: since when the retry set has not seen a single send
+    # succeed; when that lasts CAMPAIGN_RETRY_GIVE_UP_SECONDS the devices still refused count as
+    # failed. Reset by any successful send, so an outage of a few minutes costs nothing.
+    retry_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The sending job's lease: one runner at a time per campaign (a second scheduler, or a run
+    # started by hand, finds it taken and leaves the campaign alone until it expires).
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     # Figures. The audience sizes are counted at approval and scheduling (a preview) and again
     # when sending starts (what was actually targeted).
@@ -159,6 +178,20 @@ def audience_label(audience: dict[str, Any]) -> str:
     return "Tất cả công dân"
 
 
+class CampaignRetry(db.Model):
+    """A device of a campaign to send again: FCM said "try later". Read and settled in batches
+    of FCM's size, each batch committed with its outcome, so the set never has to fit in one
+    transaction or one row however many devices a long throttling leaves behind."""
+
+    __tablename__ = "campaign_retries"
+
+    campaign_id: Mapped[uuid.UUID] = mapped_column(
+        UUID, ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True
+    )
+    # Not a foreign key: a device deleted meanwhile is simply not sent again.
+    device_id: Mapped[uuid.UUID] = mapped_column(UUID, primary_key=True)
+
+
 class CampaignOpen(db.Model):
     """A citizen opened the campaign's notification in the app (reported by the app, once)."""
 
@@ -175,6 +208,16 @@ class CampaignOpen(db.Model):
 # count touch only the read rows, not the million messages of a large campaign. Declared here,
 # on the inbox's table, because only campaigns need it.
 Index("ix_inbox_messages_campaign_read", InboxMessage.campaign_id, InboxMessage.read_at)
+# One campaign message per citizen, whatever runs the job: the sending lease keeps runners apart,
+# this index makes a second insert fail instead of doubling a citizen's inbox.
+Index(
+    "uq_inbox_messages_campaign_citizen",
+    InboxMessage.campaign_id,
+    InboxMessage.citizen_id,
+    unique=True,
+    sqlite_where=InboxMessage.campaign_id.is_not(None),
+    postgresql_where=InboxMessage.campaign_id.is_not(None),
+)
 
 
 # The two figures the app reports after sending, counted where they are recorded, in the same

@@ -18,6 +18,7 @@ from notifications.campaigns import service
 from notifications.campaigns.schemas import (
     AudiencePreviewInSchema,
     AudiencePreviewSchema,
+    CampaignApproveSchema,
     CampaignInSchema,
     CampaignOpenedSchema,
     CampaignPatchSchema,
@@ -95,12 +96,13 @@ class CampaignItem(MethodView):
 @staff_blp.route("/<uuid:campaign_id>/approve")
 class Approve(MethodView):
     @allow(APPROVERS)
+    @staff_blp.arguments(CampaignApproveSchema)
     @staff_blp.response(200, CampaignSchema)
-    def post(self, campaign_id: uuid.UUID):
+    def post(self, data, campaign_id: uuid.UUID):
         """Approve a draft: another comms officer or an admin, never its author (403
-        `campaign_self_approval`); an audience matching nobody is refused (422 `audience_empty`).
-        Audited."""
-        return service.approve(campaign_id, actor=_actor())
+        `campaign_self_approval`), and only the `version` they read (409 `campaign_changed` after
+        an edit); an audience matching nobody is refused (422 `audience_empty`). Audited."""
+        return service.approve(campaign_id, version=data["version"], actor=_actor())
 
 
 @staff_blp.route("/<uuid:campaign_id>/schedule")

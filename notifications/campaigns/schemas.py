@@ -86,6 +86,10 @@ class CampaignAudienceSchema(Schema):
     @validates_schema
     def parameters_of_kind(self, data, **kwargs):
         kind = data.get("kind")
+        if "kind" not in data:
+            # Also when the campaign's PATCH loads this schema with partial=True, which marshmallow
+            # passes down to nested schemas: an audience is never partial.
+            raise ValidationError({"kind": ["Cần chọn nhóm người nhận (kind)."]})
         if kind not in self._PARAMS:
             return
         allowed = self._PARAMS[kind]
@@ -150,6 +154,14 @@ class CampaignPatchSchema(CampaignInSchema):
     keep_in_inbox = fields.Boolean()
 
 
+class CampaignApproveSchema(Schema):
+    version = fields.Integer(
+        required=True,
+        strict=True,
+        metadata={"description": "phiên bản nội dung mà người duyệt đã đọc (trường version của chiến dịch)"},
+    )
+
+
 class AudiencePreviewInSchema(Schema):
     audience = fields.Nested(CampaignAudienceSchema, required=True)
 
@@ -195,6 +207,9 @@ class CampaignSchema(Schema):
     keep_in_inbox = fields.Boolean(required=True)
     status = fields.String(required=True)
     status_name = fields.String(required=True)
+    version = fields.Integer(
+        required=True, metadata={"description": "phiên bản nội dung; gửi lại khi duyệt (POST .../approve)"}
+    )
     created_by = fields.String()
     created_at = VietnamDateTime()
     approved_by = fields.String(allow_none=True)

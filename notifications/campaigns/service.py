@@ -22,16 +22,32 @@ order, keyset-paginated, so memory stays the same for a thousand citizens or a m
 
 A run stops cleanly (every batch in flight is finished and committed) when its time budget is
 spent, when the campaign is cancelled, when quiet hours begin, or when FCM is unavailable (every
-message of a batch still refused as "try later" after retries): then the devices of those
-batches are kept in `retry_device_ids` and sent first on the next run, up to
-MAX_RETRY_ROUNDS runs, after which they count as failed. Only a hard kill of the process between
-a send and its commit can repeat a send: at most the batches in flight (concurrency x 500).
+message of a batch still refused as "try later" after retries). Devices FCM refused as "try
+later" are kept in `campaign_retries` and sent first on the next run, in committed batches of
+500 that check the budget like the others; while they are still refused as a whole, no new
+batch is taken. They count as failed only when the retry set has seen no successful send for
+CAMPAIGN_RETRY_GIVE_UP_SECONDS (any success restarts that clock), so an outage of a few minutes
+delays a campaign and fails nobody. A broken credentials file pauses the push phase
+(`fcm_credentials`) without raising, so the job does not crash every 30 s.
+
+One runner per campaign: a run takes the campaign's lease (a conditional UPDATE of
+`lease_until`, renewed after every batch, released at the end) and leaves alone a campaign whose
+lease another runner holds; the unique index on inbox_messages (campaign_id, citizen_id) makes
+a second insert fail rather than double an inbox. Only a hard kill of the process between a send
+and its commit can repeat a send: at most the batches in flight (concurrency x 500).
+
+Transitions (approve, schedule, edit, cancel) are conditional UPDATEs (`WHERE status IN ...`):
+a cancel racing a schedule cannot end "scheduled", an approval racing a cancel cannot revive the
+campaign. The approver sends back the `version` they read; an edit in between answers 409
+`campaign_changed`.
 """
 
 from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
+import socket
 import time
 import uuid
 from collections import Counter, deque
@@ -42,10 +58,11 @@ from datetime import time as clock
 from typing import Any
 
 from flask import Flask, current_app
-from sqlalchemy import Select, delete, func, insert, select, update
+from sqlalchemy import Select, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from api.audit import record_audit
+from api.benefits.service import active_beneficiary_citizen_ids
 from api.citizens.models import Citizen
 from api.dbtypes import new_uuid, utcnow
 from api.errors import ApiError
@@ -68,6 +85,7 @@ from notifications.campaigns.models import (
     SENT,
     Campaign,
     CampaignOpen,
+    CampaignRetry,
 )
 from notifications.models import Device, InboxMessage
 
@@ -75,7 +93,9 @@ log = logging.getLogger(__name__)
 
 INBOX_CATEGORY = "campaign"
 QUIET_START, QUIET_END = clock(22, 0), clock(6, 0)
-MAX_RETRY_ROUNDS = 3
+# A runner renews its lease after every batch; one batch (3 attempts of 10 s requests with
+# backoff) takes well under this, so only a dead runner's lease runs out.
+LEASE_SECONDS = 300
 EDITABLE_FIELDS = ("title", "body", "image_url", "deep_link", "audience", "urgent", "keep_in_inbox")
 
 
@@ -108,6 +128,41 @@ def _conflict(campaign: Campaign, action: str) -> ApiError:
         f"Không thể {action} chiến dịch đang ở trạng thái '{campaign.status_name}'.",
         status_now=campaign.status,
     )
+
+
+def _changed(campaign: Campaign) -> ApiError:
+    return ApiError(
+        409,
+        "campaign_changed",
+        "Chiến dịch vừa được sửa sau khi bạn mở. Hãy đọc lại nội dung mới rồi duyệt.",
+        version_now=campaign.version,
+    )
+
+
+def _transition(
+    campaign_id: uuid.UUID,
+    from_statuses: tuple[str, ...],
+    values: dict[str, Any],
+    action: str,
+    *,
+    version: int | None = None,
+) -> None:
+    """One conditional UPDATE: the change happens only if the campaign is still in one of
+    `from_statuses` (and at `version`), whatever another request did since it was read; else
+    409 with the state found. Not committed (the caller audits in the same transaction)."""
+    statement = update(Campaign).where(Campaign.id == campaign_id, Campaign.status.in_(from_statuses))
+    if version is not None:
+        statement = statement.where(Campaign.version == version)
+    changed = db.session.execute(
+        statement.values(**values).execution_options(synchronize_session=False)
+    ).rowcount
+    if changed == 1:
+        return
+    db.session.rollback()
+    current = get_campaign(campaign_id)
+    if current.status not in from_statuses:
+        raise _conflict(current, action)
+    raise _changed(current)
 
 
 # ---- the audience ---------------------------------------------------------------------------
@@ -151,10 +206,8 @@ def citizen_conditions(audience: dict[str, Any], today: date) -> list:
         if role == ROLE_UNVERIFIED:
             return [Citizen.identity_level < 2]
         if role == ROLE_BENEFICIARY:
-            # The benefits domain's own list of who is paid now (read only, one subquery).
-            from api.benefits.models import ACTIVE, Beneficiary
-
-            return [Citizen.id.in_(select(Beneficiary.citizen_id).where(Beneficiary.status == ACTIVE))]
+            # The benefits domain's own list of who is paid now (one subquery).
+            return [Citizen.id.in_(active_beneficiary_citizen_ids())]
     if kind == "age":
         conditions = []
         if audience.get("min_age") is not None:  # at least min_age years old today
@@ -196,8 +249,7 @@ def _require_reachable(campaign: Campaign, now: datetime | None = None) -> dict[
             "Hãy bật 'lưu vào hộp thư' hoặc chọn nhóm khác."
         )
         raise ApiError(422, "audience_empty", detail, audience=campaign.audience)
-    campaign.targeted_citizens, campaign.targeted_devices = size["citizens"], size["devices"]
-    return size
+    return {"targeted_citizens": size["citizens"], "targeted_devices": size["devices"]}
 
 
 # ---- composing ------------------------------------------------------------------------------
@@ -217,7 +269,7 @@ def create_campaign(data: dict[str, Any], *, actor: str) -> Campaign:
         status=DRAFT,
         created_by=actor,
         created_at=utcnow(),
-        retry_device_ids=[],
+        version=1,
         failure_codes={},
     )
     db.session.add(campaign)
@@ -235,18 +287,32 @@ def create_campaign(data: dict[str, Any], *, actor: str) -> Campaign:
 
 def update_campaign(campaign_id: uuid.UUID, changes: dict[str, Any], *, actor: str) -> Campaign:
     """Edit a draft; an approved campaign must be cancelled and composed again (the approver
-    approved what they read)."""
+    approved what they read). Every edit adds one to `version`; an edit made from a version
+    another edit has replaced meanwhile answers 409 `campaign_changed`."""
     campaign = get_campaign(campaign_id)
     if campaign.status != DRAFT:
         raise _conflict(campaign, "sửa")
+    read_version = campaign.version
     merged = {key: getattr(campaign, key) for key in EDITABLE_FIELDS}
     merged.update(changes)
     merged = _checked_content(merged)
-    for key in changes:
-        setattr(campaign, key, merged[key])
-    record_audit("campaign.updated", actor=actor, target=f"campaign:{campaign.id}", fields=sorted(changes))
+    values = {key: merged[key] for key in changes}
+    _transition(
+        campaign_id,
+        (DRAFT,),
+        {**values, "version": Campaign.version + 1, "updated_at": utcnow()},
+        "sửa",
+        version=read_version,
+    )
+    record_audit(
+        "campaign.updated",
+        actor=actor,
+        target=f"campaign:{campaign_id}",
+        fields=sorted(changes),
+        version=read_version + 1,
+    )
     db.session.commit()
-    return campaign
+    return get_campaign(campaign_id)
 
 
 def preview_audience(audience: dict[str, Any]) -> dict[str, int]:
@@ -256,8 +322,9 @@ def preview_audience(audience: dict[str, Any]) -> dict[str, int]:
 # ---- the workflow ---------------------------------------------------------------------------
 
 
-def approve(campaign_id: uuid.UUID, *, actor: str) -> Campaign:
-    """A second comms officer (or an admin) approves what the author wrote: never the author."""
+def approve(campaign_id: uuid.UUID, *, version: int, actor: str) -> Campaign:
+    """A second comms officer (or an admin) approves what the author wrote: never the author,
+    and only the `version` they read (409 `campaign_changed` after an edit)."""
     campaign = get_campaign(campaign_id)
     if campaign.status != DRAFT:
         raise _conflict(campaign, "duyệt")
@@ -270,16 +337,25 @@ def approve(campaign_id: uuid.UUID, *, actor: str) -> Campaign:
             "Bạn không thể tự duyệt chiến dịch do chính mình soạn. Hãy nhờ một cán bộ truyền thông "
             "khác hoặc quản trị viên duyệt.",
         )
-    _require_reachable(campaign)
-    campaign.status, campaign.approved_by, campaign.approved_at = APPROVED, actor, utcnow()
+    if campaign.version != version:
+        raise _changed(campaign)
+    size = _require_reachable(campaign)
+    _transition(
+        campaign_id,
+        (DRAFT,),
+        {"status": APPROVED, "approved_by": actor, "approved_at": utcnow(), **size},
+        "duyệt",
+        version=version,
+    )
     record_audit(
         "campaign.approved",
         actor=actor,
-        target=f"campaign:{campaign.id}",
-        citizens=campaign.targeted_citizens,
+        target=f"campaign:{campaign_id}",
+        citizens=size["targeted_citizens"],
+        version=version,
     )
     db.session.commit()
-    return campaign
+    return get_campaign(campaign_id)
 
 
 def in_quiet_hours(moment: datetime) -> bool:
@@ -319,13 +395,18 @@ def schedule(
             "nếu đây là cảnh báo cần gửi ngay.",
             errors={"send_at": ["Trong giờ yên tĩnh 22:00–06:00."]},
         )
-    _require_reachable(campaign, now)
-    campaign.status, campaign.scheduled_by, campaign.send_at = SCHEDULED, actor, send_at
+    size = _require_reachable(campaign, now)
+    _transition(
+        campaign_id,
+        (APPROVED, SCHEDULED),
+        {"status": SCHEDULED, "scheduled_by": actor, "send_at": send_at, **size},
+        "lên lịch",
+    )
     record_audit(
-        "campaign.scheduled", actor=actor, target=f"campaign:{campaign.id}", send_at=send_at.isoformat()
+        "campaign.scheduled", actor=actor, target=f"campaign:{campaign_id}", send_at=send_at.isoformat()
     )
     db.session.commit()
-    return campaign
+    return get_campaign(campaign_id)
 
 
 def cancel(campaign_id: uuid.UUID, *, actor: str) -> Campaign:
@@ -352,18 +433,15 @@ def cancel(campaign_id: uuid.UUID, *, actor: str) -> Campaign:
 def record_open(campaign_id: uuid.UUID, citizen_id: uuid.UUID) -> CampaignOpen:
     """The citizen opened the campaign's notification; once per citizen, the first time kept.
 
-    Only for a campaign that went out to this citizen: anything else answers 404, so the app
-    cannot inflate another audience's figures or learn about campaigns not sent to it.
+    Only for a campaign that reached this citizen: its message is in their inbox, or one of
+    their devices was among those the push phase went through (in the audience, registered
+    before the campaign finished, at or before the push cursor). Anything else answers 404, so
+    the app cannot inflate the figures or learn about campaigns not sent to it.
     """
     campaign = db.session.get(Campaign, campaign_id)
     if campaign is None or campaign.started_at is None:
         raise _not_found()
-    member = db.session.scalar(
-        select(Citizen.id).where(
-            Citizen.id == citizen_id, *citizen_conditions(campaign.audience, _today(campaign.started_at))
-        )
-    )
-    if member is None:
+    if not _reached(campaign, citizen_id):
         raise _not_found()
     existing = db.session.scalar(
         select(CampaignOpen).where(
@@ -387,6 +465,28 @@ def record_open(campaign_id: uuid.UUID, citizen_id: uuid.UUID) -> CampaignOpen:
     return opened
 
 
+def _reached(campaign: Campaign, citizen_id: uuid.UUID) -> bool:
+    in_inbox = db.session.scalar(
+        select(InboxMessage.id)
+        .where(InboxMessage.campaign_id == campaign.id, InboxMessage.citizen_id == citizen_id)
+        .limit(1)
+    )
+    if in_inbox is not None:
+        return True
+    if not campaign.push_cursor:  # the push phase has not sent anything yet
+        return False
+    device = db.session.scalar(
+        _device_query(citizen_conditions(campaign.audience, _today(campaign.started_at)))
+        .where(
+            Device.citizen_id == citizen_id,
+            Device.id <= _id_type(campaign.push_cursor),
+            Device.created_at <= (campaign.finished_at or utcnow()),
+        )
+        .limit(1)
+    )
+    return device is not None
+
+
 # ---- sending --------------------------------------------------------------------------------
 
 
@@ -399,6 +499,7 @@ class _Settings:
     backoff: float
     budget: float
     processes: int = 0
+    give_up: float = 3600.0
 
     @classmethod
     def from_config(cls, **overrides: Any) -> _Settings:
@@ -411,6 +512,7 @@ class _Settings:
             "backoff": float(config.get("CAMPAIGN_RETRY_BACKOFF_SECONDS", 1.0)),
             "budget": float(config.get("CAMPAIGN_RUN_SECONDS") or 240),
             "processes": max(0, int(config.get("CAMPAIGN_SEND_PROCESSES") or 0)),
+            "give_up": float(config.get("CAMPAIGN_RETRY_GIVE_UP_SECONDS") or 3600),
         }
         values.update({key: value for key, value in overrides.items() if value is not None})
         return cls(**values)
@@ -506,7 +608,10 @@ def _send(app, items: list[fcm.PushItem], ids: list, settings: _Settings) -> _Ou
     pending = list(zip(items, ids, strict=True))
     with app.app_context():
         for attempt in range(settings.attempts):
-            results = fcm.send_batch([item for item, _ in pending])
+            try:
+                results = fcm.send_batch([item for item, _ in pending])
+            except fcm.PushConfigError:
+                break  # our credentials, not FCM: nothing sent, all of it to try later
             again, wait = [], 0.0
             for (item, device_id), result in zip(pending, results, strict=True):
                 if result.ok:
@@ -532,25 +637,48 @@ def _id_type(value: str):
 
 
 class _Run:
-    """One job run over one campaign: the inbox then the push phase, within a time budget."""
+    """One job run over one campaign: the inbox then the push phase, within a time budget, under
+    the campaign's lease (`owner`)."""
 
-    def __init__(self, campaign: Campaign, settings: _Settings, report: RunReport, now: datetime, deadline):
+    def __init__(
+        self,
+        campaign: Campaign,
+        settings: _Settings,
+        report: RunReport,
+        now: datetime | None,
+        deadline,
+        owner,
+    ):
         self.campaign = campaign
         self.id = campaign.id
         self.settings = settings
         self.report = report
         self.now = now
         self.deadline = deadline
+        self.owner = owner
         self.conditions = citizen_conditions(campaign.audience, _today(campaign.started_at))
         self.max_batches: int | None = None
 
+    def _clock(self) -> datetime:
+        """The business clock (quiet hours, the retry give-up): `now` in tests, else the time."""
+        return self.now or utcnow()
+
     def _should_stop(self) -> str | None:
+        """Between batches: the budget, a cancel, quiet hours; and the lease is renewed (and
+        committed at once, so a cancel from the console never waits on this runner)."""
         if time.monotonic() >= self.deadline:
             return "time_budget"
-        status = db.session.scalar(select(Campaign.status).where(Campaign.id == self.id))
-        if status != SENDING:
-            return "cancelled"
-        if not self.campaign.urgent and in_quiet_hours(utcnow() if self.now is None else self.now):
+        renewed = db.session.execute(
+            update(Campaign)
+            .where(Campaign.id == self.id, Campaign.status == SENDING, Campaign.lease_owner == self.owner)
+            .values(lease_until=utcnow() + timedelta(seconds=LEASE_SECONDS))
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        db.session.commit()
+        if renewed != 1:
+            status = db.session.scalar(select(Campaign.status).where(Campaign.id == self.id))
+            return "cancelled" if status != SENDING else "lease_lost"
+        if not self.campaign.urgent and in_quiet_hours(self._clock()):
             return "quiet_hours"
         return None
 
@@ -570,22 +698,29 @@ class _Run:
                 db.session.commit()
                 return None
             created = utcnow()
-            db.session.execute(
-                insert(InboxMessage),
-                [
-                    {
-                        "id": new_uuid(),
-                        "citizen_id": citizen_id,
-                        "title": campaign.title,
-                        "body": campaign.body,
-                        "category": INBOX_CATEGORY,
-                        "deep_link": campaign.deep_link,
-                        "campaign_id": campaign.id,
-                        "created_at": created,
-                    }
-                    for citizen_id in ids
-                ],
-            )
+            try:
+                db.session.execute(
+                    insert(InboxMessage),
+                    [
+                        {
+                            "id": new_uuid(),
+                            "citizen_id": citizen_id,
+                            "title": campaign.title,
+                            "body": campaign.body,
+                            "category": INBOX_CATEGORY,
+                            "deep_link": campaign.deep_link,
+                            "campaign_id": campaign.id,
+                            "created_at": created,
+                        }
+                        for citizen_id in ids
+                    ],
+                )
+            except IntegrityError:
+                # Another runner wrote these messages (its lease ran out while it was alive):
+                # nothing of this batch is kept; the next run continues from the stored cursor.
+                db.session.rollback()
+                log.error("campaign %s: inbox messages already written by another runner", self.id)
+                return "concurrent_run"
             # Same transaction as the messages: a crash loses both or keeps both.
             campaign.inbox_cursor = str(ids[-1])
             campaign.inbox_delivered = (campaign.inbox_delivered or 0) + len(ids)
@@ -593,13 +728,38 @@ class _Run:
             self.report.inbox += len(ids)
 
     # -- phase 2: push
+    def _has_retries(self) -> bool:
+        first = db.session.scalar(
+            select(CampaignRetry.device_id).where(CampaignRetry.campaign_id == self.id).limit(1)
+        )
+        return first is not None
+
     def _apply(self, outcome: _Outcome, cursor: str | None, retried: list | None = None) -> None:
+        """Record one batch's outcome and move the cursor, in one commit. `retried`: the device
+        ids of a batch of the retry set (taken out of it; those still refused go back in)."""
         campaign = self.campaign
         failed = Counter(outcome.failed)
         retry_ids = list(outcome.retry_ids)
-        if retried is not None and campaign.retry_rounds >= MAX_RETRY_ROUNDS and retry_ids:
-            failed["RETRIES_EXHAUSTED"] += len(retry_ids)  # tried over several runs: give up
+        now = self._clock()
+        if retried is not None:
+            db.session.execute(
+                delete(CampaignRetry)
+                .where(CampaignRetry.campaign_id == self.id, CampaignRetry.device_id.in_(retried))
+                .execution_options(synchronize_session=False)
+            )
+        if outcome.sent:
+            campaign.retry_since = None  # FCM takes messages again: the give-up clock restarts
+        refused_since = campaign.retry_since if retried is not None else None
+        if retry_ids and refused_since and (now - refused_since).total_seconds() >= self.settings.give_up:
+            failed["RETRIES_EXHAUSTED"] += len(retry_ids)  # refused all that time: give up
             retry_ids = []
+        if retry_ids:
+            db.session.execute(
+                insert(CampaignRetry),
+                [{"campaign_id": self.id, "device_id": device_id} for device_id in retry_ids],
+            )
+            if campaign.retry_since is None:
+                campaign.retry_since = now
         if outcome.dead_ids:
             db.session.execute(
                 delete(Device)
@@ -612,8 +772,8 @@ class _Run:
         codes = Counter(campaign.failure_codes or {})
         codes.update(failed)
         campaign.failure_codes = dict(codes)
-        kept = [] if retried is not None else list(campaign.retry_device_ids or [])
-        campaign.retry_device_ids = kept + [str(device_id) for device_id in retry_ids]
+        if not retry_ids and campaign.retry_since is not None and not self._has_retries():
+            campaign.retry_since = None
         if cursor is not None:
             campaign.push_cursor = cursor
         db.session.commit()
@@ -621,25 +781,35 @@ class _Run:
         self.report.failed += sum(failed.values())
 
     def _retry_earlier(self, app) -> str | None:
-        """Send first what FCM refused as "try later" on an earlier run."""
-        campaign = self.campaign
-        ids = [_id_type(value) for value in campaign.retry_device_ids or []]
-        if not ids:
-            return None
-        campaign.retry_rounds = (campaign.retry_rounds or 0) + 1
-        total = _Outcome()
-        for start in range(0, len(ids), self.settings.batch_size):
-            chunk = ids[start : start + self.settings.batch_size]
-            rows = db.session.execute(select(Device.id, Device.token).where(Device.id.in_(chunk))).all()
-            if rows:
-                outcome = _send(app, _items(campaign, rows), [row.id for row in rows], self.settings)
-                total.sent += outcome.sent
-                total.failed.update(outcome.failed)
-                total.dead_ids += outcome.dead_ids
-                total.retry_ids += outcome.retry_ids
-        self._apply(total, None, retried=ids)
-        # Still refused, and not yet given up on: FCM is unavailable, try again next run.
-        return "fcm_unavailable" if total.unavailable and campaign.retry_device_ids else None
+        """Send first what FCM refused as "try later" before: the retry set in batches of FCM's
+        size, each committed with its outcome and followed by the same checks as a new batch.
+        While FCM still refuses a whole batch, stop: no other batch is taken."""
+        last = None
+        while True:
+            statement = (
+                select(CampaignRetry.device_id)
+                .where(CampaignRetry.campaign_id == self.id)
+                .order_by(CampaignRetry.device_id)
+                .limit(self.settings.batch_size)
+            )
+            if last is not None:  # past what this pass put back
+                statement = statement.where(CampaignRetry.device_id > last)
+            ids = db.session.scalars(statement).all()
+            if not ids:
+                return None
+            last = ids[-1]
+            rows = db.session.execute(select(Device.id, Device.token).where(Device.id.in_(ids))).all()
+            outcome = (
+                _send(app, _items(self.campaign, rows), [row.id for row in rows], self.settings)
+                if rows
+                else _Outcome()  # every device of the batch is gone since: nothing to send
+            )
+            self._apply(outcome, None, retried=ids)
+            if outcome.unavailable:
+                return "fcm_unavailable"
+            reason = self._should_stop()
+            if reason:
+                return reason
 
     def push(self) -> str | None:
         campaign = self.campaign
@@ -647,6 +817,12 @@ class _Run:
             # Push is off: the inbox phase already delivered; the devices are counted as missed.
             self._apply(_Outcome(failed=Counter({"PUSH_OFF": campaign.targeted_devices})), None)
             return None
+        try:
+            fcm.check()
+        except fcm.PushConfigError:
+            # Our configuration, not the audience's: wait for the fix (/ready says push "down"),
+            # nothing counted as failed, and no exception for the scheduler to log every 30 s.
+            return "fcm_credentials"
         app = current_app._get_current_object()
         reason = self._should_stop() or self._retry_earlier(app)
         if reason:
@@ -684,9 +860,37 @@ class _Run:
                 stop = stop or self._should_stop()
         if stop:
             return stop
-        if campaign.retry_device_ids:
+        if self._has_retries():
             return "retry_later"
         return None
+
+
+def _take_lease(campaign_id: uuid.UUID, owner: str) -> bool:
+    """The campaign's sending lease for this runner, if nobody holds a live one (committed)."""
+    wall = utcnow()  # the real time, also in tests: a lease is about processes, not the plan
+    taken = db.session.execute(
+        update(Campaign)
+        .where(
+            Campaign.id == campaign_id,
+            Campaign.status == SENDING,
+            or_(Campaign.lease_until.is_(None), Campaign.lease_until < wall),
+        )
+        .values(lease_owner=owner, lease_until=wall + timedelta(seconds=LEASE_SECONDS))
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return taken == 1
+
+
+def _release_lease(campaign_id: uuid.UUID, owner: str) -> None:
+    db.session.rollback()  # whatever a failed run left half-done
+    db.session.execute(
+        update(Campaign)
+        .where(Campaign.id == campaign_id, Campaign.lease_owner == owner)
+        .values(lease_owner=None, lease_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
 
 
 def _claim_due(now: datetime) -> None:
@@ -724,8 +928,8 @@ def run_due_campaigns(
 ) -> dict[str, Any]:
     """The scheduler job: start due campaigns and carry on with those sending.
 
-    `time_budget` (seconds, default CAMPAIGN_RUN_SECONDS) bounds one run so the scheduler's one
-    worker is not held for a whole million-device campaign; the next run resumes. `max_batches`
+    `time_budget` (seconds, default CAMPAIGN_RUN_SECONDS) bounds one run; the next run resumes.
+    (The job has its own scheduler worker, so the outbox dispatcher runs meanwhile.) `max_batches`
     stops the push phase after that many batches (tests and operations use it to interrupt a
     send at a known point). `now` is for tests; quiet hours are then judged at `now`.
     """
@@ -733,47 +937,62 @@ def run_due_campaigns(
     moment = now or utcnow()
     deadline = time.monotonic() + settings.budget
     report = RunReport()
+    owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"[-64:]
     _claim_due(moment)
     sending = db.session.scalars(
-        select(Campaign).where(Campaign.status == SENDING).order_by(Campaign.started_at, Campaign.id)
+        select(Campaign.id).where(Campaign.status == SENDING).order_by(Campaign.started_at, Campaign.id)
     ).all()
-    for campaign in sending:
+    for campaign_id in sending:
+        campaign = db.session.get(Campaign, campaign_id)
         if not campaign.urgent and in_quiet_hours(moment):
-            report.paused[str(campaign.id)] = "quiet_hours"
+            report.paused[str(campaign_id)] = "quiet_hours"
             continue
         if time.monotonic() >= deadline:
-            report.paused[str(campaign.id)] = "time_budget"
+            report.paused[str(campaign_id)] = "time_budget"
             continue
-        report.campaigns += 1
-        run = _Run(campaign, settings, report, now, deadline)
-        run.max_batches = max_batches
-        reason = None
-        if campaign.phase == PHASE_INBOX:
-            started = time.monotonic()
-            reason = run.inbox()
-            report.phase_seconds[PHASE_INBOX] += time.monotonic() - started
-        if reason is None and campaign.phase == PHASE_PUSH:
-            started = time.monotonic()
-            reason = run.push()
-            report.phase_seconds[PHASE_PUSH] += time.monotonic() - started
+        if not _take_lease(campaign_id, owner):
+            report.paused[str(campaign_id)] = "leased"  # another runner is sending it
+            continue
+        try:
+            reason = _run_one(campaign, settings, report, now, deadline, owner, max_batches)
+        finally:
+            _release_lease(campaign_id, owner)
         if reason is not None:
-            report.paused[str(campaign.id)] = reason
-            continue
-        finished = db.session.execute(
-            update(Campaign)
-            .where(Campaign.id == campaign.id, Campaign.status == SENDING)
-            .values(status=SENT, phase=PHASE_DONE, finished_at=utcnow())
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if finished:
-            record_audit(
-                "campaign.sent",
-                actor="system:scheduler",
-                target=f"campaign:{campaign.id}",
-                sent=campaign.sent_count,
-                failed=campaign.failed_count,
-                inbox=campaign.inbox_delivered,
-            )
-            report.finished.append(str(campaign.id))
-        db.session.commit()
+            report.paused[str(campaign_id)] = reason
     return report.as_dict()
+
+
+def _run_one(campaign, settings, report, now, deadline, owner, max_batches) -> str | None:
+    """The phases of one leased campaign; None when it is finished (then marked sent)."""
+    report.campaigns += 1
+    run = _Run(campaign, settings, report, now, deadline, owner)
+    run.max_batches = max_batches
+    reason = None
+    if campaign.phase == PHASE_INBOX:
+        started = time.monotonic()
+        reason = run.inbox()
+        report.phase_seconds[PHASE_INBOX] += time.monotonic() - started
+    if reason is None and campaign.phase == PHASE_PUSH:
+        started = time.monotonic()
+        reason = run.push()
+        report.phase_seconds[PHASE_PUSH] += time.monotonic() - started
+    if reason is not None:
+        return reason
+    finished = db.session.execute(
+        update(Campaign)
+        .where(Campaign.id == campaign.id, Campaign.status == SENDING, Campaign.lease_owner == owner)
+        .values(status=SENT, phase=PHASE_DONE, finished_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if finished:
+        record_audit(
+            "campaign.sent",
+            actor="system:scheduler",
+            target=f"campaign:{campaign.id}",
+            sent=campaign.sent_count,
+            failed=campaign.failed_count,
+            inbox=campaign.inbox_delivered,
+        )
+        report.finished.append(str(campaign.id))
+    db.session.commit()
+    return None

@@ -143,7 +143,8 @@ def test_topic_names_are_valid_fcm_topics():
         push.province_topic("66"),
         push.ward_topic("24133"),
         push.role_topic("citizen"),
-        push.age_topic("60+"),
+        push.role_topic("verified"),
+        push.ward_topic("24 133+"),
     ]
-    assert names == ["province-66", "ward-24133", "role-citizen", "age-60_"]
+    assert names == ["province-66", "ward-24133", "role-citizen", "role-verified", "ward-24_133_"]
     assert all(re.fullmatch(r"[a-zA-Z0-9\-_.~%]+", name) for name in names)

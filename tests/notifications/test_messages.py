@@ -128,3 +128,44 @@ def test_missing_payload_fields_fall_back_to_generic_text():
     message = render("dossier.status_changed", "66.24133-251120-0009", {})
     assert message.title == "Hồ sơ 66.24133-251120-0009: đã thay đổi trạng thái"
     assert message.deep_link == "congdanso://dossiers/66.24133-251120-0009"
+
+
+@pytest.mark.parametrize(
+    ("event_type", "payload", "secret"),
+    [
+        (
+            "benefit.payment_failed",
+            {"amount": "500.000 ₫", "period": "2025-11", "reason": "Sai số tài khoản"},
+            "Sai số",
+        ),
+        (
+            "benefit.beneficiary_status_changed",
+            {"programme": "Trợ cấp", "status_name": "Tạm dừng hưởng", "reason": "Đang chấp hành án phạt tù"},
+            "chấp hành án",
+        ),
+        ("product_seller.rejected", {"business_name": "HKD Ea Tu", "reason": "Giấy phép giả mạo"}, "giả mạo"),
+        ("product.rejected", {"name": "Cà phê", "reason": "Ảnh chụp sản phẩm khác"}, "Ảnh chụp"),
+        ("report.rejected", {"category": "Rác thải", "note": "Người phản ánh cung cấp sai"}, "cung cấp sai"),
+        (
+            "dossier.status_changed",
+            {
+                "code": "HS-1",
+                "to_status": 5,
+                "status_name": "Cần bổ sung",
+                "note": "Thiếu giấy xác nhận tâm thần",
+            },
+            "tâm thần",
+        ),
+    ],
+)
+def test_an_officers_free_text_stays_off_the_lock_screen(event_type, payload, secret):
+    message = render(event_type, "agg-1", payload)
+    assert secret in message.body  # the inbox, behind the citizen's sign-in, has it all
+    assert secret not in message.push_body
+    assert message.push_body.endswith("Mở ứng dụng để xem chi tiết.")
+    assert len(message.push_body) <= BODY_MAX_CHARS
+
+
+def test_a_message_without_free_text_pushes_its_body():
+    message = render("product.approved", "p-1", {"name": "Cà phê Ea Tu"})
+    assert message.push_body == message.body

@@ -72,7 +72,11 @@ def approved(client, compose, comms2):
 
     def factory(**overrides):
         campaign = compose(**overrides)
-        response = client.post(f"/comms/campaigns/{campaign['id']}/approve", headers=comms2["headers"])
+        response = client.post(
+            f"/comms/campaigns/{campaign['id']}/approve",
+            json={"version": campaign["version"]},
+            headers=comms2["headers"],
+        )
         assert response.status_code == 200, response.json
         return response.json
 

@@ -14,6 +14,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from api.extensions import db
+from notifications.campaigns.models import CampaignRetry
 from notifications.models import Device, InboxMessage
 from tests.notifications.campaigns.conftest import (
     OTHER_WARD,
@@ -22,6 +23,13 @@ from tests.notifications.campaigns.conftest import (
     stored,
     tomorrow_at,
 )
+
+
+def retry_set(app, campaign_id):
+    with app.app_context():
+        return db.session.scalars(
+            select(CampaignRetry.device_id).where(CampaignRetry.campaign_id == uuid.UUID(str(campaign_id)))
+        ).all()
 
 
 def device_tokens(app):
@@ -51,7 +59,11 @@ def test_compose_approve_schedule_send_and_the_figures(
         audience={"kind": "ward", "ward_codes": ["24133"]},
         image_url="https://congdanso.daklak.gov.vn/anh/tiem-chung.jpg",
     )
-    approve = client.post(f"/comms/campaigns/{campaign['id']}/approve", headers=comms2["headers"])
+    approve = client.post(
+        f"/comms/campaigns/{campaign['id']}/approve",
+        json={"version": campaign["version"]},
+        headers=comms2["headers"],
+    )
     assert approve.status_code == 200 and approve.json["figures"]["targeted_devices"] == 4
     send_at = tomorrow_at(9)
     schedule = client.post(
@@ -186,7 +198,7 @@ def test_fcm_unavailable_pauses_and_the_next_run_sends_each_device_once(
     assert paused["paused"] == {campaign["id"]: "fcm_unavailable"}
     during = stored(app, campaign["id"])
     assert during.status == "sending" and during.sent_count == 0 and during.failed_count == 0
-    assert len(during.retry_device_ids) == 2  # only the batch in flight waits; nothing more was tried
+    assert len(retry_set(app, campaign["id"])) == 2  # only the batch in flight waits; nothing more was tried
 
     fcm.default = "ok"
     run_job(now=send_at + timedelta(minutes=10), batch_size=2, concurrency=1)
@@ -203,8 +215,14 @@ def test_quota_errors_are_retried_and_a_lasting_one_ends_as_failed(
     fcm.fail_next(1, "quota")  # one throttled answer: retried within the batch
     fcm.script(tokens[2], "internal")  # this one keeps failing with a server error
     campaign, send_at = scheduled(keep_in_inbox=False)
-    for minute in range(1, 6):
-        run_job(now=send_at + timedelta(minutes=minute))
+    # Runs every 30 s for most of an hour: still waiting for FCM, nobody counted as failed.
+    for seconds in range(60, 59 * 60, 30 * 7):
+        run_job(now=send_at + timedelta(seconds=seconds))
+    waiting = stored(app, campaign["id"])
+    assert waiting.status == "sending" and waiting.failed_count == 0 and waiting.sent_count == 2
+    # CAMPAIGN_RETRY_GIVE_UP_SECONDS (an hour) without one send of the retry set succeeding.
+    run_job(now=send_at + timedelta(minutes=62))  # given up; FCM still refuses: no new batch now
+    run_job(now=send_at + timedelta(minutes=62, seconds=30))  # nothing left: the campaign ends
     final = stored(app, campaign["id"])
     assert final.status == "sent"
     assert final.sent_count == 2 and final.failed_count == 1

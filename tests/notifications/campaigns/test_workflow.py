@@ -45,12 +45,20 @@ def test_compose_makes_an_audited_draft(app, client, comms, make_citizen):
 def test_the_author_cannot_approve_their_own_campaign(app, client, comms, comms2, compose, make_citizen):
     make_citizen()
     campaign = compose()
-    refused = client.post(f"/comms/campaigns/{campaign['id']}/approve", headers=comms["headers"])
+    refused = client.post(
+        f"/comms/campaigns/{campaign['id']}/approve",
+        json={"version": campaign["version"]},
+        headers=comms["headers"],
+    )
     problem = assert_problem(refused, 403, "campaign_self_approval")
     assert "tự duyệt" in problem["detail"]
     assert stored(app, campaign["id"]).status == "draft"
 
-    approved = client.post(f"/comms/campaigns/{campaign['id']}/approve", headers=comms2["headers"])
+    approved = client.post(
+        f"/comms/campaigns/{campaign['id']}/approve",
+        json={"version": campaign["version"]},
+        headers=comms2["headers"],
+    )
     assert approved.status_code == 200, approved.json
     assert approved.json["status"] == "approved" and approved.json["approved_by"] == f"staff:{comms2['id']}"
     assert approved.json["figures"]["targeted_citizens"] == 1
@@ -58,7 +66,11 @@ def test_the_author_cannot_approve_their_own_campaign(app, client, comms, comms2
         ("campaign.approved", f"staff:{comms['id']}", "denied"),
         ("campaign.approved", f"staff:{comms2['id']}", "success"),
     ]
-    again = client.post(f"/comms/campaigns/{campaign['id']}/approve", headers=comms2["headers"])
+    again = client.post(
+        f"/comms/campaigns/{campaign['id']}/approve",
+        json={"version": campaign["version"]},
+        headers=comms2["headers"],
+    )
     assert_problem(again, 409, "campaign_state_conflict")
 
 
@@ -66,7 +78,12 @@ def test_an_admin_may_approve_but_not_compose(client, staff_headers, compose, ma
     make_citizen()
     admin, _ = staff_headers("admin")
     campaign = compose()
-    assert client.post(f"/comms/campaigns/{campaign['id']}/approve", headers=admin).status_code == 200
+    assert (
+        client.post(
+            f"/comms/campaigns/{campaign['id']}/approve", json={"version": campaign["version"]}, headers=admin
+        ).status_code
+        == 200
+    )
     assert_problem(client.post("/comms/campaigns", headers=admin, json=campaign_body()), 403, "forbidden")
 
 
@@ -78,7 +95,13 @@ def test_other_staff_roles_are_refused(app, client, staff_headers, compose, role
     assert_problem(client.get("/comms/campaigns", headers=headers), 403, "forbidden")
     assert_problem(client.post("/comms/campaigns", headers=headers, json=campaign_body()), 403, "forbidden")
     assert_problem(
-        client.post(f"/comms/campaigns/{campaign['id']}/approve", headers=headers), 403, "forbidden"
+        client.post(
+            f"/comms/campaigns/{campaign['id']}/approve",
+            json={"version": campaign["version"]},
+            headers=headers,
+        ),
+        403,
+        "forbidden",
     )
     assert_problem(client.get(f"/comms/campaigns/{campaign['id']}", headers=headers), 403, "forbidden")
     assert stored(app, campaign["id"]).status == "draft"
@@ -90,7 +113,13 @@ def test_citizens_are_refused_and_anonymous_callers_too(client, citizen_headers,
     assert_problem(client.get("/comms/campaigns", headers=headers), 403, "forbidden")
     assert_problem(client.post("/comms/campaigns", headers=headers, json=campaign_body()), 403, "forbidden")
     assert_problem(
-        client.post(f"/comms/campaigns/{campaign['id']}/approve", headers=headers), 403, "forbidden"
+        client.post(
+            f"/comms/campaigns/{campaign['id']}/approve",
+            json={"version": campaign["version"]},
+            headers=headers,
+        ),
+        403,
+        "forbidden",
     )
     assert client.get("/comms/campaigns").status_code == 401
 
@@ -144,7 +173,11 @@ def test_an_audience_matching_nobody_cannot_be_approved(
     make_citizen()  # lives in the demo ward, not in OTHER_WARD
     campaign = compose(audience={"kind": "ward", "ward_codes": [OTHER_WARD]})
     problem = assert_problem(
-        client.post(f"/comms/campaigns/{campaign['id']}/approve", headers=comms2["headers"]),
+        client.post(
+            f"/comms/campaigns/{campaign['id']}/approve",
+            json={"version": campaign["version"]},
+            headers=comms2["headers"],
+        ),
         422,
         "audience_empty",
     )
@@ -154,7 +187,11 @@ def test_an_audience_matching_nobody_cannot_be_approved(
     # Push only (no inbox) to citizens without a device: nobody would get anything either.
     push_only = compose(keep_in_inbox=False)
     problem = assert_problem(
-        client.post(f"/comms/campaigns/{push_only['id']}/approve", headers=comms2["headers"]),
+        client.post(
+            f"/comms/campaigns/{push_only['id']}/approve",
+            json={"version": push_only["version"]},
+            headers=comms2["headers"],
+        ),
         422,
         "audience_empty",
     )
@@ -255,7 +292,12 @@ def test_only_drafts_are_edited(app, client, compose, comms, comms2, make_citize
         f"/comms/campaigns/{campaign['id']}", headers=comms["headers"], json={"body": "x" * 241}
     )
     assert_problem(too_long, 422, "notification_body_too_long")
-    client.post(f"/comms/campaigns/{campaign['id']}/approve", headers=comms2["headers"])
+    approved = client.post(
+        f"/comms/campaigns/{campaign['id']}/approve",
+        json={"version": edited.json["version"]},
+        headers=comms2["headers"],
+    )
+    assert approved.status_code == 200, approved.json
     late = client.patch(
         f"/comms/campaigns/{campaign['id']}", headers=comms["headers"], json={"title": "Khác"}
     )
@@ -278,7 +320,9 @@ def test_cancel_before_sending(app, client, scheduled, comms, make_citizen):
 
 def test_unknown_campaign_is_404(client, comms):
     response = client.post(
-        "/comms/campaigns/00000000-0000-4000-8000-000000000000/approve", headers=comms["headers"]
+        "/comms/campaigns/00000000-0000-4000-8000-000000000000/approve",
+        json={"version": 1},
+        headers=comms["headers"],
     )
     assert_problem(response, 404, "campaign_not_found")
 

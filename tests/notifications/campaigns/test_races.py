@@ -1,0 +1,143 @@
+"""Transitions are conditional: what another officer did between a read and a write wins over a
+stale write. The race is reproduced exactly by doing the other officer's change (through a
+connection of its own, committed) at the moment the service has read the campaign and is
+counting its audience, i.e. between its read and its write."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import update
+
+from api.extensions import db
+from notifications.campaigns import service
+from notifications.campaigns.models import Campaign
+from tests.notifications.campaigns.conftest import assert_problem, audit_actions, stored, tomorrow_at
+
+
+@pytest.fixture
+def meanwhile(monkeypatch, app):
+    """`meanwhile(campaign_id, **values)`: those values are committed by someone else while the
+    service is between its read and its write (in `audience_size`, or the function `at` names)."""
+
+    def arrange(campaign_id, at="audience_size", **values):
+        real = getattr(service, at)
+
+        def counted_while_someone_else_writes(*args, **kwargs):
+            with db.engine.begin() as connection:
+                connection.execute(
+                    update(Campaign).where(Campaign.id == uuid.UUID(str(campaign_id))).values(**values)
+                )
+            monkeypatch.setattr(service, at, real)
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(service, at, counted_while_someone_else_writes)
+
+    return arrange
+
+
+def test_a_cancel_racing_a_schedule_stays_cancelled(app, client, approved, comms, meanwhile, make_citizen):
+    make_citizen()
+    campaign = approved()
+    meanwhile(campaign["id"], status="cancelled")
+    response = client.post(
+        f"/comms/campaigns/{campaign['id']}/schedule",
+        headers=comms["headers"],
+        json={"send_at": tomorrow_at(9).isoformat()},
+    )
+    problem = assert_problem(response, 409, "campaign_state_conflict")
+    assert problem["status_now"] == "cancelled"
+    assert stored(app, campaign["id"]).status == "cancelled" and stored(app, campaign["id"]).send_at is None
+    assert "campaign.scheduled" not in [action for action, _, _ in audit_actions(app, campaign["id"])]
+
+
+def test_an_approval_racing_a_cancel_does_not_revive_the_campaign(
+    app, client, compose, comms2, meanwhile, make_citizen
+):
+    make_citizen()
+    campaign = compose()
+    meanwhile(campaign["id"], status="cancelled")
+    response = client.post(
+        f"/comms/campaigns/{campaign['id']}/approve",
+        json={"version": campaign["version"]},
+        headers=comms2["headers"],
+    )
+    assert_problem(response, 409, "campaign_state_conflict")
+    final = stored(app, campaign["id"])
+    assert final.status == "cancelled" and final.approved_by is None
+
+
+def test_an_edit_between_reading_and_approving_is_not_approved_unseen(
+    app, client, compose, comms2, meanwhile, make_citizen
+):
+    make_citizen()
+    campaign = compose()
+    meanwhile(campaign["id"], body="Nội dung đã bị sửa sau khi người duyệt đọc.", version=2)
+    response = client.post(
+        f"/comms/campaigns/{campaign['id']}/approve",
+        json={"version": campaign["version"]},
+        headers=comms2["headers"],
+    )
+    problem = assert_problem(response, 409, "campaign_changed")
+    assert problem["version_now"] == 2
+    assert stored(app, campaign["id"]).status == "draft"
+
+
+def test_the_approver_approves_the_version_they_read(app, client, compose, comms, comms2, make_citizen):
+    make_citizen()
+    campaign = compose()
+    assert campaign["version"] == 1
+    edited = client.patch(
+        f"/comms/campaigns/{campaign['id']}", headers=comms["headers"], json={"body": "Lịch tiêm đã đổi."}
+    )
+    assert edited.status_code == 200 and edited.json["version"] == 2
+    stale = client.post(
+        f"/comms/campaigns/{campaign['id']}/approve", json={"version": 1}, headers=comms2["headers"]
+    )
+    assert_problem(stale, 409, "campaign_changed")
+    assert stored(app, campaign["id"]).status == "draft"
+    current = client.post(
+        f"/comms/campaigns/{campaign['id']}/approve", json={"version": 2}, headers=comms2["headers"]
+    )
+    assert current.status_code == 200 and current.json["status"] == "approved"
+    assert current.json["body"] == "Lịch tiêm đã đổi."
+
+
+@pytest.mark.parametrize("body", [None, {}, {"version": "1"}, {"version": 1.5}, {"version": 1, "x": 1}])
+def test_approve_needs_the_version_as_an_integer(app, client, compose, comms2, make_citizen, body):
+    make_citizen()
+    campaign = compose()
+    response = client.post(f"/comms/campaigns/{campaign['id']}/approve", json=body, headers=comms2["headers"])
+    assert_problem(response, 422, "validation_failed")
+    assert stored(app, campaign["id"]).status == "draft"
+
+
+def test_an_edit_from_a_replaced_version_is_refused(app, client, compose, comms, meanwhile, make_citizen):
+    make_citizen()
+    campaign = compose()
+    meanwhile(campaign["id"], at="check_audience", title="Tiêu đề của người khác", version=2)
+    # The author's edit was read at version 1; the other edit (version 2) is kept, not overwritten.
+    response = client.patch(
+        f"/comms/campaigns/{campaign['id']}",
+        headers=comms["headers"],
+        json={"audience": {"kind": "province", "province_code": "66"}},
+    )
+    assert_problem(response, 409, "campaign_changed")
+    final = stored(app, campaign["id"])
+    assert final.title == "Tiêu đề của người khác" and final.audience == {"kind": "all"}
+
+
+@pytest.mark.parametrize("audience", [{}, {"province_code": "66"}, {"ward_codes": ["24133"]}])
+def test_patching_an_audience_without_its_kind_is_a_validation_error(
+    app, client, compose, comms, make_citizen, audience
+):
+    make_citizen()
+    campaign = compose()
+    response = client.patch(
+        f"/comms/campaigns/{campaign['id']}", headers=comms["headers"], json={"audience": audience}
+    )
+    problem = assert_problem(response, 422, "validation_failed")
+    assert "kind" in str(problem)
+    final = stored(app, campaign["id"])
+    assert final.audience == {"kind": "all"} and final.version == 1
