@@ -616,39 +616,12 @@ def clean_labour(data: Mapping[str, Any]) -> CleanRow:
     return CleanRow(clean_source_id(data.get("source_id")), values, [person], record_type=LABOUR)
 
 
-# The stored values a row's digest covers, in order (both engines).
+# The stored values a row's digest covers, in order (both engines): a row's own fields, without
+# its source id and the people it names (those are covered as the matched people).
+_NOT_DIGESTED = {"source_id", "owners", *PERSON_FIELDS}
 DIGEST_COLUMNS: dict[str, tuple[str, ...]] = {
-    LAND: (
-        "certificate_number",
-        "parcel_number",
-        "map_sheet",
-        "area_m2",
-        "land_use_purpose",
-        "address",
-        "ward_code",
-        "status",
-        "issued_on",
-    ),
-    HEALTH: (
-        "kind",
-        "on",
-        "facility",
-        "description",
-        "icd10_code",
-        "dose",
-        "card_number",
-        "valid_from",
-        "valid_to",
-    ),
-    LABOUR: (
-        "social_insurance_number",
-        "employer",
-        "employer_tax_code",
-        "position",
-        "started_on",
-        "ended_on",
-        "contribution_months",
-    ),
+    record_type: tuple(name for name in fields if name not in _NOT_DIGESTED)
+    for record_type, fields in ((LAND, LAND_FIELDS), (HEALTH, HEALTH_FIELDS), (LABOUR, LABOUR_FIELDS))
 }
 
 
