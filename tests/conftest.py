@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -187,6 +188,15 @@ def citizen_headers(app, make_citizen):
         return {"Authorization": f"Bearer {pair['access_token']}"}, person, pair
 
     return factory
+
+
+def count_stored_files(app, *folders: str) -> int:
+    """How many files the app's local storage holds under `folders` ("reports", "products/<id>").
+
+    Other tests' files stay on the session's disk, so tests compare counts, not listings.
+    """
+    root = Path(app.config["INSTANCE_PATH"], "files", *folders)
+    return sum(1 for path in root.rglob("*") if path.is_file()) if root.exists() else 0
 
 
 def assert_problem(response, status: int, code: str) -> dict:

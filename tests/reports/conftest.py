@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import struct
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -19,6 +18,7 @@ from tests.conftest import (
     DEMO_WARD,
     STAFF_PASSWORD,
     assert_problem,  # noqa: F401 (the package's tests import it from here)
+    count_stored_files,
 )
 
 OTHER_WARD = "24163"  # another ward of the demo city
@@ -146,8 +146,7 @@ def act(client, headers, report_id, action, **fields):
 
 
 def stored_files(app) -> int:
-    root = Path(app.config["INSTANCE_PATH"]) / "files" / "reports"
-    return sum(1 for path in root.rglob("*") if path.is_file()) if root.exists() else 0
+    return count_stored_files(app, "reports")
 
 
 def snapshot(app) -> dict:

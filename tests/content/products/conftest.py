@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -17,6 +16,7 @@ from content.products.registration import tax_code_check_digit
 from tests.conftest import (
     DEMO_WARD,
     assert_problem,  # noqa: F401 (the package's tests import it from here)
+    count_stored_files,
 )
 
 OTHER_PROVINCE_WARD = "00004"  # Phường Ba Đình, Hà Nội
@@ -159,11 +159,8 @@ def publish(client, moderator):
 
 
 def stored_files(app, product_id: str | None = None) -> int:
-    """Files in storage: of one product, or of all (other tests' files stay on the session's disk)."""
-    root = Path(app.config["INSTANCE_PATH"]) / "files" / "products"
-    if product_id:
-        root = root / product_id
-    return sum(1 for path in root.rglob("*") if path.is_file()) if root.exists() else 0
+    """Files in storage: of one product, or of all products."""
+    return count_stored_files(app, "products", *([product_id] if product_id else []))
 
 
 def snapshot(app) -> dict:
