@@ -58,6 +58,7 @@ from api.benefits.models import (
     BenefitSchedule,
 )
 from api.citizens import service as citizens
+from api.concurrency import compare_and_set
 from api.dbtypes import utcnow
 from api.errors import ApiError
 from api.events import record_event
@@ -501,14 +502,8 @@ def change_beneficiary_status(
                 errors={"ends_on": [f"Phải từ {beneficiary.starts_on.strftime('%d/%m/%Y')} trở đi."]},
             )
         values["ends_on"] = last_day
-    moved = db.session.execute(
-        update(Beneficiary)
-        .where(Beneficiary.id == beneficiary.id, Beneficiary.status == current)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.refresh(beneficiary)
-    if not moved:  # another officer's decision came first
+    # False: another officer's decision came first.
+    if not compare_and_set(beneficiary, Beneficiary.status == current, **values):
         raise ApiError(
             409,
             "beneficiary_changed",
@@ -914,14 +909,8 @@ def settle_payment(
         values.update(paid_at=paid_at or now, failure_reason=None)
     else:
         values["failure_reason"] = reason
-    moved = db.session.execute(
-        update(BenefitPayment)
-        .where(BenefitPayment.id == payment.id, BenefitPayment.status == current)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.refresh(payment)
-    if not moved:  # another settlement won the race
+    # False: another settlement won the race.
+    if not compare_and_set(payment, BenefitPayment.status == current, **values):
         raise _already_settled(payment)
     if payment.payout_id is not None:
         payout = wallet.payout_by_id(payment.payout_id)

@@ -30,6 +30,7 @@ from sqlalchemy.exc import IntegrityError
 from api.audit import record_audit
 from api.citizens import service as citizens
 from api.citizens.models import Citizen
+from api.concurrency import compare_and_set
 from api.dbtypes import utcnow
 from api.errors import ApiError, flatten_messages, translate
 from api.events import record_event
@@ -132,14 +133,7 @@ def _move(fine: FineNotice, allowed_from: Iterable[str], **values: Any) -> bool:
 
     Returns False when another transaction moved it first; the notice is then re-read.
     """
-    changed = db.session.execute(
-        update(FineNotice)
-        .where(FineNotice.id == fine.id, FineNotice.status.in_(tuple(allowed_from)))
-        .values(updated_at=utcnow(), **values)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.refresh(fine)
-    return changed == 1
+    return compare_and_set(fine, FineNotice.status.in_(tuple(allowed_from)), updated_at=utcnow(), **values)
 
 
 def _event(event_type: str, fine: FineNotice, **extra: Any) -> None:
