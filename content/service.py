@@ -31,12 +31,13 @@ from datetime import date
 from typing import Any
 
 import yaml
-from sqlalchemy import Select, and_, exists, false, func, or_, select
+from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from api.audit import record_audit
 from api.citizens.models import Citizen
+from api.citizens.service import audience_conditions
 from api.dbtypes import utcnow
 from api.errors import ApiError
 from api.extensions import db
@@ -573,26 +574,15 @@ def record_read(article: Article, reader: Reader, *, counted: bool = True) -> No
 # ---- articles: statistics ---------------------------------------------------------------------
 
 
-def _years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February in a year that has none
-        return day.replace(year=day.year - years, day=28)
-
-
 def reach(article: Article) -> int:
     """How many citizens of the registry the article targets now (its audience's size)."""
-    conditions = []
-    if article.audience_scope == AUDIENCE_PROVINCE:
-        codes = [w.code for w in units.search_wards(province_code=article.audience_province_code)]
-        conditions.append(Citizen.ward_code.in_(codes) if codes else false())
-    elif article.audience_scope == AUDIENCE_WARDS:
-        conditions.append(Citizen.ward_code.in_(article.ward_codes or [""]))
-    today = local_date(utcnow())
-    if article.audience_age_min is not None:
-        conditions.append(Citizen.date_of_birth <= _years_before(today, article.audience_age_min))
-    if article.audience_age_max is not None:
-        conditions.append(Citizen.date_of_birth > _years_before(today, article.audience_age_max + 1))
+    conditions = audience_conditions(
+        today=local_date(utcnow()),
+        province_code=article.audience_province_code if article.audience_scope == AUDIENCE_PROVINCE else None,
+        ward_codes=(article.ward_codes or []) if article.audience_scope == AUDIENCE_WARDS else None,
+        min_age=article.audience_age_min,
+        max_age=article.audience_age_max,
+    )
     return db.session.scalar(select(func.count(Citizen.id)).where(*conditions)) or 0
 
 

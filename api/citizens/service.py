@@ -7,7 +7,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Connection, select
+from sqlalchemy import ColumnElement, Connection, select
 
 from api.audit import record_audit
 from api.citizens import cccd as cccd_rules
@@ -397,3 +397,39 @@ def digital_address_not_found() -> ApiError:
         "digital_address_not_found",
         "Bạn chưa khai báo địa chỉ số. Hãy khai báo trong mục Địa chỉ số.",
     )
+
+
+# ---- audiences: who a broadcast or an article is for ------------------------------------------
+
+
+def years_before(day: date, years: int) -> date:
+    """The same day `years` earlier; 28 February for a 29 February in a year that has none."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def audience_conditions(
+    *,
+    today: date,
+    province_code: str | None = None,
+    ward_codes: Collection[str] | None = None,
+    min_age: int | None = None,
+    max_age: int | None = None,
+) -> list[ColumnElement[bool]]:
+    """SQL conditions on the registry selecting citizens who live in the province or one of the
+    wards and are `min_age` to `max_age` years old today (each bound optional); none: everybody.
+    Campaigns and articles both count and reach their audience with these."""
+    conditions: list[ColumnElement[bool]] = []
+    if province_code is not None:
+        conditions.append(
+            Citizen.ward_code.in_([w.code for w in units.search_wards(province_code=province_code)])
+        )
+    if ward_codes is not None:
+        conditions.append(Citizen.ward_code.in_(list(ward_codes)))
+    if min_age is not None:  # at least min_age years old today
+        conditions.append(Citizen.date_of_birth <= years_before(today, min_age))
+    if max_age is not None:  # not yet max_age + 1
+        conditions.append(Citizen.date_of_birth > years_before(today, max_age + 1))
+    return conditions

@@ -64,6 +64,7 @@ from sqlalchemy.exc import IntegrityError
 from api.audit import record_audit
 from api.benefits.service import active_beneficiary_citizen_ids
 from api.citizens.models import Citizen
+from api.citizens.service import audience_conditions
 from api.dbtypes import new_uuid, utcnow
 from api.errors import ApiError
 from api.extensions import db
@@ -168,13 +169,6 @@ def _transition(
 # ---- the audience ---------------------------------------------------------------------------
 
 
-def _years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February in a year without one
-        return day.replace(year=day.year - years, day=28)
-
-
 def check_audience(audience: dict[str, Any]) -> dict[str, Any]:
     """The audience with its unit codes checked against the catalogue (422 `unknown_*`)."""
     audience = dict(audience)
@@ -195,10 +189,9 @@ def citizen_conditions(audience: dict[str, Any], today: date) -> list:
     """SQL conditions on `citizens` selecting the audience; empty for everybody."""
     kind = audience["kind"]
     if kind == "province":
-        codes = [ward.code for ward in search_wards(None, province_code=audience["province_code"])]
-        return [Citizen.ward_code.in_(codes)]
+        return audience_conditions(today=today, province_code=audience["province_code"])
     if kind == "ward":
-        return [Citizen.ward_code.in_(audience["ward_codes"])]
+        return audience_conditions(today=today, ward_codes=audience["ward_codes"])
     if kind == "role":
         role = audience["role"]
         if role == ROLE_VERIFIED:
@@ -209,12 +202,9 @@ def citizen_conditions(audience: dict[str, Any], today: date) -> list:
             # The benefits domain's own list of who is paid now (one subquery).
             return [Citizen.id.in_(active_beneficiary_citizen_ids())]
     if kind == "age":
-        conditions = []
-        if audience.get("min_age") is not None:  # at least min_age years old today
-            conditions.append(Citizen.date_of_birth <= _years_before(today, audience["min_age"]))
-        if audience.get("max_age") is not None:  # not yet max_age + 1
-            conditions.append(Citizen.date_of_birth > _years_before(today, audience["max_age"] + 1))
-        return conditions
+        return audience_conditions(
+            today=today, min_age=audience.get("min_age"), max_age=audience.get("max_age")
+        )
     return []
 
 
