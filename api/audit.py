@@ -12,7 +12,6 @@ from datetime import datetime
 
 from flask import g, has_request_context, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from sqlalchemy import JSON, String, select
 from sqlalchemy.orm import Mapped, mapped_column
@@ -20,7 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from api.auth.policy import Staff, allow, current_principal
 from api.dbtypes import UUID, UTCDateTime, new_uuid, utcnow
 from api.extensions import db
-from api.http import SelectPage
+from api.http import Blueprint, SelectPage
 
 
 class AuditEntry(db.Model):

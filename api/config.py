@@ -58,6 +58,8 @@ def from_environment() -> dict:
         "CDS_ENV": env,
         "INSTANCE_PATH": str(instance),
         "PUBLIC_BASE_URL": public_base_url,
+        # What `make web` builds (the /docs page and its Swagger UI files).
+        "WEB_BUILD_DIR": os.environ.get("WEB_BUILD_DIR", str(PROJECT_ROOT / "build" / "web")),
         "SECRET_KEY": os.environ.get("SECRET_KEY", DEV_SECRET_KEY),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(
             os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'congdanso.db'}"
@@ -189,18 +191,18 @@ def sqlalchemy_engine_options(database_uri: str) -> dict:
 
 
 OPENAPI = {
-    "API_TITLE": "Công dân số API",
+    # ASCII: client generators name the package after the title ("Công dân số" made an invalid one).
+    "API_TITLE": "Cong Dan So API",
     "API_VERSION": "v1",
     "OPENAPI_VERSION": "3.1.0",
     "OPENAPI_URL_PREFIX": "/",
     "OPENAPI_JSON_PATH": "openapi.json",
-    "OPENAPI_SWAGGER_UI_PATH": "/docs",
-    # Served from the API itself: the machines running this have no route to public CDNs.
-    "OPENAPI_SWAGGER_UI_URL": "/docs/assets/",
+    # No OPENAPI_SWAGGER_UI_PATH: /docs is api/docs.py's page (Swagger UI 5, built by `make web`).
     "API_SPEC_OPTIONS": {
         "info": {
-            "description": "Backend của ứng dụng Công dân số (Đề án 06). Lỗi trả về theo RFC 9457 "
-            "(application/problem+json) với mã `code` ổn định.",
+            "description": "Backend của ứng dụng **Công dân số** (Đề án 06). Lỗi trả về theo RFC 9457 "
+            "(application/problem+json) với mã `code` ổn định; đường dẫn Open311 trả lỗi theo "
+            "định dạng của GeoReport v2.",
         },
         "components": {
             "securitySchemes": {

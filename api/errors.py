@@ -17,9 +17,12 @@ import logging
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+import marshmallow as ma
 from flask import Flask, Response, current_app, g, has_request_context, jsonify, request
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
+
+from api.fields import SOMETIMES_SENT
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +39,7 @@ STATUS_PROBLEMS: dict[int, tuple[str, str]] = {
     409: ("conflict", "Xung đột dữ liệu"),
     412: ("precondition_failed", "Dữ liệu đã bị thay đổi bởi một thao tác khác"),
     413: ("payload_too_large", "Dữ liệu gửi lên quá lớn"),
+    414: ("uri_too_long", "Địa chỉ yêu cầu quá dài"),  # from gunicorn.conf.py's worker
     415: ("unsupported_media_type", "Định dạng dữ liệu không được hỗ trợ"),
     422: ("validation_failed", "Dữ liệu không hợp lệ"),
     428: ("precondition_required", "Thiếu điều kiện If-Match cho thao tác sửa đổi"),
@@ -200,8 +204,65 @@ def _validation_errors(data: Mapping[str, Any]) -> dict[str, list[str]]:
     return flat
 
 
+class FieldErrorSchema(ma.Schema):
+    field = ma.fields.String(
+        required=True, metadata={"description": "đường dẫn của trường, ví dụ `attachments.0.document_id`"}
+    )
+    messages = ma.fields.List(ma.fields.String(), required=True)
+
+
+class ProblemSchema(ma.Schema):
+    """What `problem_response` sends: the OpenAPI document's schema of every error (RFC 9457)."""
+
+    class Meta:
+        # A problem may carry more members for its code (`max_bytes`, `required_level`...).
+        unknown = ma.INCLUDE
+
+    type = ma.fields.String(required=True, metadata={"example": PROBLEM_TYPE_BASE + "validation_failed"})
+    title = ma.fields.String(required=True)
+    status = ma.fields.Integer(required=True, validate=ma.validate.Range(min=400, max=599))
+    detail = ma.fields.String(required=True, metadata={"description": "thông báo tiếng Việt cho người dùng"})
+    code = ma.fields.String(
+        required=True, metadata={"description": "mã lỗi ổn định, ví dụ `validation_failed`"}
+    )
+    request_id = ma.fields.String(
+        metadata={"description": "mã yêu cầu, để tổng đài tìm dòng nhật ký", SOMETIMES_SENT: True}
+    )
+    errors = ma.fields.List(
+        ma.fields.Nested(FieldErrorSchema),
+        metadata={"description": "lỗi theo từng trường (422)", SOMETIMES_SENT: True},
+    )
+
+
 class ProblemApi(Api):
-    """flask-smorest's Api, answering every error as problem details."""
+    """flask-smorest's Api, answering every error as problem details, and documenting them so."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def _register_responses(self):
+        # flask-smorest documents its error responses (`UNPROCESSABLE_ENTITY`, `DEFAULT_ERROR`...)
+        # in its default content type; ours leave as problem+json.
+        self.DEFAULT_RESPONSE_CONTENT_TYPE = PROBLEM_MIME
+        try:
+            super()._register_responses()
+        finally:
+            del self.DEFAULT_RESPONSE_CONTENT_TYPE
+
+    # What the document says beyond the problems (operation ids, required headers and fields,
+    # the pagination header...) is api/openapi.py's, an apispec plugin installed here.
+    def _init_spec(self, **kwargs):
+        from api.openapi import DocumentPlugin
+
+        self.document = DocumentPlugin(self)
+        kwargs["extra_plugins"] = [*kwargs.get("extra_plugins", ()), self.document]
+        super()._init_spec(**kwargs)
+
+    def _register_pagination_header(self):
+        self.document.register_pagination_header()
+
+    def register_blueprint(self, blp, **options):
+        super().register_blueprint(blp, **options)
+        self.document.settle()
 
     def _register_error_handlers(self):
         self._app.register_error_handler(HTTPException, self.handle_http_exception)

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from marshmallow import fields
 
 from api.workdays import VIETNAM
+
+# The largest value of an Integer column (PostgreSQL's `integer`): the bound of the versions and
+# ids clients send back, so a larger one is refused (422) before it reaches SQL.
+MAX_INT32 = 2**31 - 1
 
 
 class VietnamDateTime(fields.AwareDateTime):
@@ -31,7 +38,9 @@ class AmountVnd(fields.Integer):
     MAXIMUM = 10**12  # a trillion đồng: far above any fee or fine, far below BigInteger's limit
 
     def __init__(self, **kwargs):
-        super().__init__(strict=True, **kwargs)
+        # The bounds `_validated` enforces, for the OpenAPI document.
+        metadata = {"minimum": 1, "maximum": self.MAXIMUM, **kwargs.pop("metadata", {})}
+        super().__init__(strict=True, metadata=metadata, **kwargs)
 
     def _validated(self, value):
         if isinstance(value, bool) or not isinstance(value, int):
@@ -41,3 +50,24 @@ class AmountVnd(fields.Integer):
         if value > self.MAXIMUM:
             raise self.make_error("too_large")
         return value
+
+
+# Field metadata read by api/openapi.py: the field a computed value is documented as; and, on a
+# response field, that some answers leave it out (otherwise a field of a schema that is only
+# ever sent is documented as required: marshmallow dumps every field the object has).
+RETURNS = "returns"
+SOMETIMES_SENT = "sometimes_sent"
+
+
+def computed(serialize: Callable[[Any], Any] | str, returns: fields.Field, **kwargs: Any) -> fields.Field:
+    """A value computed when dumping: `serialize(obj)`, or the schema method named `serialize`.
+
+    marshmallow's Function and Method fields carry no type, so the OpenAPI document would say
+    nothing of them and generated clients would type them `Any`. `returns` is the field the value
+    is documented as (`fields.String()`, `fields.List(fields.Nested(X))`, `allow_none=True` when
+    it may be null); it is not used to dump.
+    """
+    metadata = {**kwargs.pop("metadata", {}), RETURNS: returns}
+    if isinstance(serialize, str):
+        return fields.Method(serialize, metadata=metadata, **kwargs)
+    return fields.Function(serialize, metadata=metadata, **kwargs)

@@ -13,11 +13,12 @@ from collections.abc import Callable
 
 from flask import Flask, current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
+from marshmallow import Schema, fields
 from sqlalchemy import text
 
 from api.auth.policy import PUBLIC, allow
 from api.extensions import db
+from api.http import Blueprint
 
 log = logging.getLogger(__name__)
 
@@ -61,9 +62,25 @@ def _identity_provider() -> tuple[str, str]:
     return "ok", "nhà cung cấp định danh phát triển (chỉ dùng khi phát triển)"
 
 
+class HealthSchema(Schema):
+    status = fields.String(required=True, metadata={"example": "ok"})
+
+
+class DependencySchema(Schema):
+    state = fields.String(required=True, metadata={"description": "ok | off (chưa cấu hình) | down"})
+    detail = fields.String(required=True)
+    required = fields.Boolean(required=True, metadata={"description": "true: không có thì API chưa sẵn sàng"})
+
+
+class ReadinessSchema(Schema):
+    status = fields.String(required=True, metadata={"description": "ready | not_ready"})
+    dependencies = fields.Dict(keys=fields.String(), values=fields.Nested(DependencySchema), required=True)
+
+
 @blp.route("/health")
 class Health(MethodView):
     @allow(PUBLIC)
+    @blp.response(200, HealthSchema)
     @blp.doc(summary="Liveness: the process answers")
     def get(self):
         return {"status": "ok"}
@@ -72,13 +89,21 @@ class Health(MethodView):
 @blp.route("/ready")
 class Ready(MethodView):
     @allow(PUBLIC)
+    @blp.response(200, ReadinessSchema)
+    # Not a problem: the same report, for load balancers and operators to read.
+    @blp.alt_response(503, schema=ReadinessSchema, description="Cơ sở dữ liệu không trả lời")
     @blp.doc(summary="Readiness: the database answers; optional dependencies are listed with their state")
     def get(self):
-        checks = {"database": _database, "redis": _redis, "identity_provider": _identity_provider}
-        checks.update(current_app.extensions.get("readiness_checks", {}))
-        results = {}
-        for name, check in checks.items():
-            state, detail = check()
-            results[name] = {"state": state, "detail": detail, "required": name == "database"}
-        ready = results["database"]["state"] == "ok"
+        ready, results = readiness()
         return {"status": "ready" if ready else "not_ready", "dependencies": results}, 200 if ready else 503
+
+
+def readiness() -> tuple[bool, dict[str, dict]]:
+    """Every check's state, as `/ready` reports them (the home page `/` shows the same)."""
+    checks = {"database": _database, "redis": _redis, "identity_provider": _identity_provider}
+    checks.update(current_app.extensions.get("readiness_checks", {}))
+    results = {}
+    for name, check in checks.items():
+        state, detail = check()
+        results[name] = {"state": state, "detail": detail, "required": name == "database"}
+    return results["database"]["state"] == "ok", results

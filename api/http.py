@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from copy import deepcopy
 
 import flask_smorest as smorest
+import marshmallow as ma
 from flask import Flask, current_app, request
 from flask.views import MethodView
 from flask_smorest import Page
 from flask_smorest.exceptions import PreconditionFailed, PreconditionRequired
+from flask_smorest.pagination import PaginationParameters
+from flask_smorest.utils import unpack_tuple_response
 from sqlalchemy import Select, func, select
 
 from api.auth.policy import current_principal, handler_for
@@ -80,6 +85,35 @@ def _raise_body_limit(max_file_bytes: int) -> None:
         raise file_too_large(max_file_bytes)
 
 
+OCTET_STREAM = "application/octet-stream"
+_BINARY = {"schema": {"type": "string", "format": "binary"}}
+
+
+def download(*media_types: str, description: str) -> Callable:
+    """Mark a view that answers a stored file's bytes, in the media type the file was checked as.
+
+    Documented with `application/octet-stream` first, then the file's possible types: generated
+    clients read octet-stream as bytes, while a list of only image/jpeg, image/png... left them
+    nothing to read. The octet-stream label is real: a client that prefers it (`Accept`) gets the
+    same bytes labelled so; any other client gets the file's own type.
+    """
+    content = {OCTET_STREAM: _BINARY, **{media_type: _BINARY for media_type in media_types}}
+    document = smorest.Blueprint.doc(responses={"200": {"description": description, "content": content}})
+
+    def decorator(func: Callable) -> Callable:
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            response = current_app.make_response(func(*args, **kwargs))
+            offered = [response.mimetype, OCTET_STREAM]
+            if response.status_code == 200 and request.accept_mimetypes.best_match(offered) == OCTET_STREAM:
+                response.content_type = OCTET_STREAM
+            return response
+
+        return document(wrapper)
+
+    return decorator
+
+
 def file_too_large(max_bytes: int) -> ApiError:
     """413 `file_too_large`: an upload over its limit, whether seen here or by the view."""
     megabyte = 1024 * 1024
@@ -91,6 +125,52 @@ def file_too_large(max_bytes: int) -> ApiError:
         "hoặc nén tệp PDF rồi thử lại.",
         max_bytes=max_bytes,
     )
+
+
+# `?page=&page_size=` of every list. The page is bounded like every integer the API reads: an
+# unbounded one reached the database as an offset that overflows SQLite's integers and
+# PostgreSQL's bigint (a 500); out of range it is a 422 `validation_failed` like any bad field.
+MAX_PAGE = 1_000_000
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 10
+
+
+@functools.cache
+def pagination_query(default_page_size: int = DEFAULT_PAGE_SIZE) -> type[ma.Schema]:
+    """The one pagination parameters schema, with a list's default page size."""
+
+    class PaginationQuerySchema(ma.Schema):
+        class Meta:
+            unknown = ma.EXCLUDE  # the list's own filters are read by its own schema
+
+        page = ma.fields.Integer(
+            load_default=1,
+            validate=ma.validate.Range(min=1, max=MAX_PAGE),
+            metadata={"description": "trang, từ 1"},
+        )
+        page_size = ma.fields.Integer(
+            load_default=default_page_size,
+            validate=ma.validate.Range(min=1, max=MAX_PAGE_SIZE),
+            metadata={"description": "số mục mỗi trang"},
+        )
+
+        @ma.post_load
+        def make_parameters(self, data, **kwargs):
+            return PaginationParameters(**data)
+
+    return PaginationQuerySchema
+
+
+class PaginationMetadataSchema(ma.Schema):
+    """The `X-Pagination` header of every list: JSON, with the total counted once."""
+
+    total = ma.fields.Integer(required=True, metadata={"description": "tổng số mục"})
+    total_pages = ma.fields.Integer(required=True, metadata={"description": "tổng số trang"})
+    first_page = ma.fields.Integer()
+    last_page = ma.fields.Integer()
+    page = ma.fields.Integer(metadata={"description": "trang này (khi còn trong số trang)"})
+    previous_page = ma.fields.Integer()
+    next_page = ma.fields.Integer()
 
 
 class SelectPage(Page):
@@ -118,13 +198,40 @@ class SelectPage(Page):
 
 
 class Blueprint(smorest.Blueprint):
-    """flask-smorest's Blueprint, letting a PUT create a resource without If-Match.
+    """flask-smorest's Blueprint, with bounded pagination, letting a PUT create a resource
+    without If-Match. Every blueprint of the API is one of these.
 
     flask-smorest requires If-Match on every PUT; RFC 9110 §13.1.1 asks for it only when the
     client replaces a representation it has seen. A view marked `@put_may_create` checks the
     precondition itself with `check_replace_precondition`: none needed to create, If-Match
     required to replace, and If-Match on a missing resource fails as the RFC says.
     """
+
+    def paginate(self, pager: type[Page], *, page_size: int = DEFAULT_PAGE_SIZE):
+        """flask-smorest's `paginate` with a pager (`Page`, `SelectPage`), reading
+        `pagination_query`: the same `X-Pagination` header, and `page` bounded (flask-smorest's
+        has no maximum)."""
+        schema = pagination_query(page_size)
+
+        def decorator(func):
+            @functools.wraps(func)
+            def wrapper(*args, **kwargs):
+                page_params = self.PAGINATION_ARGUMENTS_PARSER.parse(schema, request, location="query")
+                result, status, headers = unpack_tuple_response(
+                    current_app.ensure_sync(func)(*args, **kwargs)
+                )
+                result = pager(result, page_params=page_params).items
+                result, headers = self._set_pagination_metadata(page_params, result, headers)
+                return result, status, headers
+
+            wrapper._apidoc = deepcopy(getattr(wrapper, "_apidoc", {}))
+            wrapper._apidoc["pagination"] = {
+                "parameters": {"in": "query", "schema": schema},
+                "response": {422: "UNPROCESSABLE_ENTITY"},
+            }
+            return wrapper
+
+        return decorator
 
     def _put_may_create(self) -> bool:
         handler = handler_for(current_app, request.endpoint, request.method)

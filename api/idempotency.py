@@ -35,6 +35,7 @@ from api.auth.policy import require_principal
 from api.dbtypes import UTCDateTime, utcnow
 from api.errors import ApiError
 from api.extensions import db
+from api.openapi import request_header
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
@@ -61,10 +62,19 @@ class IdempotencyRecord(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
+_DOCUMENTED = request_header(
+    HEADER,
+    "Khoá duy nhất của lần thanh toán này (ví dụ một UUID mới mỗi lần bấm Thanh toán): gửi lại "
+    "cùng khoá và cùng nội dung trong 24 giờ nhận lại đúng kết quả cũ.",
+    schema={"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH, "pattern": "^[!-~]+$"},
+)
+
+
 def idempotent(view: Callable) -> Callable:
     """Make a POST view answer once per (caller, Idempotency-Key). Put it above the smorest
-    decorators so that it stores the final response."""
+    decorators so that it stores the final response. The header is documented as required."""
 
+    @_DOCUMENTED
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
         key = _key_from_header()

@@ -17,7 +17,9 @@ from flask import request, send_from_directory
 from flask.views import MethodView
 
 from api.auth.policy import PUBLIC, Staff, allow, current_principal, require_principal
+from api.fields import MAX_INT32
 from api.http import Blueprint, PublicLookupView, SelectPage
+from api.openapi import request_header
 from content import service
 from content.schemas import (
     ArticleActionSchema,
@@ -36,6 +38,7 @@ from content.schemas import (
     PublicArticleSummarySchema,
     PublicFaqQuerySchema,
     PublicFaqSchema,
+    StaffArticleDetailSchema,
     StaffArticleQuerySchema,
     StaffArticleSchema,
 )
@@ -70,6 +73,12 @@ def _actor() -> str:
 
 def _etag(kind: str, obj) -> str:
     return f'"{kind}-{obj.id}.v{obj.version}"'
+
+
+# Either the body's `version` or If-Match will do: the header is documented, not as required.
+_if_match_or_version = request_header(
+    "If-Match", "ETag đã nhận khi đọc; hoặc gửi `version` trong nội dung", required=False
+)
 
 
 def _expected_version(kind: str, obj, body: dict) -> int | None:
@@ -109,7 +118,7 @@ class Articles(MethodView):
 
     @allow(COMMS)
     @staff_blp.arguments(ArticleCreateSchema)
-    @staff_blp.response(201, StaffArticleSchema)
+    @staff_blp.response(201, StaffArticleDetailSchema)
     def post(self, data):
         """Write an article: a draft (version 1). The body's HTML is sanitised. Audited."""
         return _tagged("article", service.create_article(data, _actor()), 201)
@@ -118,14 +127,15 @@ class Articles(MethodView):
 @staff_blp.route("/articles/<uuid:article_id>")
 class StaffArticle(MethodView):
     @allow(COMMS)
-    @staff_blp.response(200, StaffArticleSchema)
+    @staff_blp.response(200, StaffArticleDetailSchema)
     def get(self, article_id):
         """One article in any state, with its ETag."""
         return _tagged("article", service.get_article(article_id))
 
     @allow(COMMS)
+    @_if_match_or_version
     @staff_blp.arguments(ArticleEditSchema)
-    @staff_blp.response(200, StaffArticleSchema)
+    @staff_blp.response(200, StaffArticleDetailSchema)
     def patch(self, data, article_id):
         """Edit (draft, review or unpublished; it goes back to draft). Needs `version` or If-Match;
         a stale one answers 409. A new version is recorded. Audited."""
@@ -138,8 +148,9 @@ class StaffArticle(MethodView):
 @staff_blp.route("/articles/<uuid:article_id>/actions")
 class ArticleAction(MethodView):
     @allow(COMMS)
+    @_if_match_or_version
     @staff_blp.arguments(ArticleActionSchema)
-    @staff_blp.response(200, StaffArticleSchema)
+    @staff_blp.response(200, StaffArticleDetailSchema)
     def post(self, data, article_id):
         """submit, return (with a note), publish (by another comms user than the author and the
         submitter), unpublish, archive, restore. Needs `version` or If-Match. Audited."""
@@ -160,7 +171,7 @@ class ArticleVersions(MethodView):
         return service.article_versions(service.get_article(article_id))
 
 
-@staff_blp.route("/articles/<uuid:article_id>/versions/<int:version>")
+@staff_blp.route(f"/articles/<uuid:article_id>/versions/<int(min=1, max={MAX_INT32}):version>")
 class ArticleVersionView(MethodView):
     @allow(COMMS)
     @staff_blp.response(200, ArticleVersionSchema)
@@ -209,6 +220,7 @@ class FaqEntryView(MethodView):
         return _tagged("faq", service.get_faq(key))
 
     @allow(COMMS)
+    @_if_match_or_version
     @staff_blp.arguments(FaqEditSchema)
     @staff_blp.response(200, FaqSchema)
     def patch(self, data, key):

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates, validates_schema
 
-from api.fields import VietnamDateTime
+from api.auth.policy import current_principal
+from api.fields import MAX_INT32, VietnamDateTime, computed
 from api.text import nfc
 from content.models import (
     AUDIENCE_PROVINCE,
@@ -24,6 +25,7 @@ from content.service import (
     ACTIONS,
     FAQ_KEY_PATTERN,
     SLUG_PATTERN,
+    allowed_actions,
     audience_of,
     unsafe_character,
     unsafe_character_message,
@@ -132,7 +134,7 @@ class ArticleCreateSchema(ArticleFieldsSchema):
 class ArticleEditSchema(ArticleFieldsSchema):
     version = fields.Integer(
         strict=True,
-        validate=validate.Range(min=1),
+        validate=validate.Range(min=1, max=MAX_INT32),
         metadata={"description": "phiên bản đang sửa (hoặc gửi If-Match với ETag)"},
     )
 
@@ -147,7 +149,7 @@ class ArticleActionSchema(Schema):
         required=True, validate=_one_of(ACTIONS), metadata={"description": " | ".join(ACTIONS)}
     )
     note = fields.String(validate=_length(maximum=1000), metadata={"description": "bắt buộc khi trả lại"})
-    version = fields.Integer(strict=True, validate=validate.Range(min=1))
+    version = fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_INT32))
 
 
 class StaffArticleQuerySchema(Schema):
@@ -220,7 +222,7 @@ class FaqCreateSchema(FaqFieldsSchema):
 
 
 class FaqEditSchema(FaqFieldsSchema):
-    version = fields.Integer(strict=True, validate=validate.Range(min=1))
+    version = fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_INT32))
 
     @validates_schema
     def something(self, data, **kwargs):
@@ -259,13 +261,18 @@ def _category_name(obj):
     return CATEGORIES.get(obj.category)
 
 
+_CATEGORY_NAME = fields.String(
+    allow_none=True, metadata={"description": "tên lĩnh vực; null nếu lĩnh vực đã bỏ"}
+)
+
+
 class PublicArticleSummarySchema(Schema):
     id = fields.UUID()
     slug = fields.String()
     title = fields.String()
     summary = fields.String()
     category = fields.String()
-    category_name = fields.Function(_category_name)
+    category_name = computed(_category_name, _CATEGORY_NAME)
     cover_image_url = fields.String(allow_none=True)
     published_at = VietnamDateTime()
 
@@ -281,11 +288,11 @@ class StaffArticleSchema(Schema):
     summary = fields.String()
     body_html = fields.String()
     category = fields.String()
-    category_name = fields.Function(_category_name)
+    category_name = computed(_category_name, _CATEGORY_NAME)
     cover_image_url = fields.String(allow_none=True)
-    audience = fields.Function(lambda a: AudienceOutSchema().dump(audience_of(a)))
+    audience = computed(lambda a: AudienceOutSchema().dump(audience_of(a)), fields.Nested(AudienceOutSchema))
     status = fields.String()
-    status_name = fields.Function(lambda a: STATUS_NAMES[a.status])
+    status_name = computed(lambda a: STATUS_NAMES[a.status], fields.String())
     version = fields.Integer()
     created_at = VietnamDateTime()
     created_by = fields.String()
@@ -294,6 +301,25 @@ class StaffArticleSchema(Schema):
     submitted_by = fields.String(allow_none=True)
     published_at = VietnamDateTime(allow_none=True)
     published_by = fields.String(allow_none=True)
+
+
+def _allowed_for_caller(article) -> list[str]:
+    principal = current_principal()
+    return allowed_actions(article, f"{principal.kind}:{principal.id}") if principal else []
+
+
+class StaffArticleDetailSchema(StaffArticleSchema):
+    """One article as a comms user opens it: with what that user may do with it now."""
+
+    allowed_actions = computed(
+        _allowed_for_caller,
+        fields.List(fields.String()),
+        metadata={
+            "description": "việc người gọi được làm lúc này: edit và các thao tác duyệt (submit, return, "
+            "publish, unpublish, archive, restore); publish chỉ có với cán bộ khác người gửi duyệt và "
+            "người sửa nội dung sau cùng"
+        },
+    )
 
 
 class ArticleVersionSchema(Schema):
@@ -332,7 +358,7 @@ class FaqSchema(Schema):
     questions = fields.List(fields.String())
     answer = fields.String()
     category = fields.String()
-    category_name = fields.Function(_category_name)
+    category_name = computed(_category_name, _CATEGORY_NAME)
     active = fields.Boolean()
     version = fields.Integer()
     created_at = VietnamDateTime()
@@ -351,7 +377,7 @@ class FaqVersionSchema(Schema):
 
 class PublicFaqSchema(Schema):
     key = fields.String()
-    question = fields.Function(lambda e: e.questions[0])
+    question = computed(lambda e: e.questions[0], fields.String())
     answer = fields.String()
     category = fields.String()
-    category_name = fields.Function(_category_name)
+    category_name = computed(_category_name, _CATEGORY_NAME)

@@ -5,11 +5,10 @@ from __future__ import annotations
 import uuid
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api.auth.policy import Citizen, allow, require_principal
 from api.health import register_readiness_check
-from api.http import SelectPage
+from api.http import Blueprint, SelectPage
 from notifications import fcm, service
 from notifications.schemas import (
     DeviceInSchema,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from api.fields import VietnamDateTime
+from api.fields import VietnamDateTime, computed
 from notifications.models import PLATFORMS
 
 
@@ -80,8 +80,10 @@ class DeviceSchema(Schema):
     locale = fields.String(required=True)
     # The token is not echoed in full: the app knows its own, and a list of tokens is of no use
     # to anyone else. The tail tells the citizen's phones apart.
-    token_hint = fields.Function(
-        lambda device: "…" + device.token[-6:], metadata={"description": "6 ký tự cuối của mã thiết bị"}
+    token_hint = computed(
+        lambda device: "…" + device.token[-6:],
+        fields.String(),
+        metadata={"description": "6 ký tự cuối của mã thiết bị"},
     )
     last_seen_at = VietnamDateTime(required=True, metadata={"description": "lần cuối ứng dụng báo danh"})
     created_at = VietnamDateTime(required=True)

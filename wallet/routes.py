@@ -12,6 +12,7 @@ from api.citizens import service as citizens
 from api.health import register_readiness_check
 from api.http import Blueprint, SelectPage
 from api.idempotency import idempotent
+from api.openapi import request_header
 from wallet import service
 from wallet.schemas import (
     LinkAccountSchema,
@@ -144,6 +145,7 @@ class MyPayouts(MethodView):
 @webhook_blp.route("/webhook")
 class ProviderWebhook(MethodView):
     @allow(PUBLIC)
+    @request_header(SIGNATURE_HEADER, "`t=<giây>,v1=<HMAC-SHA256 hex>`, ký bằng khoá bí mật webhook")
     @webhook_blp.response(200, WebhookAnswerSchema)
     @webhook_blp.doc(
         summary="Webhook của cổng thanh toán",
@@ -169,6 +171,7 @@ class StaffPayment(MethodView):
 @staff_blp.route("/<uuid:payment_id>/refunds")
 class StaffRefunds(MethodView):
     @allow(FINANCE)
+    @request_header("If-Match", "ETag của khoản thanh toán (GET /staff/payments/<id>)")
     @staff_blp.arguments(RefundRequestSchema)
     @staff_blp.response(201, RefundSchema)
     @staff_blp.alt_response(412, description="`precondition_failed`: ETag cũ, khoản đã thay đổi")

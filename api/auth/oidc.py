@@ -24,7 +24,6 @@ from authlib.integrations.base_client import MismatchingStateError, OAuthError
 from authlib.integrations.flask_client import OAuth
 from flask import Flask, current_app, session
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from joserfc.errors import JoseError
 from sqlalchemy.exc import IntegrityError
 
@@ -38,6 +37,7 @@ from api.citizens import cccd as cccd_rules
 from api.citizens import service as citizens
 from api.errors import ApiError
 from api.extensions import api, db, limiter, sign_in_limit
+from api.http import Blueprint
 
 log = logging.getLogger(__name__)
 

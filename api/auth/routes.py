@@ -9,7 +9,6 @@ import uuid
 
 from flask.views import MethodView
 from flask_jwt_extended import get_jwt
-from flask_smorest import Blueprint
 
 from api.auth import service, tokens
 from api.auth.policy import PUBLIC, REFRESH_TOKEN, Citizen, Service, Staff, allow, require_principal
@@ -23,6 +22,7 @@ from api.auth.schemas import (
     WhoAmISchema,
 )
 from api.extensions import limiter, sign_in_limit
+from api.http import Blueprint
 
 blp = Blueprint("auth", __name__, url_prefix="/auth", description="Đăng nhập và phiên làm việc")
 

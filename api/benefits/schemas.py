@@ -23,7 +23,7 @@ from api.benefits.models import (
 )
 from api.citizens import cccd as cccd_rules
 from api.dbtypes import utcnow
-from api.fields import AmountVnd, VietnamDateTime
+from api.fields import AmountVnd, VietnamDateTime, computed
 from api.text import nfc
 from api.workdays import VIETNAM
 
@@ -207,9 +207,9 @@ class MyEnrolmentSchema(Schema):
     starts_on = fields.Date()
     ends_on = fields.Date(allow_none=True)
     status = fields.String()
-    status_name = fields.Function(lambda b: BENEFICIARY_STATUS_NAMES[b.status])
+    status_name = computed(lambda b: BENEFICIARY_STATUS_NAMES[b.status], fields.String())
     channel = fields.String(metadata={"description": "kênh nhận khi chưa liên kết tài khoản điện tử"})
-    channel_name = fields.Function(lambda b: CHANNEL_NAMES[b.channel])
+    channel_name = computed(lambda b: CHANNEL_NAMES[b.channel], fields.String())
     channel_detail = fields.String(allow_none=True)
     status_reason = fields.String(allow_none=True, metadata={"description": "lý do tạm dừng/thôi hưởng"})
 
@@ -232,10 +232,10 @@ class BenefitPaymentSchema(Schema):
     currency = fields.Constant("vnd")
     planned_on = fields.Date(metadata={"description": "ngày chi trả dự kiến"})
     status = fields.String()
-    status_name = fields.Function(lambda p: PAYMENT_STATUS_NAMES[p.status])
+    status_name = computed(lambda p: PAYMENT_STATUS_NAMES[p.status], fields.String())
     channel = fields.String()
-    channel_name = fields.Function(lambda p: CHANNEL_NAMES[p.channel])
-    cashless = fields.Function(lambda p: p.channel in CASHLESS_CHANNELS)
+    channel_name = computed(lambda p: CHANNEL_NAMES[p.channel], fields.String())
+    cashless = computed(lambda p: p.channel in CASHLESS_CHANNELS, fields.Boolean())
     sent_at = VietnamDateTime(allow_none=True, metadata={"description": "đã chuyển cho kênh chi trả lúc"})
     paid_at = VietnamDateTime(allow_none=True)
     failure_reason = fields.String(allow_none=True)

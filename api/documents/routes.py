@@ -7,14 +7,13 @@ import uuid
 
 from flask import request, send_file, url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api import storage
 from api.auth.policy import Citizen, allow, require_principal
 from api.documents import service
 from api.documents.files import missing_file
 from api.documents.schemas import DocumentSchema, DocumentUploadSchema
-from api.http import MULTIPART_MIME, SelectPage, accepts, max_body
+from api.http import MULTIPART_MIME, Blueprint, SelectPage, accepts, download, max_body
 
 blp = Blueprint(
     "documents",
@@ -91,18 +90,15 @@ class Document(MethodView):
 @blp.route("/<uuid:document_id>/content")
 class DocumentContent(MethodView):
     @allow(Citizen())
+    @download(
+        "application/pdf",
+        "image/jpeg",
+        "image/png",
+        description="Nội dung tệp với kiểu đã xác định khi tải lên",
+    )
     @blp.doc(
         summary="Tải nội dung giấy tờ",
-        responses={
-            "200": {
-                "description": "Nội dung tệp với kiểu đã xác định khi tải lên",
-                "content": {
-                    t: {"schema": {"type": "string", "format": "binary"}}
-                    for t in ("application/pdf", "image/jpeg", "image/png")
-                },
-            },
-            "404": {"description": "Không có giấy tờ này trong kho của bạn"},
-        },
+        responses={"404": {"description": "Không có giấy tờ này trong kho của bạn"}},
     )
     def get(self, document_id: uuid.UUID):
         document = service.get_owned(_citizen_id(), document_id)

@@ -10,7 +10,6 @@ import uuid
 
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api.auth import service as auth
 from api.auth.policy import PUBLIC, Citizen, Staff, allow, require_principal
@@ -32,7 +31,8 @@ from api.dossiers.schemas import (
     TrackingSchema,
 )
 from api.errors import ApiError
-from api.http import PublicLookupView, SelectPage
+from api.http import Blueprint, PublicLookupView, SelectPage
+from api.openapi import request_header
 
 citizen_blp = Blueprint(
     "dossiers", __name__, url_prefix="/me/dossiers", description="Hồ sơ dịch vụ công của tôi"
@@ -48,6 +48,7 @@ tracking_blp = Blueprint(
 )
 
 OFFICERS = Staff("officer", "admin")
+_needs_if_match = request_header("If-Match", "ETag của hồ sơ đã xem (GET hồ sơ); cũ thì 412")
 
 
 def etag_of(dossier) -> str:
@@ -133,6 +134,7 @@ class MyDossier(MethodView):
 @citizen_blp.route("/<code>/actions")
 class MyDossierAction(MethodView):
     @allow(Citizen())
+    @_needs_if_match
     @citizen_blp.arguments(CitizenActionSchema)
     @citizen_blp.response(200, DossierSchema)
     def post(self, body, code):
@@ -202,6 +204,7 @@ class DeskDossier(MethodView):
 @desk_blp.route("/<code>/actions")
 class DeskDossierAction(MethodView):
     @allow(OFFICERS)
+    @_needs_if_match
     @desk_blp.arguments(OfficerActionSchema)
     @desk_blp.response(200, StaffDossierSchema)
     def post(self, body, code):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from api.dossiers.workflow import CITIZEN_ACTIONS, OFFICER_ACTIONS, STATUS_NAMES, is_overdue
-from api.fields import VietnamDateTime
+from api.fields import VietnamDateTime, computed
 
 _WARD_CODE = validate.Regexp(r"^\d{5}$", error="Mã phường/xã gồm 5 chữ số.")
 _NOTE = validate.Length(max=2000)
@@ -36,7 +36,12 @@ class ApplicationSchema(Schema):
         metadata={"description": "nhóm liên thông: tờ khai của từng thủ tục, theo mã thủ tục"},
     )
     ward_code = fields.String(
-        validate=_WARD_CODE, metadata={"description": "phường/xã nơi nộp; mặc định nơi cư trú"}
+        validate=_WARD_CODE,
+        metadata={
+            "description": "phường/xã người nộp chọn, chỉ với thủ tục có routing.applicant_may_choose "
+            "(luật cho chọn nơi cư trú của cha hoặc mẹ, của một trong hai bên...); thủ tục khác nộp theo "
+            "nơi luật định (tờ khai, nơi cư trú) và bỏ qua trường này"
+        },
     )
     attachments = fields.List(
         fields.Nested(AttachmentInSchema), load_default=list, validate=validate.Length(max=30)
@@ -121,10 +126,13 @@ class StepSchema(Schema):
     action = fields.String()
     from_status = fields.Integer(allow_none=True)
     to_status = fields.Integer()
-    status_name = fields.Function(lambda step: STATUS_NAMES[step.to_status])
+    status_name = computed(lambda step: STATUS_NAMES[step.to_status], fields.String())
     note = fields.String(allow_none=True)
     at = VietnamDateTime()
-    by = fields.Function(lambda step: "citizen" if step.actor.startswith("citizen:") else "staff")
+    by = computed(
+        lambda step: "citizen" if step.actor.startswith("citizen:") else "staff",
+        fields.String(validate=validate.OneOf(["citizen", "staff"])),
+    )
 
 
 class StaffStepSchema(StepSchema):
@@ -135,19 +143,19 @@ class LinkedDossierSchema(Schema):
     code = fields.String()
     procedure_code = fields.String()
     status = fields.Integer()
-    status_name = fields.Function(_status_name)
+    status_name = computed(_status_name, fields.String())
 
 
 class DossierSummarySchema(Schema):
     code = fields.String()
     procedure_code = fields.String()
-    procedure_name = fields.Function(lambda dossier: dossier.procedure.name)
+    procedure_name = computed(lambda dossier: dossier.procedure.name, fields.String())
     status = fields.Integer()
-    status_name = fields.Function(_status_name)
+    status_name = computed(_status_name, fields.String())
     payment_status = fields.Integer()
     submitted_at = VietnamDateTime()
     due_date = fields.Date()
-    overdue = fields.Function(is_overdue)
+    overdue = computed(is_overdue, fields.Boolean())
     authority = fields.String()
     ward_code = fields.String(allow_none=True)
 
@@ -160,7 +168,9 @@ class DossierSchema(DossierSummarySchema):
     completed_at = VietnamDateTime(allow_none=True)
     returned_at = VietnamDateTime(allow_none=True)
     group_code = fields.String(allow_none=True)
-    parent_code = fields.Function(lambda dossier: dossier.parent.code if dossier.parent else None)
+    parent_code = computed(
+        lambda dossier: dossier.parent.code if dossier.parent else None, fields.String(allow_none=True)
+    )
     linked = fields.List(fields.Nested(LinkedDossierSchema))
     attachments = fields.List(fields.Nested(AttachmentSchema))
     history = fields.List(fields.Nested(StepSchema))
@@ -183,12 +193,12 @@ class TrackingSchema(Schema):
     """Public: what the code holder may know, nothing personal."""
 
     code = fields.String()
-    procedure_name = fields.Function(lambda dossier: dossier.procedure.name)
+    procedure_name = computed(lambda dossier: dossier.procedure.name, fields.String())
     status = fields.Integer()
-    status_name = fields.Function(_status_name)
+    status_name = computed(_status_name, fields.String())
     submitted_at = VietnamDateTime()
     due_date = fields.Date()
-    overdue = fields.Function(is_overdue)
+    overdue = computed(is_overdue, fields.Boolean())
     payment_status = fields.Integer()
 
 

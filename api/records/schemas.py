@@ -11,6 +11,7 @@ from marshmallow import Schema, fields, validate
 from api.fields import VietnamDateTime
 from api.records.models import RECORD_TYPES
 from api.records.service import MIN_PURPOSE_LENGTH
+from api.units.schemas import ProvinceRefSchema
 
 ORIGIN_DESCRIPTION = "nguồn dữ liệu của loại hồ sơ này, nêu cả khi công dân chưa có bản ghi nào"
 
@@ -37,7 +38,7 @@ class RecordSummarySchema(Schema):
 class RecordWardSchema(Schema):
     code = fields.String()
     name = fields.String(allow_none=True)
-    province = fields.Dict(allow_none=True)
+    province = fields.Nested(ProvinceRefSchema, allow_none=True)
 
 
 class CertificateOwnerSchema(Schema):

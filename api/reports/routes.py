@@ -18,7 +18,7 @@ from api.auth.policy import PUBLIC, Citizen, Service, Staff, allow, require_prin
 from api.citizens import service as citizens
 from api.documents.files import missing_file
 from api.errors import ApiError
-from api.http import MULTIPART_MIME, Blueprint, PublicLookupView, SelectPage, accepts, max_body
+from api.http import MULTIPART_MIME, Blueprint, PublicLookupView, SelectPage, accepts, download, max_body
 from api.reports import service
 from api.reports.schemas import (
     ChatReportInSchema,
@@ -121,17 +121,7 @@ def _send(item):
     return response
 
 
-_MEDIA_DOC = {
-    "responses": {
-        "200": {
-            "description": "Ảnh hoặc video",
-            "content": {
-                t: {"schema": {"type": "string", "format": "binary"}}
-                for t in ("image/jpeg", "image/png", "video/mp4")
-            },
-        }
-    }
-}
+_media_download = download("image/jpeg", "image/png", "video/mp4", description="Ảnh hoặc video")
 
 
 # ---- public ---------------------------------------------------------------------------------
@@ -221,7 +211,7 @@ class MyReportMedia(MethodView):
 @citizen_blp.route("/<uuid:report_id>/media/<uuid:media_id>")
 class MyReportMediaContent(MethodView):
     @allow(Citizen())
-    @citizen_blp.doc(**_MEDIA_DOC)
+    @_media_download
     def get(self, report_id, media_id):
         """Nội dung một ảnh, video của phản ánh."""
         return _send(service.media_item(service.citizen_report(_citizen_id(), report_id), media_id))
@@ -368,7 +358,7 @@ class DeskMedia(MethodView):
 @staff_blp.route("/<uuid:report_id>/media/<uuid:media_id>")
 class DeskMediaContent(MethodView):
     @allow(DESK)
-    @staff_blp.doc(**_MEDIA_DOC)
+    @_media_download
     def get(self, report_id, media_id):
         """Nội dung một ảnh, video của phản ánh."""
         return _send(service.media_item(service.staff_report(_staff_actor(), report_id), media_id))

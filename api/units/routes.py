@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint, Page
+from flask_smorest import Page
 
 from api.auth.policy import PUBLIC, allow
-from api.http import PublicLookupView
+from api.http import Blueprint, PublicLookupView
 from api.units import service
 from api.units.schemas import ProvinceQuerySchema, ProvinceSchema, WardQuerySchema, WardSchema
 

@@ -20,7 +20,7 @@ from api import storage
 from api.auth.policy import PUBLIC, Citizen, Staff, allow, require_principal
 from api.citizens import service as citizens
 from api.documents.files import missing_file
-from api.http import MULTIPART_MIME, Blueprint, PublicLookupView, SelectPage, accepts, max_body
+from api.http import MULTIPART_MIME, Blueprint, PublicLookupView, SelectPage, accepts, download, max_body
 from content.products import service
 from content.products.schemas import (
     CatalogueSchema,
@@ -95,16 +95,7 @@ def _send(image, *, public: bool):
     return response
 
 
-_IMAGE_DOC = {
-    "responses": {
-        "200": {
-            "description": "Ảnh sản phẩm",
-            "content": {
-                t: {"schema": {"type": "string", "format": "binary"}} for t in ("image/jpeg", "image/png")
-            },
-        }
-    }
-}
+_image_download = download("image/jpeg", "image/png", description="Ảnh sản phẩm")
 
 
 # ---- public ---------------------------------------------------------------------------------------
@@ -147,7 +138,7 @@ class PublicProduct(PublicLookupView):
 @public_blp.route("/<uuid:product_id>/images/<uuid:image_id>")
 class PublicImage(MethodView):
     @allow(PUBLIC)
-    @public_blp.doc(**_IMAGE_DOC)
+    @_image_download
     def get(self, product_id, image_id):
         """Ảnh của một sản phẩm đã duyệt."""
         return _send(service.image_of(service.public_product(product_id), image_id), public=True)
@@ -252,7 +243,7 @@ class MyProductImages(MethodView):
 @seller_blp.route("/products/<uuid:product_id>/images/<uuid:image_id>")
 class MyProductImage(MethodView):
     @allow(SELLER)
-    @seller_blp.doc(**_IMAGE_DOC)
+    @_image_download
     def get(self, product_id, image_id):
         """Một ảnh của sản phẩm của tôi (cả khi chưa duyệt)."""
         return _send(service.image_of(service.my_product(_citizen_id(), product_id), image_id), public=False)
@@ -336,7 +327,7 @@ class ProductDecision(MethodView):
 @staff_blp.route("/<uuid:product_id>/images/<uuid:image_id>")
 class StaffImage(MethodView):
     @allow(MODERATORS)
-    @staff_blp.doc(**_IMAGE_DOC)
+    @_image_download
     def get(self, product_id, image_id):
         """Một ảnh sản phẩm để duyệt."""
         return _send(service.image_of(service.staff_product(product_id), image_id), public=False)

@@ -13,7 +13,8 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from marshmallow.validate import Length, OneOf, Range
 
 from api.citizens import service as citizens
-from api.fields import AmountVnd, VietnamDateTime
+from api.citizens.schemas import WardRefSchema
+from api.fields import MAX_INT32, AmountVnd, VietnamDateTime, computed
 from api.text import format_vnd
 from content.products import service
 from content.products.catalogue import CATEGORIES, CATEGORY_BY_CODE, KIND_BY_CODE, UNITS
@@ -81,11 +82,24 @@ class ProductInSchema(Schema):
         validate=Length(max=20),
         metadata={"description": "loại sản phẩm (để trống: nhận ra từ tên): " + ", ".join(KIND_BY_CODE)},
     )
+    # The service checks the stars and the year, with codes of their own; their bounds are documented.
     ocop_stars = StrictInteger(
-        allow_none=True, metadata={"description": "hạng OCOP 3–5 sao; để trống khi chưa được chứng nhận"}
+        allow_none=True,
+        metadata={
+            "description": "hạng OCOP 3–5 sao; để trống khi chưa được chứng nhận",
+            "minimum": min(service.OCOP_STARS),
+            "maximum": max(service.OCOP_STARS),
+        },
     )
     ocop_certificate_number = fields.String(allow_none=True, validate=Length(max=60))
-    ocop_year = StrictInteger(allow_none=True, metadata={"description": "năm được chứng nhận OCOP"})
+    ocop_year = StrictInteger(
+        allow_none=True,
+        metadata={
+            "description": "năm được chứng nhận OCOP, đến năm nay",
+            "minimum": service.OCOP_FIRST_YEAR,
+            "maximum": 9999,
+        },
+    )
     price_vnd = AmountVnd(required=True, metadata={"description": "giá một đơn vị bán, đồng"})
     unit = fields.String(required=True, validate=Length(max=10), metadata={"description": ", ".join(UNITS)})
     ward_code = fields.String(
@@ -131,8 +145,8 @@ class SearchQuerySchema(Schema):
     ocop_min = fields.Integer(
         validate=Range(1, 5), metadata={"description": "chỉ sản phẩm OCOP từ số sao này"}
     )
-    price_min = fields.Integer(validate=Range(min=0))
-    price_max = fields.Integer(validate=Range(min=0))
+    price_min = fields.Integer(validate=Range(min=0, max=AmountVnd.MAXIMUM))
+    price_max = fields.Integer(validate=Range(min=0, max=AmountVnd.MAXIMUM))
 
 
 class MyProductsQuerySchema(Schema):
@@ -150,13 +164,21 @@ class ProductQueueQuerySchema(Schema):
 
 class SellerDecisionSchema(Schema):
     decision = fields.String(required=True, validate=OneOf(service.STAFF_DECISIONS_SELLER))
-    version = StrictInteger(required=True, metadata={"description": "phiên bản người bán mà cán bộ đã xem"})
+    version = StrictInteger(
+        required=True,
+        validate=Range(min=1, max=MAX_INT32),
+        metadata={"description": "phiên bản người bán mà cán bộ đã xem"},
+    )
     reason = fields.String(validate=Length(max=1000), metadata={"description": "bắt buộc khi từ chối"})
 
 
 class ProductDecisionSchema(Schema):
     decision = fields.String(required=True, validate=OneOf(service.STAFF_DECISIONS_PRODUCT))
-    version = StrictInteger(required=True, metadata={"description": "phiên bản sản phẩm mà cán bộ đã xem"})
+    version = StrictInteger(
+        required=True,
+        validate=Range(min=1, max=MAX_INT32),
+        metadata={"description": "phiên bản sản phẩm mà cán bộ đã xem"},
+    )
     reason = fields.String(validate=Length(max=1000), metadata={"description": "bắt buộc khi từ chối"})
 
 
@@ -180,16 +202,19 @@ def _ward(code):
     return citizens.ward_summary(code)
 
 
+_WARD = fields.Nested(WardRefSchema, allow_none=True)
+
+
 class SellerSchema(Schema):
     """The seller as its owner sees it."""
 
     id = fields.UUID()
     business_name = fields.String()
     registration_number = fields.String()
-    ward = fields.Function(lambda s: _ward(s.ward_code))
+    ward = computed(lambda s: _ward(s.ward_code), _WARD)
     phone = fields.String()
     status = fields.String()
-    status_name = fields.Function(lambda s: SELLER_STATUS_NAMES[s.status])
+    status_name = computed(lambda s: SELLER_STATUS_NAMES[s.status], fields.String())
     reject_reason = fields.String(allow_none=True)
     decided_at = VietnamDateTime(allow_none=True)
     created_at = VietnamDateTime()
@@ -200,15 +225,17 @@ class SellerOwnerSchema(Schema):
     full_name = fields.String()
     cccd = fields.String()
     identity_level = fields.Integer()
-    ward = fields.Function(lambda c: _ward(c.ward_code))
+    ward = computed(lambda c: _ward(c.ward_code), _WARD)
 
 
 class StaffSellerSchema(SellerSchema):
     """The seller with its owner from the registry: for verification, an audited read."""
 
-    owner = fields.Function(lambda s: SellerOwnerSchema().dump(service.owner_of(s)))
+    owner = computed(
+        lambda s: SellerOwnerSchema().dump(service.owner_of(s)), fields.Nested(SellerOwnerSchema)
+    )
     decided_by = fields.String(allow_none=True)
-    product_count = fields.Function(lambda s: len(s.products))
+    product_count = computed(lambda s: len(s.products), fields.Integer())
 
 
 def _masked_cccd(cccd: str | None) -> str | None:
@@ -216,29 +243,37 @@ def _masked_cccd(cccd: str | None) -> str | None:
 
 
 class MaskedSellerOwnerSchema(SellerOwnerSchema):
-    cccd = fields.Function(lambda c: _masked_cccd(c.cccd))
+    cccd = computed(lambda c: _masked_cccd(c.cccd), fields.String(allow_none=True))
 
 
 class StaffSellerDecisionSchema(StaffSellerSchema):
     """The answer to a decision: what changed, not another read of the owner's identity (the
     CCCD is shown whole only on the audited detail view, GET /staff/products/sellers/<id>)."""
 
-    owner = fields.Function(lambda s: MaskedSellerOwnerSchema().dump(service.owner_of(s)))
-    registration_number = fields.Function(lambda s: service.masked_registration_number(s.registration_number))
+    owner = computed(
+        lambda s: MaskedSellerOwnerSchema().dump(service.owner_of(s)), fields.Nested(MaskedSellerOwnerSchema)
+    )
+    registration_number = computed(
+        lambda s: service.masked_registration_number(s.registration_number), fields.String()
+    )
 
 
 class SellerQueueItemSchema(SellerSchema):
     """A line of the verification queue: the CCCD only on the audited detail view."""
 
-    owner_name = fields.Function(lambda s: getattr(service.owner_of(s), "full_name", None))
+    owner_name = computed(
+        lambda s: getattr(service.owner_of(s), "full_name", None), fields.String(allow_none=True)
+    )
     # Since July 2025 the number may be the owner's CCCD: shown whole only on the audited detail.
-    registration_number = fields.Function(lambda s: service.masked_registration_number(s.registration_number))
+    registration_number = computed(
+        lambda s: service.masked_registration_number(s.registration_number), fields.String()
+    )
 
 
 class PublicSellerSchema(Schema):
     id = fields.UUID()
     business_name = fields.String()
-    ward = fields.Function(lambda s: _ward(s.ward_code))
+    ward = computed(lambda s: _ward(s.ward_code), _WARD)
     phone = fields.String(
         allow_none=True, metadata={"description": "chỉ khi sản phẩm không có số liên hệ riêng"}
     )
@@ -258,8 +293,15 @@ def _image_path(product, image, scope: str) -> str:
     return f"{prefix}/{product.id}/images/{image.id}"
 
 
+class ImageLinkSchema(Schema):
+    id = fields.UUID()
+    content_type = fields.String()
+    size_bytes = fields.Integer()
+    url = fields.String(metadata={"description": "đường dẫn tải ảnh trên API này"})
+
+
 def _images(scope: str):
-    return fields.Function(
+    return computed(
         lambda p: [
             {
                 "id": str(image.id),
@@ -268,8 +310,15 @@ def _images(scope: str):
                 "url": _image_path(p, image, scope),
             }
             for image in p.images
-        ]
+        ],
+        fields.List(fields.Nested(ImageLinkSchema)),
     )
+
+
+class OcopSchema(Schema):
+    stars = fields.Integer()
+    certificate_number = fields.String(allow_none=True)
+    year = fields.Integer(allow_none=True)
 
 
 def _ocop(product):
@@ -288,18 +337,22 @@ class ProductSchema(Schema):
     id = fields.UUID()
     name = fields.String()
     description = fields.String()
-    category = fields.Function(lambda p: {"code": p.category, "name": CATEGORY_BY_CODE[p.category].name})
-    kind = fields.Function(
-        lambda p: {"code": p.kind, "name": KIND_BY_CODE[p.kind].name} if p.kind in KIND_BY_CODE else None
+    category = computed(
+        lambda p: {"code": p.category, "name": CATEGORY_BY_CODE[p.category].name},
+        fields.Nested(CodeNameSchema),
     )
-    ocop = fields.Function(_ocop)
+    kind = computed(
+        lambda p: {"code": p.kind, "name": KIND_BY_CODE[p.kind].name} if p.kind in KIND_BY_CODE else None,
+        fields.Nested(CodeNameSchema, allow_none=True),
+    )
+    ocop = computed(_ocop, fields.Nested(OcopSchema, allow_none=True))
     ocop_stars = fields.Integer(allow_none=True)
     price_vnd = fields.Integer()
-    price_text = fields.Function(lambda p: f"{format_vnd(p.price_vnd)}/{p.unit}")
+    price_text = computed(lambda p: f"{format_vnd(p.price_vnd)}/{p.unit}", fields.String())
     unit = fields.String()
-    ward = fields.Function(lambda p: _ward(p.ward_code))
-    contact_phone = fields.Function(lambda p: p.contact_phone or p.seller.phone)
-    seller = fields.Function(_public_seller)
+    ward = computed(lambda p: _ward(p.ward_code), _WARD)
+    contact_phone = computed(lambda p: p.contact_phone or p.seller.phone, fields.String(allow_none=True))
+    seller = computed(_public_seller, fields.Nested(PublicSellerSchema))
     images = _images("public")
     approved_at = VietnamDateTime(allow_none=True)
 
@@ -309,7 +362,7 @@ class MyProductSchema(ProductSchema):
 
     images = _images("seller")
     status = fields.String()
-    status_name = fields.Function(lambda p: PRODUCT_STATUS_NAMES[p.status])
+    status_name = computed(lambda p: PRODUCT_STATUS_NAMES[p.status], fields.String())
     reject_reason = fields.String(allow_none=True)
     created_at = VietnamDateTime()
     updated_at = VietnamDateTime()
@@ -318,7 +371,7 @@ class MyProductSchema(ProductSchema):
 
 class StaffProductSchema(MyProductSchema):
     images = _images("staff")
-    seller_status = fields.Function(lambda p: p.seller.status)
+    seller_status = computed(lambda p: p.seller.status, fields.String())
     decided_by = fields.String(allow_none=True)
     decided_at = VietnamDateTime(allow_none=True)
 
@@ -327,4 +380,4 @@ class ImageSchema(Schema):
     id = fields.UUID()
     content_type = fields.String()
     size_bytes = fields.Integer()
-    product_status = fields.Function(lambda i: i.product.status)
+    product_status = computed(lambda i: i.product.status, fields.String())

@@ -11,7 +11,7 @@ import re
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
-from api.fields import VietnamDateTime
+from api.fields import MAX_INT32, VietnamDateTime
 from api.workdays import VIETNAM
 from notifications.campaigns.models import AUDIENCE_KINDS, ROLES, STATUSES
 
@@ -158,6 +158,7 @@ class CampaignApproveSchema(Schema):
     version = fields.Integer(
         required=True,
         strict=True,
+        validate=validate.Range(min=1, max=MAX_INT32),
         metadata={"description": "phiên bản nội dung mà người duyệt đã đọc (trường version của chiến dịch)"},
     )
 
@@ -201,7 +202,7 @@ class CampaignSchema(Schema):
     body = fields.String(required=True)
     image_url = fields.String(allow_none=True)
     deep_link = fields.String(allow_none=True)
-    audience = fields.Dict(required=True)
+    audience = fields.Nested(CampaignAudienceSchema, required=True)
     audience_label = fields.String(metadata={"description": "nhóm người nhận, bằng lời"})
     urgent = fields.Boolean(required=True)
     keep_in_inbox = fields.Boolean(required=True)
