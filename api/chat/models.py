@@ -22,13 +22,16 @@ OPEN_HANDOFF_SQL = "status IN ('waiting', 'active')"
 class Conversation(db.Model):
     __tablename__ = "chat_conversations"
 
-    # Also the conversation's id in Rasa (its sender_id): unguessable, so for an anonymous chat
-    # knowing the id is what lets the app read its messages.
+    # Also the conversation's id in Rasa (its sender_id). Not a secret: agents, Rasa's tracker,
+    # the outbox, the audit log and the logs all carry it.
     id: Mapped[uuid.UUID] = mapped_column(UUID, primary_key=True, default=new_uuid)
     # None for an anonymous chat: it gets public information and guidance only.
     citizen_id: Mapped[uuid.UUID | None] = mapped_column(
         UUID, ForeignKey("citizens.id", ondelete="CASCADE"), index=True
     )
+    # An anonymous chat is continued and read only with the key its app was given when it began
+    # (SHA-256 here, the key itself nowhere): knowing the id is not enough to read someone's words.
+    access_key_hash: Mapped[str | None] = mapped_column(String(64))
     # Rasa was told to stay silent (a handoff); the next message resumes it if closing could not.
     bot_paused: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -11,7 +11,6 @@ from pathlib import Path
 from flask import Blueprint as FlaskBlueprint
 from flask import send_from_directory
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api.auth.policy import PUBLIC, Service, Staff, allow, current_principal, require_principal
 from api.chat import rasa, service
@@ -19,6 +18,7 @@ from api.chat.schemas import (
     AgentReplySchema,
     ChatMessageSchema,
     ChatRequestSchema,
+    ConversationKeySchema,
     ConversationMessagesSchema,
     ExchangeSchema,
     HandoffDecisionSchema,
@@ -32,6 +32,7 @@ from api.chat.schemas import (
 from api.dbtypes import utcnow
 from api.extensions import chat_limit, limiter
 from api.health import register_readiness_check
+from api.http import Blueprint
 
 chat_blp = Blueprint("chat", __name__, url_prefix="/chat", description="Trò chuyện với trợ lý ảo")
 agent_blp = Blueprint("agent", __name__, url_prefix="/agent", description="Tổng đài viên")
@@ -50,6 +51,7 @@ class ChatView(MethodView):
 class Chat(ChatView):
     @allow(PUBLIC)
     @chat_blp.arguments(ChatRequestSchema)
+    @chat_blp.arguments(ConversationKeySchema, location="headers")
     @chat_blp.response(200, ExchangeSchema)
     @chat_blp.alt_response(
         202, schema=ExchangeSchema, description="Trợ lý ảo gián đoạn: tin nhắn được giữ lại"
@@ -59,8 +61,10 @@ class Chat(ChatView):
         description="Công dân đã đăng nhập được trợ lý ảo tra cứu dữ liệu của chính mình; khách ẩn danh "
         "nhận thông tin công khai. Khi trợ lý ảo gián đoạn, tin nhắn được lưu và chuyển tổng đài viên (202).",
     )
-    def post(self, body):
-        exchange = service.send(current_principal(), body["conversation_id"], body["message"])
+    def post(self, body, headers):
+        exchange = service.send(
+            current_principal(), body["conversation_id"], body["message"], headers["conversation_key"]
+        )
         return exchange, 200 if exchange.bot_available else 202
 
 
@@ -68,13 +72,16 @@ class Chat(ChatView):
 class ConversationMessages(ChatView):
     @allow(PUBLIC)
     @chat_blp.arguments(MessagesQuerySchema, location="query")
+    @chat_blp.arguments(ConversationKeySchema, location="headers")
     @chat_blp.response(200, ConversationMessagesSchema)
     @chat_blp.doc(
         summary="Tin nhắn mới của cuộc trò chuyện",
         description="Ứng dụng hỏi định kỳ với `after` = mã tin nhắn cuối đã có, để nhận trả lời của tổng đài viên.",
     )
-    def get(self, query, conversation_id: uuid.UUID):
-        conversation = service.conversation_for(current_principal(), conversation_id)
+    def get(self, query, headers, conversation_id: uuid.UUID):
+        conversation = service.conversation_for(
+            current_principal(), conversation_id, headers["conversation_key"]
+        )
         return {
             "conversation_id": conversation.id,
             "status": service.status_of(conversation),
@@ -110,7 +117,7 @@ class Queue(MethodView):
         summary="Hàng chờ", description="Đang chờ trước, chờ lâu nhất trước; rồi các cuộc đang hỗ trợ."
     )
     def get(self):
-        return [service.handoff_view(handoff) for handoff in service.queue()]
+        return [service.handoff_view(handoff, _agent_id()) for handoff in service.queue()]
 
 
 @agent_blp.route("/handoffs/<uuid:handoff_id>")
@@ -123,7 +130,11 @@ class HandoffDetail(MethodView):
     def get(self, handoff_id: uuid.UUID):
         handoff = service.get_handoff(handoff_id)
         turns, source = service.transcript(handoff)
-        return {**service.handoff_view(handoff), "transcript": turns, "transcript_source": source}
+        return {
+            **service.handoff_view(handoff, _agent_id()),
+            "transcript": turns,
+            "transcript_source": source,
+        }
 
 
 @agent_blp.route("/handoffs/<uuid:handoff_id>/accept")
@@ -132,7 +143,7 @@ class HandoffAccept(MethodView):
     @agent_blp.response(200, HandoffSchema)
     @agent_blp.doc(summary="Nhận hỗ trợ cuộc trò chuyện")
     def post(self, handoff_id: uuid.UUID):
-        return service.handoff_view(service.accept(handoff_id, _agent_id()))
+        return service.handoff_view(service.accept(handoff_id, _agent_id()), _agent_id())
 
 
 @agent_blp.route("/handoffs/<uuid:handoff_id>/messages")
@@ -153,7 +164,7 @@ class HandoffClose(MethodView):
     @agent_blp.response(200, HandoffSchema)
     @agent_blp.doc(summary="Kết thúc hỗ trợ", description="Trợ lý ảo tiếp tục trả lời công dân.")
     def post(self, handoff_id: uuid.UUID):
-        return service.handoff_view(service.close(handoff_id, _agent_id()))
+        return service.handoff_view(service.close(handoff_id, _agent_id()), _agent_id())
 
 
 @agent_blp.route("/presence")

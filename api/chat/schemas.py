@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from api.fields import VietnamDateTime
+from api.fields import MAX_INT32, VietnamDateTime, computed
 
 MESSAGE_MAX = 1000
 
@@ -18,6 +18,20 @@ class ChatRequestSchema(Schema):
     conversation_id = fields.UUID(
         load_default=None,
         metadata={"description": "bỏ trống ở tin nhắn đầu tiên; sau đó gửi lại mã nhận được"},
+    )
+
+
+class ConversationKeySchema(Schema):
+    """The key of an anonymous conversation, in a header so that it stays out of URLs and logs."""
+
+    conversation_key = fields.String(
+        data_key="X-Conversation-Key",
+        load_default=None,
+        validate=validate.Length(max=64),
+        metadata={
+            "description": "chỉ với cuộc trò chuyện ẩn danh: khóa `conversation_key` nhận được ở tin nhắn "
+            "đầu tiên; thiếu hoặc sai thì cuộc trò chuyện không mở được (404)"
+        },
     )
 
 
@@ -35,16 +49,23 @@ class ChatMessageSchema(Schema):
 
 
 class ExchangeSchema(Schema):
-    conversation_id = fields.Function(lambda exchange: str(exchange.conversation.id))
+    conversation_id = computed(lambda exchange: str(exchange.conversation.id), fields.UUID())
     status = fields.String(metadata={"description": "bot | waiting (chờ tổng đài viên) | with_agent"})
     bot_available = fields.Boolean(
         metadata={"description": "false: trợ lý ảo gián đoạn, tin nhắn được giữ lại"}
     )
     replies = fields.List(fields.Nested(ChatMessageSchema))
+    conversation_key = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "chỉ ở tin nhắn đầu tiên của cuộc trò chuyện ẩn danh, một lần: ứng dụng giữ lại và "
+            "gửi trong tiêu đề X-Conversation-Key để nhắn tiếp và đọc tin mới"
+        },
+    )
 
 
 class MessagesQuerySchema(Schema):
-    after = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    after = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_INT32))
 
 
 class ConversationMessagesSchema(Schema):
@@ -86,6 +107,13 @@ class HandoffSchema(Schema):
         QueuedCitizenSchema, allow_none=True, metadata={"description": "null: khách ẩn danh"}
     )
     last_message = fields.String(allow_none=True)
+    allowed_actions = fields.List(
+        fields.String(validate=validate.OneOf(["accept", "reply", "close"])),
+        metadata={
+            "description": "việc tổng đài viên đang gọi được làm lúc này: accept, reply, close; rỗng khi "
+            "cuộc trò chuyện do người khác hỗ trợ hoặc đã kết thúc"
+        },
+    )
 
 
 class TurnSchema(Schema):

@@ -12,7 +12,10 @@ closing the handoff resumes the bot.
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import hmac
 import re
+import secrets
 import unicodedata
 import uuid
 from dataclasses import dataclass
@@ -53,6 +56,8 @@ class Exchange:
     conversation: Conversation
     replies: list[ChatMessage]
     bot_available: bool
+    # Given once, when an anonymous conversation begins: the app sends it back to continue.
+    conversation_key: str | None = None
 
     @property
     def status(self) -> str:
@@ -62,18 +67,34 @@ class Exchange:
 # ---- the citizen's side ---------------------------------------------------------------------
 
 
-def send(principal: Principal | None, conversation_id: uuid.UUID | None, text: str) -> Exchange:
-    """Store the citizen's message, pass it to the bot and store the bot's replies."""
+def send(
+    principal: Principal | None, conversation_id: uuid.UUID | None, text: str, key: str | None = None
+) -> Exchange:
+    """Store the citizen's message, pass it to the bot and store the bot's replies.
+
+    A signed-in citizen's conversation is theirs; an anonymous one is opened by the key given
+    when it began (`key`), because its id alone travels too widely to keep anyone's words private.
+    """
     citizen_id = _citizen_of(principal)
     text = unicodedata.normalize("NFC", text).strip()
     if not text:
         raise ApiError(422, "empty_message", "Tin nhắn không được để trống.", errors={"message": ["Trống."]})
+    new_key = None
     if conversation_id is None:
         conversation = Conversation(id=new_uuid(), citizen_id=citizen_id)
+        if citizen_id is None:
+            new_key = secrets.token_urlsafe(24)
+            conversation.access_key_hash = _key_hash(new_key)
         db.session.add(conversation)
         db.session.flush()  # before its first message, which refers to it
     else:
-        conversation = conversation_for(principal, conversation_id)
+        conversation = conversation_for(principal, conversation_id, key)
+    exchange = _exchange(principal, conversation, text)
+    exchange.conversation_key = new_key
+    return exchange
+
+
+def _exchange(principal: Principal | None, conversation: Conversation, text: str) -> Exchange:
     message = _add_message(conversation, "citizen", text)
     handoff = open_handoff(conversation.id)
     if handoff is not None and not conversation.bot_paused:
@@ -89,7 +110,7 @@ def send(principal: Principal | None, conversation_id: uuid.UUID | None, text: s
         if conversation.bot_paused and handoff is None:
             rasa.resume(str(conversation.id))  # the close that should have done it could not reach Rasa
             conversation.bot_paused = False
-        metadata = {"cds_token": _chat_token(principal)} if citizen_id else {}
+        metadata = {"cds_token": _chat_token(principal)} if conversation.citizen_id else {}
         bot_replies = rasa.send_message(str(conversation.id), text, metadata)
     except rasa.RasaUnavailable:
         return _keep_for_agent(conversation, message)
@@ -104,12 +125,32 @@ def send(principal: Principal | None, conversation_id: uuid.UUID | None, text: s
     return Exchange(conversation, replies, bot_available=True)
 
 
-def conversation_for(principal: Principal | None, conversation_id: uuid.UUID) -> Conversation:
-    """The caller's conversation: a citizen's own, or an anonymous one for an anonymous caller."""
+def conversation_for(
+    principal: Principal | None, conversation_id: uuid.UUID, key: str | None = None
+) -> Conversation:
+    """The caller's conversation: a citizen's own, or an anonymous one opened with its key.
+
+    Anything else (another citizen's, an anonymous one without its key or begun before keys
+    existed) answers 404 like a conversation that does not exist.
+    """
     conversation = db.session.get(Conversation, conversation_id)
-    if conversation is None or conversation.citizen_id != _citizen_of(principal):
+    if (
+        conversation is None
+        or conversation.citizen_id != _citizen_of(principal)
+        or (conversation.citizen_id is None and not _key_opens(conversation, key))
+    ):
         raise ApiError(404, "conversation_not_found", "Không tìm thấy cuộc trò chuyện này.")
     return conversation
+
+
+def _key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _key_opens(conversation: Conversation, key: str | None) -> bool:
+    return bool(key and conversation.access_key_hash) and hmac.compare_digest(
+        _key_hash(key), conversation.access_key_hash
+    )
 
 
 def messages_after(conversation: Conversation, after_id: int, limit: int = 100) -> list[ChatMessage]:
@@ -455,8 +496,20 @@ def set_presence(agent_id: uuid.UUID, on_duty: bool) -> None:
     db.session.commit()
 
 
-def handoff_view(handoff: Handoff) -> dict:
-    """What an agent sees of one queued conversation: who, why, since when, the last words."""
+def allowed_actions(handoff: Handoff, agent_id: uuid.UUID) -> list[str]:
+    """What this agent may do with the handoff now (the console offers only these): a waiting
+    conversation is any agent's to take, answer (answering takes it) or close; one being handled
+    only its agent's (the others get 409 `handoff_taken`); a closed one nobody's."""
+    if handoff.status == "waiting":
+        return ["accept", "reply", "close"]
+    if handoff.status == "active" and handoff.agent_id == agent_id:
+        return ["reply", "close"]
+    return []
+
+
+def handoff_view(handoff: Handoff, agent_id: uuid.UUID) -> dict:
+    """What an agent sees of one queued conversation: who, why, since when, the last words, and
+    what they may do with it."""
     conversation = db.session.get(Conversation, handoff.conversation_id)
     citizen = citizens.get_citizen(conversation.citizen_id) if conversation.citizen_id else None
     last = db.session.scalar(
@@ -479,4 +532,5 @@ def handoff_view(handoff: Handoff) -> dict:
             {"full_name": citizen.full_name, "identity_level": citizen.identity_level} if citizen else None
         ),
         "last_message": last.text if last else None,
+        "allowed_actions": allowed_actions(handoff, agent_id),
     }

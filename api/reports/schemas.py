@@ -9,7 +9,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, pre_load, validate
 from marshmallow.validate import Length, OneOf, Range
 
-from api.fields import VietnamDateTime
+from api.fields import VietnamDateTime, computed
 from api.reports.categories import CATEGORIES, UNIT_NAMES, get_category
 from api.reports.service import COMMENT_MAX, DESCRIPTION_MAX, UNIT_ROLES
 from api.reports.workflow import DESK_ACTIONS, OPEN_STATUSES, RESOLVED, STATUS_NAMES, STATUSES
@@ -62,7 +62,8 @@ class ReportInSchema(Schema):
 
     @pre_load
     def normalise(self, data, **kwargs):
-        return _nfc_strings(data, {"category", "description", "address"})
+        # Not the description: `service.submit` normalises it keeping its line breaks (nfc_lines).
+        return _nfc_strings(data, {"category", "address"})
 
 
 class ChatReportInSchema(ReportInSchema):
@@ -155,7 +156,7 @@ class ReportCategorySchema(Schema):
     group = fields.String()
     group_name = fields.String()
     is_crime = fields.Boolean()
-    anonymous_allowed = fields.Function(lambda c: c.is_crime)
+    anonymous_allowed = computed(lambda c: c.is_crime, fields.Boolean())
     unit = fields.String(metadata={"description": "police: Công an phường, xã; ward: UBND phường, xã"})
     unit_name = fields.String()
     response_days = fields.Integer(metadata={"description": "thời hạn phản hồi, ngày làm việc"})
@@ -212,7 +213,26 @@ class ReportHistorySchema(Schema):
     actor = fields.String()
 
 
+class ReportStepSchema(ReportHistorySchema):
+    """A step as the reporter sees it: not who acted."""
+
+    class Meta:
+        exclude = ("actor",)
+
+
 class ReportWardSchema(Schema):
+    code = fields.String()
+    name = fields.String()
+
+
+class ReportCategoryBriefSchema(Schema):
+    code = fields.String()
+    name = fields.String()
+    group = fields.String(allow_none=True)
+    is_crime = fields.Boolean()
+
+
+class ReportCategoryNameSchema(Schema):
     code = fields.String()
     name = fields.String()
 
@@ -232,19 +252,19 @@ class ReportSchema(Schema):
     """The reporter's view."""
 
     id = fields.UUID(metadata={"description": "mã phản ánh công khai"})
-    category = fields.Method("_category")
+    category = computed("_category", fields.Nested(ReportCategoryBriefSchema))
     description = fields.String()
     address = fields.String(allow_none=True)
-    ward = fields.Function(lambda r: _ward(r.ward_code))
+    ward = computed(lambda r: _ward(r.ward_code), fields.Nested(ReportWardSchema))
     latitude = fields.Float(allow_none=True)
     longitude = fields.Float(allow_none=True)
     incident_at = VietnamDateTime()
     submitted_at = VietnamDateTime()
     deadline = fields.Date(metadata={"description": "hạn phản hồi (ngày làm việc từ lúc gửi)"})
-    overdue = fields.Function(_is_overdue)
+    overdue = computed(_is_overdue, fields.Boolean())
     status = fields.String()
-    status_name = fields.Function(lambda r: STATUS_NAMES[r.status])
-    unit_name = fields.Function(lambda r: UNIT_NAMES[r.unit_kind])
+    status_name = computed(lambda r: STATUS_NAMES[r.status], fields.String())
+    unit_name = computed(lambda r: UNIT_NAMES[r.unit_kind], fields.String())
     anonymous = fields.Boolean()
     affected_count = fields.Integer(metadata={"description": "số người cùng phản ánh"})
     merged_into = fields.UUID(attribute="merged_into_id", allow_none=True)
@@ -252,13 +272,13 @@ class ReportSchema(Schema):
     resolution_media_id = fields.UUID(allow_none=True)
     reject_reason = fields.String(allow_none=True)
     rating = fields.Integer(allow_none=True)
-    can_confirm = fields.Function(lambda r: r.status == RESOLVED and not r.anonymous)
-    can_rate = fields.Function(
-        lambda r: r.status in (RESOLVED, "closed") and r.rating is None and not r.anonymous
+    can_confirm = computed(lambda r: r.status == RESOLVED and not r.anonymous, fields.Boolean())
+    can_rate = computed(
+        lambda r: r.status in (RESOLVED, "closed") and r.rating is None and not r.anonymous, fields.Boolean()
     )
     media = fields.List(fields.Nested(ReportMediaSchema))
-    comments = fields.Method("_comments")
-    history = fields.Method("_history")
+    comments = computed("_comments", fields.List(fields.Nested(ReportCommentSchema)))
+    history = computed("_history", fields.List(fields.Nested(ReportStepSchema)))
 
     def _category(self, report):
         category = get_category(report.category_code)
@@ -273,16 +293,29 @@ class ReportSchema(Schema):
         return ReportCommentSchema(many=True).dump([c for c in report.comments if not c.internal])
 
     def _history(self, report):
-        return ReportHistorySchema(many=True, exclude=("actor",)).dump(_history(report, staff=False))
+        return ReportStepSchema(many=True).dump(_history(report, staff=False))
 
 
 class ReportDuplicateSchema(Schema):
+    """A similar report nearby, as another citizen may see it: only what anyone passing by could
+    know (what, where roughly, when, how far along, how many people). Never the other reporter's
+    words (description, address) or photos: they reach the desk, not other citizens."""
+
     id = fields.UUID(attribute="report.id")
+    category = computed(
+        lambda item: {"code": item["report"].category_code, "name": _category_name(item["report"])},
+        fields.Nested(ReportCategoryNameSchema),
+    )
     distance_m = fields.Float()
     status = fields.String(attribute="report.status")
+    status_name = computed(lambda item: STATUS_NAMES[item["report"].status], fields.String())
     affected_count = fields.Integer(attribute="report.affected_count")
     submitted_at = VietnamDateTime(attribute="report.submitted_at")
-    description = fields.String(attribute="report.description")
+
+
+def _category_name(report) -> str:
+    category = get_category(report.category_code)
+    return category.name if category else report.category_code
 
 
 class SubmittedSchema(Schema):
@@ -309,15 +342,19 @@ class StaffReportSchema(ReportSchema):
     """The desk's view: internal notes and who acted, never the reporter's identity."""
 
     unit_kind = fields.String()
-    unit_ward = fields.Function(lambda r: _ward(r.unit_ward_code))
+    unit_ward = computed(lambda r: _ward(r.unit_ward_code), fields.Nested(ReportWardSchema))
     assignee = fields.String(allow_none=True)
     channel = fields.String(metadata={"description": "app | chat | open311"})
-    has_identity = fields.Function(
-        lambda r: r.identity is not None, metadata={"description": "có thông tin người tố giác (mã hoá)"}
+    has_identity = computed(
+        lambda r: r.identity is not None,
+        fields.Boolean(),
+        metadata={"description": "có thông tin người tố giác (mã hoá)"},
     )
     field_reporter = fields.UUID(attribute="citizen_id", allow_none=True)
     rating_comment = fields.String(allow_none=True)
     version = fields.Integer()
+    comments = computed("_comments", fields.List(fields.Nested(ReportStaffCommentSchema)))
+    history = computed("_history", fields.List(fields.Nested(ReportHistorySchema)))
 
     def _comments(self, report):
         return ReportStaffCommentSchema(many=True).dump(report.comments)
@@ -329,20 +366,20 @@ class StaffReportSchema(ReportSchema):
 class ReportQueueItemSchema(Schema):
     id = fields.UUID()
     category = fields.String(attribute="category_code")
-    category_name = fields.Function(
-        lambda r: c.name if (c := get_category(r.category_code)) else r.category_code
+    category_name = computed(
+        lambda r: c.name if (c := get_category(r.category_code)) else r.category_code, fields.String()
     )
     is_crime = fields.Boolean()
     ward_code = fields.String()
     address = fields.String(allow_none=True)
     status = fields.String()
-    status_name = fields.Function(lambda r: STATUS_NAMES[r.status])
+    status_name = computed(lambda r: STATUS_NAMES[r.status], fields.String())
     submitted_at = VietnamDateTime()
     deadline = fields.Date()
-    overdue = fields.Function(_is_overdue)
+    overdue = computed(_is_overdue, fields.Boolean())
     assignee = fields.String(allow_none=True)
     affected_count = fields.Integer()
-    urgent = fields.Function(lambda r: bool((c := get_category(r.category_code)) and c.urgent))
+    urgent = computed(lambda r: bool((c := get_category(r.category_code)) and c.urgent), fields.Boolean())
 
 
 class ReporterIdentitySchema(Schema):

@@ -42,6 +42,11 @@ def agent(client, staff_headers):
     return headers
 
 
+def keyed(exchange: dict) -> dict:
+    """The header that opens an anonymous conversation: its key, given with its first answer."""
+    return {"X-Conversation-Key": exchange["conversation_key"]}
+
+
 def messages(client, conversation_id, headers=None, after=0):
     response = client.get(
         f"/chat/conversations/{conversation_id}/messages?after={after}", headers=headers or {}
@@ -63,7 +68,7 @@ def test_chatbot_down_keeps_the_message_and_gives_the_hotline(client, agent):
     assert note["sender"] == "system"
     assert "1900 0368" in note["text"] and "113" in note["text"]
 
-    history = messages(client, sent.json["conversation_id"])
+    history = messages(client, sent.json["conversation_id"], keyed(sent.json))
     assert [(m["sender"], m["text"]) for m in history["messages"]] == [
         ("citizen", "làm lại căn cước cần giấy tờ gì"),
         ("system", note["text"]),
@@ -79,14 +84,18 @@ def test_chatbot_down_keeps_the_message_and_gives_the_hotline(client, agent):
 def test_a_second_message_joins_the_same_waiting_conversation(client, agent):
     first = client.post("/chat", json={"message": "xin chào"}).json
     second = client.post(
-        "/chat", json={"message": "có ai không", "conversation_id": first["conversation_id"]}
+        "/chat",
+        json={"message": "có ai không", "conversation_id": first["conversation_id"]},
+        headers=keyed(first),
     )
     # An agent will answer: the message is stored for them, the bot is not asked.
     assert second.status_code == 200
     assert (second.json["status"], second.json["replies"]) == ("waiting", [])
     assert len(client.get("/agent/handoffs", headers=agent).json) == 1
     assert [
-        m["text"] for m in messages(client, first["conversation_id"])["messages"] if m["sender"] == "citizen"
+        m["text"]
+        for m in messages(client, first["conversation_id"], keyed(first))["messages"]
+        if m["sender"] == "citizen"
     ] == [
         "xin chào",
         "có ai không",
@@ -115,9 +124,42 @@ def test_a_citizens_conversation_is_theirs_alone(client, citizen_headers):
 
 def test_anonymous_conversation_is_not_readable_by_a_signed_in_citizen(client, citizen_headers):
     headers, _, _ = citizen_headers()
-    conversation_id = client.post("/chat", json={"message": "alo"}).json["conversation_id"]
-    assert client.get(f"/chat/conversations/{conversation_id}/messages", headers=headers).status_code == 404
-    assert client.get(f"/chat/conversations/{uuid.uuid4()}/messages").status_code == 404
+    first = client.post("/chat", json={"message": "alo"}).json
+    conversation_id = first["conversation_id"]
+    assert (
+        client.get(
+            f"/chat/conversations/{conversation_id}/messages", headers={**headers, **keyed(first)}
+        ).status_code
+        == 404
+    )
+    assert client.get(f"/chat/conversations/{uuid.uuid4()}/messages", headers=keyed(first)).status_code == 404
+
+
+def test_an_anonymous_conversation_opens_only_with_the_key_given_when_it_began(client, citizen_headers):
+    """Its id travels widely (agents, Rasa, logs): someone holding only the id reads nothing."""
+    first = client.post("/chat", json={"message": "Tôi ở số 12 Lê Duẩn, gọi tôi 0771816477"}).json
+    conversation_id, key = first["conversation_id"], first["conversation_key"]
+    assert len(key) >= 32
+    url = f"/chat/conversations/{conversation_id}/messages"
+
+    for wrong in ({}, {"X-Conversation-Key": key[:-1] + ("A" if key[-1] != "A" else "B")}):
+        read = client.get(url, headers=wrong)
+        assert read.status_code == 404 and read.json["code"] == "conversation_not_found"
+        assert "0771816477" not in read.get_data(as_text=True)
+        written = client.post(
+            "/chat", json={"message": "cho xem", "conversation_id": conversation_id}, headers=wrong
+        )
+        assert written.status_code == 404
+    # The holder of the key continues it; the key is given once, not with every answer.
+    second = client.post(
+        "/chat", json={"message": "còn đó không", "conversation_id": conversation_id}, headers=keyed(first)
+    )
+    assert second.status_code == 200 and second.json["conversation_key"] is None
+    texts = [m["text"] for m in messages(client, conversation_id, keyed(first))["messages"]]
+    assert "còn đó không" in texts and "cho xem" not in texts
+    # A signed-in citizen's conversation needs no key: it is theirs by their sign-in.
+    headers, _, _ = citizen_headers()
+    assert client.post("/chat", json={"message": "alo"}, headers=headers).json["conversation_key"] is None
 
 
 def test_the_agent_sees_who_is_waiting(client, agent, citizen_headers):
@@ -182,7 +224,11 @@ def test_a_forged_token_is_refused_not_treated_as_anonymous(client):
 
 
 def _conversation(client, headers=None) -> str:
-    return client.post("/chat", json={"message": "xin chào"}, headers=headers or {}).json["conversation_id"]
+    return _begin(client, headers)["conversation_id"]
+
+
+def _begin(client, headers=None) -> dict:
+    return client.post("/chat", json={"message": "xin chào"}, headers=headers or {}).json
 
 
 def _close_bot_unavailable_handoffs(client, agent):
@@ -192,7 +238,8 @@ def _close_bot_unavailable_handoffs(client, agent):
 
 
 def test_handoff_queues_the_conversation_in_order(client, agent, chatbot_headers):
-    first, second = _conversation(client), _conversation(client)
+    began = _begin(client)
+    first, second = began["conversation_id"], _conversation(client)
     _close_bot_unavailable_handoffs(client, agent)
     bot = chatbot_headers()
 
@@ -214,7 +261,7 @@ def test_handoff_queues_the_conversation_in_order(client, agent, chatbot_headers
         (first, "request_human"),
         (second, "fallback"),
     ]
-    assert messages(client, first)["status"] == "waiting"
+    assert messages(client, first, keyed(began))["status"] == "waiting"
 
 
 def test_out_of_hours_the_bot_gives_the_hotline(app, client, agent, chatbot_headers, monkeypatch):
@@ -342,12 +389,12 @@ def test_agent_takes_replies_and_closes(app, client, agent, staff_headers, citiz
 
 
 def test_an_agents_reply_to_a_waiting_chat_takes_it(client, agent):
-    conversation_id = _conversation(client)
+    began = _begin(client)
     [handoff] = client.get("/agent/handoffs", headers=agent).json
     client.post(f"/agent/handoffs/{handoff['id']}/messages", json={"text": "Tôi nghe đây ạ"}, headers=agent)
     [queued] = client.get("/agent/handoffs", headers=agent).json
     assert queued["status"] == "active" and queued["agent_name"] == "Cán bộ agent"
-    assert messages(client, conversation_id)["messages"][-1]["sender"] == "agent"
+    assert messages(client, began["conversation_id"], keyed(began))["messages"][-1]["sender"] == "agent"
 
 
 def test_only_agents_use_the_console_endpoints(client, staff_headers, citizen_headers):

@@ -68,16 +68,18 @@ def rasa_server(action_server, rasa_port, tmp_path_factory):
 
 
 @pytest.fixture
-def stack(actions_api, rasa_server, chatbot_account, procedures_catalogue):
+def stack(actions_api, rasa_server, chatbot_account, catalogue):
     """Everything up, the chatbot's machine account and the catalogue seeded: the API's URL."""
     return actions_api
 
 
-def chat(api_url: str, message: str, headers=None, conversation_id=None) -> dict:
+def chat(api_url: str, message: str, headers=None, conversation_id=None, key=None) -> dict:
+    """One message; `key` is the anonymous conversation's key from its first answer."""
     body = {"message": message}
     if conversation_id:
         body["conversation_id"] = conversation_id
-    response = httpx.post(f"{api_url}/chat", json=body, headers=headers or {}, timeout=60)
+    headers = {**(headers or {}), **({"X-Conversation-Key": key} if key else {})}
+    response = httpx.post(f"{api_url}/chat", json=body, headers=headers, timeout=60)
     assert response.status_code == 200, response.text
     return response.json()
 
@@ -119,11 +121,11 @@ def test_an_anonymous_citizen_is_asked_for_the_code_and_the_cccd_digits(app, sta
     code = submit_dossier(app, person)
 
     first = chat(stack, "tôi muốn tra cứu hồ sơ")
-    conversation = first["conversation_id"]
+    conversation, key = first["conversation_id"], first["conversation_key"]
     assert "mã hồ sơ" in said(first).lower()
-    second = chat(stack, code, conversation_id=conversation)
+    second = chat(stack, code, conversation_id=conversation, key=key)
     assert "4 số cuối" in said(second)
-    third = chat(stack, person["cccd"][-4:], conversation_id=conversation)
+    third = chat(stack, person["cccd"][-4:], conversation_id=conversation, key=key)
     assert "Mới đăng ký" in said(third)
 
 
@@ -154,11 +156,11 @@ def test_an_anonymous_citizen_is_asked_for_a_plate_and_again_for_a_wrong_one(
     issue_fine(person)
 
     first = chat(stack, "tra phạt nguội")
-    conversation = first["conversation_id"]
+    conversation, key = first["conversation_id"], first["conversation_key"]
     assert "biển số xe cần tra cứu" in said(first)
-    wrong = said(chat(stack, "47O-123.45", conversation_id=conversation))
+    wrong = said(chat(stack, "47O-123.45", conversation_id=conversation, key=key))
     assert "gõ nhầm chữ O thành số 0" in wrong and "biển số xe cần tra cứu" in wrong
-    answer = said(chat(stack, "47a 123 45", conversation_id=conversation))
+    answer = said(chat(stack, "47a 123 45", conversation_id=conversation, key=key))
     assert "Biển số 47A-123.45 có 1 vi phạm chưa nộp phạt (thông tin tra cứu công khai" in answer
     assert "VNeID" in answer and person["cccd"] not in answer
     # A plate in the question itself: checked as the form opens, answered at once.
