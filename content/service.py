@@ -362,6 +362,22 @@ def _last_content_editor(article: Article) -> str | None:
     )
 
 
+def _may_publish(article: Article, actor: str) -> bool:
+    """Four eyes: neither who sent the article to review nor who last changed its content."""
+    return actor not in (article.submitted_by, _last_content_editor(article))
+
+
+def allowed_actions(article: Article, actor: str) -> list[str]:
+    """What `actor` may do with the article now, by the rules below (the console offers only
+    these): "edit" in the editable states, each action from its source states, "publish" only
+    for a second comms user."""
+    allowed = ["edit"] if article.status in EDITABLE else []
+    for action in ACTIONS.values():
+        if article.status in action.sources and (action.name != "publish" or _may_publish(article, actor)):
+            allowed.append(action.name)
+    return allowed
+
+
 def transition(
     article: Article, action_name: str, actor: str, expected_version: int | None, note: str | None = None
 ) -> Article:
@@ -389,7 +405,7 @@ def _transition(article: Article, action: Action, actor: str, note: str | None) 
     if action.note_required and not note:
         message = "Hãy ghi rõ lý do trả lại để người viết biết cần sửa gì."
         raise ApiError(422, "note_required", message, errors={"note": [message]})
-    if action.name == "publish" and actor in (article.submitted_by, _last_content_editor(article)):
+    if action.name == "publish" and not _may_publish(article, actor):
         raise ApiError(
             403,
             "second_reviewer_required",

@@ -203,7 +203,7 @@ def handler_for(app: Flask, endpoint: str, method: str) -> Callable | None:
 
 
 # Endpoints the frameworks register themselves. They serve only public material.
-FRAMEWORK_PUBLIC_ENDPOINTS = frozenset({"api-docs.openapi_json", "api-docs.openapi_swagger_ui"})
+FRAMEWORK_PUBLIC_ENDPOINTS = frozenset({"api-docs.openapi_json"})
 _PUBLIC_POLICY = Policy((PUBLIC,))
 
 

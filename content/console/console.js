@@ -185,6 +185,16 @@ function fillCategories(select) {
   );
 }
 
+// A row's first cell: a button (the keyboard reaches it; its click opens the row like a click
+// anywhere on the row).
+function opener(text, className) {
+  const cell = element("td", className);
+  const button = element("button", "row-open", text);
+  button.type = "button";
+  cell.append(button);
+  return cell;
+}
+
 function showFor(attribute, value) {
   for (const label of document.querySelectorAll(`[data-${attribute}]`)) {
     label.hidden = label.dataset[attribute] !== value;
@@ -193,14 +203,9 @@ function showFor(attribute, value) {
 
 // ---- Bài viết -------------------------------------------------------------------------------
 
-const ARTICLE_ACTIONS = {
-  submit: ["draft", "unpublished"],
-  publish: ["review"],
-  return: ["review"],
-  unpublish: ["published"],
-  archive: ["draft", "review", "published", "unpublished"],
-  restore: ["archived"],
-};
+// The workflow's buttons. Which of them an officer sees comes from the API (`allowed_actions` of
+// the article: its state, and for "publish" that someone else sent it to review and wrote it).
+const ARTICLE_ACTIONS = ["submit", "publish", "return", "unpublish", "archive", "restore"];
 const ACTION_DONE = {
   submit: "Đã gửi bài viết để duyệt.",
   publish: "Đã duyệt và đăng bài viết.",
@@ -221,7 +226,7 @@ async function loadArticles() {
       const row = element("tr", state.article && state.article.id === article.id ? "selected" : null);
       row.dataset.id = article.id;
       row.append(
-        element("td", null, article.title),
+        opener(article.title),
         element("td", null, article.category_name),
         element("td", `status ${article.status}`, article.status_name),
         element("td", null, article.version),
@@ -242,16 +247,32 @@ function newArticle() {
   showFor("scope", "all");
   $("article-preview").srcdoc = "";
   $("article-stats").replaceChildren();
+  $("article-saved").hidden = true;
   articleButtons();
   $("article-editor").hidden = false;
   $("article-title").focus();
 }
 
 function articleButtons() {
-  const status = state.article ? state.article.status : null;
-  for (const [action, sources] of Object.entries(ARTICLE_ACTIONS)) {
-    $(`article-${action}`).hidden = !sources.includes(status);
+  const article = state.article;
+  const allowed = article ? article.allowed_actions || [] : ["edit"]; // a new article: write it
+  for (const action of ARTICLE_ACTIONS) {
+    $(`article-${action}`).hidden = !allowed.includes(action);
   }
+  $("article-save").hidden = !allowed.includes("edit");
+  $("article-content").disabled = !allowed.includes("edit");
+  $("article-note-field").hidden = !allowed.includes("return");
+  let why = "";
+  if (article && !allowed.includes("edit")) {
+    why =
+      article.status === "published"
+        ? "Bài đang đăng: gỡ bài trước khi sửa, rồi gửi duyệt lại."
+        : "Bài đã lưu trữ: khôi phục thành bản nháp trước khi sửa.";
+  } else if (article && article.status === "review" && !allowed.includes("publish")) {
+    why = "Bạn đã gửi duyệt hoặc sửa nội dung bài này: một cán bộ truyền thông khác sẽ duyệt và đăng.";
+  }
+  $("article-locked").textContent = why;
+  $("article-locked").hidden = !why;
 }
 
 function showArticle(article) {
@@ -276,6 +297,7 @@ function showArticle(article) {
   showFor("scope", audience.scope);
   // The sanitised body, in an iframe without `allow-scripts` or `allow-same-origin`.
   $("article-preview").srcdoc = article.body_html;
+  $("article-saved").hidden = false;
   articleButtons();
   loadArticleStats();
 }
@@ -363,7 +385,7 @@ async function loadFaq() {
       const row = element("tr", state.faq && state.faq.key === entry.key ? "selected" : null);
       row.dataset.key = entry.key;
       row.append(
-        element("td", "key", entry.key),
+        opener(entry.key, "key"),
         element("td", null, entry.questions[0]),
         element("td", null, entry.category_name),
         element("td", null, entry.active ? "Có" : "Không"),
@@ -500,7 +522,7 @@ async function loadCampaigns() {
       row.dataset.id = campaign.id;
       const f = campaign.figures || {};
       row.append(
-        element("td", null, campaign.title),
+        opener(campaign.title),
         element("td", null, campaign.audience_label),
         element("td", `status ${campaign.status}`, campaign.status_name),
         element("td", null, when(campaign.send_at)),
@@ -552,12 +574,30 @@ function showCampaign(campaign) {
     ["Đã đọc trong hộp thư", number(f.inbox_read)],
     ["Đã mở thông báo", number(f.opened)],
   ]);
+  campaignButtons(campaign);
+}
+
+// The API's rules (notifications/campaigns/service.py and the routes' roles), from what the
+// campaign and whoami say: a draft is approved by someone other than its author (comms or
+// admin); an approved campaign is scheduled by comms officers only; comms and admins cancel
+// until it has been sent.
+function campaignButtons(campaign) {
   const status = campaign.status;
-  $("campaign-approve").hidden = status !== "draft";
-  const schedulable = status === "approved" || status === "scheduled";
+  const mine = campaign.created_by === `staff:${state.me.id}`;
+  const comms = state.me.role === "comms";
+  $("campaign-approve").hidden = !(status === "draft" && !mine);
+  const schedulable = comms && (status === "approved" || status === "scheduled");
   $("campaign-schedule").hidden = !schedulable;
-  $("campaign-send-at").closest("label").hidden = !schedulable;
+  $("campaign-send-at-field").hidden = !schedulable;
   $("campaign-cancel").hidden = !["draft", "approved", "scheduled", "sending"].includes(status);
+  let waiting = "";
+  if (status === "draft" && mine) {
+    waiting = "Chiến dịch do bạn soạn: một cán bộ truyền thông khác hoặc quản trị viên cần duyệt trước khi lên lịch gửi.";
+  } else if (!comms && (status === "approved" || status === "scheduled")) {
+    waiting = "Cán bộ truyền thông lên lịch gửi chiến dịch đã duyệt.";
+  }
+  $("campaign-waiting").textContent = waiting;
+  $("campaign-waiting").hidden = !waiting;
 }
 
 async function campaignAction(path, body, done) {
@@ -589,6 +629,7 @@ function showPanel(name) {
   for (const tab of document.querySelectorAll("nav [role=tab]")) {
     const selected = tab.dataset.panel === name;
     tab.setAttribute("aria-selected", String(selected));
+    tab.tabIndex = selected ? 0 : -1; // one tab stop; the arrow keys move between tabs
     $(tab.dataset.panel).hidden = !selected;
   }
   if (name === "articles") loadArticles();
@@ -608,6 +649,9 @@ async function startDesk() {
   state.categories = categories || [];
   fillCategories($("article-category"));
   fillCategories($("faq-category"));
+  // Composing and scheduling campaigns is for comms officers; admins approve and cancel.
+  $("campaign-compose-section").hidden = me.role !== "comms";
+  $("campaign-admin-note").hidden = me.role === "comms";
   $("sign-in").hidden = true;
   $("desk").hidden = false;
   $("who").hidden = false;
@@ -626,6 +670,7 @@ function signOut(message) {
     fetch("/auth/logout", { method: "POST", headers: { Authorization: `Bearer ${state.tokens.access_token}` } });
   }
   Object.assign(state, { tokens: null, me: null, article: null, faq: null, campaignId: null });
+  for (const opened of ["article-editor", "faq-editor", "campaign-detail"]) $(opened).hidden = true;
   $("desk").hidden = true;
   $("who").hidden = true;
   $("sign-in").hidden = false;
@@ -647,8 +692,16 @@ document.addEventListener("DOMContentLoaded", () => {
     startDesk();
   });
   $("sign-out").addEventListener("click", () => signOut());
-  for (const tab of document.querySelectorAll("nav [role=tab]")) {
+  const tabs = [...document.querySelectorAll("nav [role=tab]")];
+  for (const tab of tabs) {
     tab.addEventListener("click", () => showPanel(tab.dataset.panel));
+    tab.addEventListener("keydown", (event) => {
+      const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
+      if (!step) return;
+      const next = tabs[(tabs.indexOf(tab) + step + tabs.length) % tabs.length];
+      showPanel(next.dataset.panel);
+      next.focus();
+    });
   }
 
   $("article-filter").addEventListener("change", loadArticles);
@@ -658,7 +711,7 @@ document.addEventListener("DOMContentLoaded", () => {
     event.preventDefault();
     saveArticle();
   });
-  for (const action of Object.keys(ARTICLE_ACTIONS)) {
+  for (const action of ARTICLE_ACTIONS) {
     $(`article-${action}`).addEventListener("click", () => articleAction(action));
   }
 

@@ -72,14 +72,19 @@ async function loadQueue() {
     const item = element("li", handoff.status);
     item.dataset.id = handoff.id;
     if (handoff.id === state.selected) item.classList.add("selected");
-    item.append(
+    // A button, so that the queue can be worked from the keyboard too.
+    const open = element("button");
+    open.type = "button";
+    if (handoff.id === state.selected) open.setAttribute("aria-current", "true");
+    open.append(
       element("span", "wait", minutes(handoff.waiting_seconds)),
       element("strong", "name", citizenName(handoff)),
-      element("div", "status", `${STATUS[handoff.status]}${handoff.agent_name ? " – " + handoff.agent_name : ""}`),
-      element("div", "reason muted", handoff.reason_name),
-      element("div", "last", handoff.last_message || ""),
+      element("span", "status", `${STATUS[handoff.status]}${handoff.agent_name ? " – " + handoff.agent_name : ""}`),
+      element("span", "reason muted", handoff.reason_name),
+      element("span", "last", handoff.last_message || ""),
     );
-    item.addEventListener("click", () => select(handoff.id));
+    open.addEventListener("click", () => select(handoff.id));
+    item.append(open);
     list.append(item);
   }
   $("queue-count").textContent = queue.length ? `(${queue.length})` : "";
@@ -118,10 +123,28 @@ async function loadConversation() {
     }),
   );
   if (atBottom) transcript.scrollTop = transcript.scrollHeight;
-  $("transcript-source").textContent =
+  const source = $("transcript-source");
+  source.textContent =
     detail.transcript_source === "rasa" ? "" : "Trợ lý ảo đang gián đoạn: hiển thị bản lưu của hệ thống.";
-  $("accept").hidden = detail.status !== "waiting";
-  $("reply").hidden = detail.status === "closed";
+  source.hidden = !source.textContent;
+  showActions(detail);
+}
+
+// Offer only what the API says this agent may do now: a chat another agent handles is read-only.
+function showActions(detail) {
+  const allowed = detail.allowed_actions || [];
+  $("accept").hidden = !allowed.includes("accept");
+  $("reply").hidden = !allowed.includes("reply");
+  $("close").hidden = !allowed.includes("close");
+  const note = $("conversation-note");
+  if (detail.status === "closed") {
+    note.textContent = "Cuộc trò chuyện đã kết thúc; trợ lý ảo tiếp tục hỗ trợ công dân.";
+  } else if (!allowed.includes("reply")) {
+    note.textContent = `Cuộc trò chuyện này đang do ${detail.agent_name || "một tổng đài viên khác"} hỗ trợ: bạn chỉ xem được.`;
+  } else {
+    note.textContent = "";
+  }
+  note.hidden = !note.textContent;
 }
 
 async function act(request) {
@@ -170,6 +193,7 @@ function signOut() {
   state.tokens = null;
   state.selected = null;
   sessionStorage.removeItem("agent-tokens");
+  $("conversation").hidden = true;
   $("desk").hidden = true;
   $("who").hidden = true;
   $("sign-in").hidden = false;
