@@ -20,6 +20,24 @@ def nfc(text: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
 
 
+_LINE_ENDINGS = str.maketrans({"\r": "\n", "\u2028": "\n", "\u2029": "\n", "\x85": "\n"})
+# Control characters a person does not type (tab and line feed are handled as spaces and lines);
+# XML 1.0 cannot even carry most of them.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x84\x86-\x9f]")
+_LINE_SPACES = re.compile(r"[^\S\n]+")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def nfc_lines(text: str) -> str:
+    """`nfc` for text whose line breaks mean something, such as a report's description
+    (FixMyStreet sends title, detail and link on lines of their own): every line ending becomes
+    "\\n", other control characters are dropped, spaces and tabs inside a line collapse into one
+    space, each line is trimmed and there is at most one blank line in a row."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").translate(_LINE_ENDINGS)
+    lines = (_LINE_SPACES.sub(" ", line).strip() for line in _CONTROLS.sub("", text).split("\n"))
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
 def fold(text: str) -> str:
     """Lower-case, strip diacritics and collapse spaces: the key every search compares."""
     decomposed = unicodedata.normalize("NFD", text.translate(_FOLD_EXTRA))

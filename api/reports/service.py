@@ -58,7 +58,7 @@ from api.reports.workflow import (
     Action,
 )
 from api.storage import StorageError, get_storage
-from api.text import nfc
+from api.text import nfc, nfc_lines
 from api.units import service as units
 from api.workdays import add_working_days, local_date
 
@@ -297,8 +297,10 @@ def submit(
         )
     if citizen is None and not anonymous and channel != OPEN311:
         raise ApiError(401, "sign_in_required", "Hãy đăng nhập bằng VNeID để gửi phản ánh có tên người gửi.")
-    description = nfc(data.get("description") or "")
-    if len(description) < 10:
+    description = nfc_lines(data.get("description") or "")
+    # GeoReport v2 makes the description optional (a field report is its service and place) and
+    # sets no minimum; the app and the chat ask the citizen to describe what happened.
+    if channel != OPEN311 and len(description) < 10:
         raise _invalid("description_too_short", "description", "Hãy mô tả sự việc (ít nhất 10 ký tự).")
     incident_at = data.get("incident_at") or now
     if incident_at > now + CLOCK_SKEW:

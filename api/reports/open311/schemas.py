@@ -3,17 +3,38 @@
 Field names are the standard's (`lat`, `long`, `attribute[ward_code]`), so a client's field
 error names the field it sent. What the endpoints give is rendered by formats.py from the dicts
 service.py builds: XML has no schema for marshmallow to dump into.
+
+Both follow what real clients send: an empty argument is an absent one (form clients and some
+GET clients send every argument, empty ones as `start_date=`), and the form ignores the
+`attribute[...]` fields the service definition does not name (FixMyStreet sends every extra
+field its own category has, and `attribute[uprn]`).
 """
 
 from __future__ import annotations
 
+import re
+
 from marshmallow import Schema, ValidationError, fields, pre_load
 from marshmallow.validate import Length, Range
 
+from api.reports.open311.service import MAX_IDS, split_list
 from api.reports.service import DESCRIPTION_MAX
 from api.workdays import VIETNAM
 
-_LIST_MAX = 2000  # a comma-separated filter longer than this is not a real client's
+_LIST_MAX = 2000  # a list of service codes longer than this is not a real client's
+# A UUID is 36 characters; room for a space after each comma. Checked before the list is split.
+_ID_LIST_MAX = MAX_IDS * 38
+_ATTRIBUTE = re.compile(r"attribute\[(.*)\]\Z", re.DOTALL)
+
+
+_MOST_IDS = f"{MAX_IDS:,}".replace(",", ".")  # "10.000": Vietnamese groups thousands with dots
+
+
+def _id_list(value: str) -> None:
+    if len(value) > _ID_LIST_MAX or len(split_list(value)) > MAX_IDS:
+        raise ValidationError(
+            f"Tối đa {_MOST_IDS} mã service_request_id mỗi lần gọi; hãy chia danh sách thành nhiều lần."
+        )
 
 
 def _not_supported(value: str) -> None:
@@ -22,12 +43,22 @@ def _not_supported(value: str) -> None:
     )
 
 
-class RequestsQuerySchema(Schema):
+class _EmptyIsAbsent(Schema):
+    @pre_load
+    def drop_empty(self, data, **kwargs):
+        """Clients send every argument, empty ones as "": an empty argument is an absent one."""
+        return {key: value for key, value in data.items() if value != ""}
+
+
+class RequestsQuerySchema(_EmptyIsAbsent):
     """GET requests: every filter optional; unknown query parameters are ignored (webargs)."""
 
     service_request_id = fields.String(
-        validate=Length(max=_LIST_MAX),
-        metadata={"description": "mã yêu cầu, cách nhau bởi dấu phẩy; có thì bỏ qua các bộ lọc khác"},
+        validate=_id_list,
+        metadata={
+            "description": f"mã yêu cầu, cách nhau bởi dấu phẩy, tối đa {_MOST_IDS} mã, trả về tất cả; "
+            "có thì bỏ qua các bộ lọc khác"
+        },
     )
     service_code = fields.String(
         validate=Length(max=_LIST_MAX), metadata={"description": "mã dịch vụ, cách nhau bởi dấu phẩy"}
@@ -42,8 +73,9 @@ class RequestsQuerySchema(Schema):
     jurisdiction_id = fields.String(validate=Length(max=100), metadata={"description": "không dùng"})
 
 
-class RequestFormSchema(Schema):
-    """POST requests, form-encoded. Unknown fields are refused (flask-smorest's default RAISE)."""
+class RequestFormSchema(_EmptyIsAbsent):
+    """POST requests, form-encoded. Unknown fields are refused (flask-smorest's default RAISE),
+    except `attribute[...]` fields the service definition does not name: ignored."""
 
     api_key = fields.String(
         required=True, validate=Length(max=200), metadata={"description": "client_id:secret"}
@@ -70,6 +102,8 @@ class RequestFormSchema(Schema):
     last_name = fields.String(validate=Length(max=100))
     phone = fields.String(validate=Length(max=20))
     device_id = fields.String(validate=Length(max=100), metadata={"description": "không lưu"})
+    # FixMyStreet's name for device_id (Open311.pm, `use_service_as_deviceid`): not kept either.
+    deviceid = fields.String(validate=Length(max=100), metadata={"description": "như device_id; không lưu"})
     account_id = fields.String(validate=Length(max=100), metadata={"description": "trả lại nguyên văn"})
     # Accepted and ignored: fetching a URL the client names would have this server download
     # arbitrary files (and reach addresses inside its own network) on a stranger's say-so;
@@ -77,6 +111,9 @@ class RequestFormSchema(Schema):
     media_url = fields.String(validate=Length(max=2000), metadata={"description": "bỏ qua"})
 
     @pre_load
-    def drop_empty(self, data, **kwargs):
-        """Form clients send every field, empty ones as "": an empty field is an absent one."""
-        return {key: value for key, value in data.items() if value != ""}
+    def drop_unknown_attributes(self, data, **kwargs):
+        """Clients send the attributes of their own categories (FixMyStreet: every extra field,
+        and `attribute[uprn]`); an attribute our service definition does not name means nothing
+        here, so it is ignored rather than refused."""
+        named = {field.data_key for field in self.fields.values() if field.data_key}
+        return {key: value for key, value in data.items() if key in named or not _ATTRIBUTE.match(key)}

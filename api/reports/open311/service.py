@@ -5,8 +5,11 @@ systems for good. So it publishes field reports only, and only what a passer-by 
 - crime reports (`is_crime`) never appear, not even by id or tracking token: their existence
   and place could point at the informant;
 - no personal data: no name, CCCD, phone, e-mail, citizen id, reporter key, identity,
-  tracking token, internal comment or assignee, and contacts citizens type into their own
-  descriptions are redacted (api.text.redact_contacts); citizens' photos are not published;
+  tracking token, internal comment or assignee; citizens' photos are not published;
+- a citizen's own words (description, address) are published only for requests an Open311
+  client sent here, which it publishes itself (contacts in them still redacted,
+  api.text.redact_contacts). A report made in the app or the chat shows its service, ward,
+  place on the map, times and status: its reporter wrote to the city, not to the public;
 - requests come in through `api.reports.service.submit`, the same rules as the app's, from a
   machine account holding `open311:write` (its `api_key` is `<client_id>:<secret>`).
 """
@@ -49,6 +52,12 @@ STATUS_GROUPS = {OPEN: OPEN_STATUSES, CLOSED: tuple(s for s in STATUSES if s not
 # The standard's defaults for GET requests.
 WINDOW = timedelta(days=90)
 MAX_RESULTS = 1000
+# GET requests by id answers every id it is given, up to this many. FixMyStreet syncs statuses
+# with one GET naming every report it ever sent us that it still shows, open or closed
+# (perllib/Open311/GetUpdates.pm): 10,000 is years of one client's reports in a province, and
+# keeps the request line (about 390 KB, gunicorn.conf.py) and the SQL `IN` list (one bound
+# parameter per id; SQLite takes 32,766, PostgreSQL 65,535) well within what serves them.
+MAX_IDS = 10_000
 
 # "Công an phường Buôn Ma Thuột", "Ủy ban nhân dân xã Hòa Phú": the unit's name as written.
 _AGENCY_KINDS = {POLICE: "Công an"}
@@ -181,9 +190,22 @@ def _status_notes(report: Report) -> str:
     return name
 
 
+def _published_words(report: Report) -> bool:
+    """Whether the reporter's own words may be published: only what an Open311 client sent."""
+    return report.channel == reports.OPEN311
+
+
+def _description(report: Report, category: Category | None) -> str:
+    if _published_words(report):
+        return redact_contacts(report.description)
+    name = category.name if category else report.category_code
+    return f"{name}: phản ánh qua ứng dụng Công dân số (nội dung người dân viết không được công khai)."
+
+
 def _address(report: Report) -> str:
     ward = units.get_ward(report.ward_code)
-    parts = [redact_contacts(report.address) if report.address else None, ward.full_name if ward else None]
+    own = redact_contacts(report.address) if report.address and _published_words(report) else None
+    parts = [own, ward.full_name if ward else None]
     return ", ".join(part for part in parts if part)
 
 
@@ -202,7 +224,7 @@ def request_view(report: Report) -> dict:
         "status_notes": _status_notes(report),
         "service_name": category.name if category else report.category_code,
         "service_code": report.category_code,
-        "description": redact_contacts(report.description),
+        "description": _description(report, category),
         "agency_responsible": _agency(report),
         "service_notice": _service_notice(category) if category else "",
         "requested_datetime": _w3c(report.submitted_at),
@@ -210,20 +232,23 @@ def request_view(report: Report) -> dict:
         # The deadline is a working day: the request is due by the end of it.
         "expected_datetime": _w3c(datetime.combine(report.deadline, time(23, 59, 59), VIETNAM)),
         "address": _address(report),
+        "address_id": "",  # the standard's id in a city's address register: we have none
         "zipcode": "",  # Việt Nam's postcodes are not collected with reports
         "lat": report.latitude,
         "long": report.longitude,
-        # No media_url: citizens' photos may show faces and number plates; they are not published.
+        # Present but empty: citizens' photos may show faces and number plates; not published.
+        "media_url": "",
     }
 
 
-def _split(value: str | None) -> list[str]:
+def split_list(value: str | None) -> list[str]:
+    """A comma-separated argument's items (`service_request_id`, `service_code`, `status`)."""
     return [part.strip() for part in (value or "").split(",") if part.strip()]
 
 
 def _uuids(values: list[str]) -> list[uuid.UUID]:
     found = []
-    for value in values[:MAX_RESULTS]:
+    for value in values:
         try:
             found.append(uuid.UUID(value))
         except ValueError:
@@ -232,7 +257,7 @@ def _uuids(values: list[str]) -> list[uuid.UUID]:
 
 
 def _statuses(value: str | None) -> list[str]:
-    wanted = [part.lower() for part in _split(value)]
+    wanted = [part.lower() for part in split_list(value)]
     unknown = sorted(set(wanted) - set(STATUS_GROUPS))
     if unknown:
         raise _bad_request("invalid_status", "status chỉ nhận open, closed (cách nhau bởi dấu phẩy).")
@@ -255,19 +280,20 @@ def _window(start: datetime | None, end: datetime | None, now: datetime) -> tupl
 
 
 def find_requests(filters: Mapping[str, Any], now: datetime | None = None) -> list[dict]:
-    """GET requests: newest first, at most 1000; ids given, the other filters are ignored."""
+    """GET requests, newest first. By ids (at most MAX_IDS, checked by the schema): every one of
+    them, whatever the other filters say; otherwise at most MAX_RESULTS."""
     statement = select(Report).where(Report.is_crime.is_(False))
-    ids = _split(filters.get("service_request_id"))
-    if ids:
+    if ids := split_list(filters.get("service_request_id")):
         statement = statement.where(Report.id.in_(_uuids(ids)))
     else:
         start, end = _window(filters.get("start_date"), filters.get("end_date"), now or utcnow())
         statement = statement.where(Report.submitted_at >= start, Report.submitted_at <= end)
-        if codes := _split(filters.get("service_code")):
+        if codes := split_list(filters.get("service_code")):
             statement = statement.where(Report.category_code.in_([code.lower() for code in codes]))
         if statuses := _statuses(filters.get("status")):
             statement = statement.where(Report.status.in_(statuses))
-    statement = statement.order_by(Report.submitted_at.desc(), Report.id).limit(MAX_RESULTS)
+        statement = statement.limit(MAX_RESULTS)
+    statement = statement.order_by(Report.submitted_at.desc(), Report.id)
     return [request_view(report) for report in db.session.scalars(statement)]
 
 
@@ -314,10 +340,13 @@ def client_for_api_key(api_key: str | None) -> ServiceAccount:
 
 
 def create_request(account: ServiceAccount, form: Mapping[str, Any]) -> list[dict]:
-    """POST requests from `account`: the same rules as a report from the app.
+    """POST requests from `account`: the same rules as a report from the app, except that the
+    description is optional, as the standard says (reports.service.submit).
 
     `device_id` is not kept (it would identify a phone); `media_url` is ignored (schemas.py
-    says why); `account_id` is only echoed back, as the standard's answer carries it.
+    says why); `account_id` is only echoed back, as the standard's answer carries it. Every
+    service is `realtime`: the answer carries the `service_request_id` and, as the standard
+    says of that case, no `token` (a client given a token may wait to look the id up by it).
     """
     category = public_category(form.get("service_code"))
     data = {
@@ -340,7 +369,6 @@ def create_request(account: ServiceAccount, form: Mapping[str, Any]) -> list[dic
     return [
         {
             "service_request_id": str(report.id),
-            "token": submitted.tracking_token,
             "service_notice": _service_notice(category),
             "account_id": form.get("account_id"),
         }
