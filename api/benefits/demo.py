@@ -1,25 +1,29 @@
-"""The demo citizen's benefits, so the app and the chatbot have payments to show from `make run`.
+"""Demo benefits, so the app and the chatbot have payments to show from `make run`.
 
-The verified demo citizen (born 1948) is enrolled as an elderly person without a pension (cash at
-the ward's post office) and as a person with meritorious service (bank transfer), with the last
-three months paid and this month scheduled. Runs through the service, as officers would; seeded
-once: a demo citizen already enrolled is left as they are.
+The verified demo citizen `make run` prints (born 1948) is enrolled as an elderly person without a
+pension (cash at the ward's post office) and as a person with meritorious service (bank transfer);
+other demo citizens get what their situation makes plausible (api/demo.py decides: the elderly
+allowance from 75, the electricity support of a poor household, a disability allowance). Everyone
+enrolled has the last three months paid and this month scheduled. Runs through the service, as
+officers would; seeded once: a citizen already enrolled is left as they are.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import select
 
 from api.benefits import service
-from api.benefits.models import BANK, CASH, PAID, Beneficiary, BenefitPayment
+from api.benefits.models import BANK, CASH, PAID, SCHEDULED, Beneficiary, BenefitPayment
 from api.citizens import service as citizens
 from api.extensions import db
 
 ACTOR = "demo"
 MONTHS_PAID = 3
-_ENROLMENTS = (
+# The printed demo citizen's programmes.
+PRINTED_CITIZEN_ENROLMENTS = (
     {"programme": "NCT", "channel": CASH, "channel_detail": "Bưu điện Phường Tân Lập"},
     {
         "programme": "NCC",
@@ -30,18 +34,23 @@ _ENROLMENTS = (
 )
 
 
-def seed_demo_benefits(cccd: str) -> int:
-    """Programmes, the demo citizen's enrolments and payments; returns payments added."""
+def seed_demo_benefits(plan: Iterable[tuple[str, Iterable[dict]]]) -> int:
+    """Programmes, then each (CCCD, enrolments) of `plan` whose citizen is not enrolled yet, with
+    their payments; returns the payments added."""
     service.seed_programmes(actor=ACTOR)
-    citizen = citizens.citizen_by_cccd(cccd)
-    if citizen is None or db.session.scalar(
-        select(Beneficiary.id).where(Beneficiary.citizen_id == citizen.id)
-    ):
-        return 0
+    enrolled = set(db.session.scalars(select(Beneficiary.citizen_id)))
     this_month = service.current_period()
     first = this_month.plus(-MONTHS_PAID)
-    for enrolment in _ENROLMENTS:
-        service.enrol({**enrolment, "cccd": cccd, "starts_on": first.first_day}, actor=ACTOR)
+    new = set()
+    for cccd, enrolments in plan:
+        citizen = citizens.citizen_by_cccd(cccd)
+        if citizen is None or citizen.id in enrolled:
+            continue
+        for enrolment in enrolments:
+            service.enrol({**enrolment, "cccd": cccd, "starts_on": first.first_day}, actor=ACTOR)
+        new.add(citizen.id)
+    if not new:
+        return 0
     added = 0
     for back in range(MONTHS_PAID, -1, -1):
         period = this_month.plus(-back)
@@ -52,7 +61,10 @@ def seed_demo_benefits(cccd: str) -> int:
         service.pay_period(str(period), actor=ACTOR, now=payment_day)
         for payment in db.session.scalars(
             select(BenefitPayment).where(
-                BenefitPayment.citizen_id == citizen.id, BenefitPayment.period == str(period)
+                BenefitPayment.citizen_id.in_(new),
+                BenefitPayment.period == str(period),
+                BenefitPayment.status == SCHEDULED,
+                BenefitPayment.sent_at.is_not(None),
             )
         ).all():
             service.settle_payment(

@@ -20,8 +20,10 @@ from sqlalchemy.orm import selectinload
 
 from api.audit import record_audit
 from api.citizens.models import Citizen
+from api.dbtypes import utcnow
 from api.documents import service as documents
 from api.dossiers import codes
+from api.dossiers.catalogue import routing
 from api.dossiers.catalogue import service as catalogue
 from api.dossiers.models import OPEN_STATUSES_SQL, Dossier, DossierAttachment, DossierTransition
 from api.dossiers.workflow import (
@@ -89,27 +91,57 @@ def _attachments(citizen_id: uuid.UUID, requested: Iterable[AttachmentRequest], 
     return found
 
 
-def _receiving_authority(procedure, citizen: Citizen, ward_code: str | None) -> tuple[str, str | None]:
-    """(province code, ward code) of the authority that receives the dossier."""
-    if procedure.authority == "province":
-        return home_province(), None
-    ward_code = ward_code or citizen.ward_code
-    if not ward_code:
-        raise ApiError(
-            422,
-            "ward_required",
-            "Thủ tục này do UBND cấp xã giải quyết: hãy chọn phường, xã nơi nộp hồ sơ.",
-            errors={"ward_code": ["Hãy chọn phường, xã."]},
-        )
-    ward = units.validate_ward_code(ward_code)
+def _ward_in_province(code: str, field: str | None):
+    """The ward of `code`, in the province this deployment serves, or a 422 naming `field` (None
+    for the applicant's residence, which they did not type)."""
+    ward = units.validate_ward_code(code, field=field or "ward_code")
     if ward.province.code != home_province():
         raise ApiError(
             422,
             "ward_outside_province",
             f"{ward.name} không thuộc tỉnh đang vận hành ứng dụng; hãy nộp tại cổng dịch vụ công của tỉnh đó.",
-            errors={"ward_code": ["Phường, xã ngoài tỉnh."]},
+            errors={field: ["Phường, xã ngoài tỉnh."]} if field else None,
         )
-    return ward.province.code, ward.code
+    return ward
+
+
+def receiving_authority(
+    procedure, citizen: Citizen, chosen_ward: str | None, form: Mapping, form_field: str
+) -> tuple[str, str | None]:
+    """(province code, ward code) of the body that receives the dossier, by the procedure's own
+    routing rule (catalogue/routing.py): the first of its sources that names a ward, the form's
+    place (tạm trú's place of stay), the applicant's choice, their residence. A `chosen_ward` the
+    rule does not take is not used: the law fixes the place of those procedures. Every ward read
+    must exist and lie in this province, and a bad one is refused naming its field. Writes
+    nothing: the demo asks it where a dossier will land before filing it."""
+    rule = procedure.routing_rule
+    for source in rule.check_in_province:
+        field = routing.form_field(source)
+        if form.get(field):
+            _ward_in_province(form[field], f"{form_field}.{field}")
+    if rule.to == routing.PROVINCE:
+        return home_province(), None
+    for source in rule.ward_from:
+        field = routing.form_field(source)
+        if field is not None and form.get(field):
+            return home_province(), _ward_in_province(form[field], f"{form_field}.{field}").code
+        if source == routing.CHOSEN and chosen_ward:
+            return home_province(), _ward_in_province(chosen_ward, "ward_code").code
+        if source == routing.RESIDENCE and citizen.ward_code:
+            return home_province(), _ward_in_province(citizen.ward_code, None).code
+    if rule.applicant_may_choose:
+        raise ApiError(
+            422,
+            "ward_required",
+            f"Thủ tục này do {procedure.authority_name} giải quyết: hãy chọn phường, xã nơi nộp hồ sơ.",
+            errors={"ward_code": ["Hãy chọn phường, xã."]},
+        )
+    raise ApiError(
+        422,
+        "residence_unknown",
+        f"Thủ tục này do {procedure.authority_name} giải quyết, nhưng tài khoản chưa có nơi cư trú "
+        "(phường, xã) từ Cơ sở dữ liệu quốc gia về dân cư. Hãy cập nhật nơi cư trú trên VNeID rồi nộp lại.",
+    )
 
 
 def _new_dossier(
@@ -122,10 +154,12 @@ def _new_dossier(
     group_code: str | None = None,
     parent: Dossier | None = None,
     form_field: str = "form",
+    at: datetime | None = None,
 ) -> Dossier:
     data = _validated_form(procedure, form, form_field)
-    province_code, ward = _receiving_authority(procedure, citizen, ward_code)
-    submitted_on = today()
+    province_code, ward = receiving_authority(procedure, citizen, ward_code, data, form_field)
+    at = at or utcnow()
+    submitted_on = local_date(at)
     dossier = Dossier(
         code=codes.new_code(province_code, ward, submitted_on),
         procedure_code=procedure.code,
@@ -139,13 +173,14 @@ def _new_dossier(
         form_data=data,
         group_code=group_code,
         parent_id=parent.id if parent else None,
+        submitted_at=at,
         due_date=add_working_days(submitted_on, procedure.processing_days),
     )
     db.session.add(dossier)
     db.session.flush()
     for document, requirement in attachments:
         _attach(dossier, document, requirement)
-    _record_move(dossier, "submit", None, 1, Actor("citizen", citizen.id), None)
+    _record_move(dossier, "submit", None, 1, Actor("citizen", citizen.id), None, at)
     return dossier
 
 
@@ -169,11 +204,13 @@ def submit(
     *,
     ward_code: str | None = None,
     attachments: Iterable[AttachmentRequest] = (),
+    at: datetime | None = None,
 ) -> Dossier:
-    """Apply for one procedure. Form data is validated by the procedure's own JSON Schema."""
+    """Apply for one procedure. Form data is validated by the procedure's own JSON Schema.
+    `at` is when it was filed, for the demo city's history; by default now."""
     procedure = catalogue.require_procedure(procedure_code)
     found = _attachments(citizen.id, attachments, "attachments")
-    dossier = _new_dossier(citizen, procedure, form, ward_code, found)
+    dossier = _new_dossier(citizen, procedure, form, ward_code, found, at=at)
     db.session.commit()
     return dossier
 
@@ -230,10 +267,17 @@ def document_in_use(document_id: uuid.UUID) -> bool:
 # ---- moving through the workflow ------------------------------------------------------------
 
 
-def _record_move(dossier: Dossier, action: str, from_status, to_status: int, actor: Actor, note) -> None:
+def _record_move(
+    dossier: Dossier, action: str, from_status, to_status: int, actor: Actor, note, at: datetime | None = None
+) -> None:
     dossier.history.append(
         DossierTransition(
-            action=action, from_status=from_status, to_status=to_status, actor=actor.ref, note=note
+            action=action,
+            from_status=from_status,
+            to_status=to_status,
+            actor=actor.ref,
+            note=note,
+            at=at or utcnow(),
         )
     )
     record_event(
@@ -277,7 +321,10 @@ def transition(
     note: str | None = None,
     fee_vnd: int | None = None,
     attachments: Iterable[AttachmentRequest] = (),
+    at: datetime | None = None,
 ) -> Dossier:
+    """One step of the workflow by a citizen or an officer. `at` is when it happened, for the
+    demo city's history; by default now."""
     action = ACTIONS.get(action_name)
     if action is None or (action.actor == "citizen") != (actor.kind == "citizen"):
         raise ApiError(422, "unknown_action", "Thao tác không hợp lệ.", errors={"action": ["Không hợp lệ."]})
@@ -301,28 +348,30 @@ def transition(
             "Thao tác này cần ghi rõ lý do hoặc nội dung.",
             errors={"note": ["Bắt buộc."]},
         )
-    _apply_side_effects(dossier, action, actor, fee_vnd, attachments)
+    at = at or utcnow()
+    _apply_side_effects(dossier, action, actor, fee_vnd, attachments, at)
     from_status = dossier.status
     dossier.status = to_status
-    _record_move(dossier, action.name, from_status, to_status, actor, note)
+    _record_move(dossier, action.name, from_status, to_status, actor, note, at)
     if actor.kind == "staff":
         record_audit(f"dossier.{action.name}", actor=actor.ref, target=f"dossier:{dossier.code}")
     db.session.commit()
     return dossier
 
 
-def _apply_side_effects(dossier: Dossier, action: Action, actor: Actor, fee_vnd, attachments) -> None:
-    now = datetime.now().astimezone()
+def _apply_side_effects(
+    dossier: Dossier, action: Action, actor: Actor, fee_vnd, attachments, now: datetime
+) -> None:
     processing_days = dossier.procedure.processing_days
     if action.name == "accept":
         # The legal clock starts at receipt by the one-stop desk, not at online submission.
         dossier.accepted_at = now
-        dossier.due_date = add_working_days(today(), processing_days)
+        dossier.due_date = add_working_days(local_date(now), processing_days)
     elif action.name == "supply_supplement":
         for document, requirement in _attachments(actor.id, attachments, "attachments"):
             _attach(dossier, document, requirement)
         # A dossier made complete restarts its processing time (Nghị định 61/2018/NĐ-CP, Điều 19).
-        dossier.due_date = add_working_days(today(), processing_days)
+        dossier.due_date = add_working_days(local_date(now), processing_days)
     elif action.name == "request_payment":
         amount = fee_vnd if fee_vnd is not None else dossier.fee_vnd
         if not amount or amount <= 0:

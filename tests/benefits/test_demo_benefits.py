@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from api.benefits import service
 from api.citizens import service as citizens
-from api.demo import demo_level2_citizen
+from api.demo import demo_benefit_plan, demo_level2_citizen, demo_profiles
 from api.extensions import db
 
 
@@ -12,7 +12,10 @@ def test_the_demo_citizen_has_benefits_seeded_once(app, client):
     runner = app.test_cli_runner()
     first = runner.invoke(args=["seed-demo", "--quiet"])
     assert first.exit_code == 0, first.output
-    assert "benefits +8" in first.output  # two programmes, three past months and this one
+    # Every enrolment of the demo (the printed citizen's two programmes, the others'), three past
+    # months and this one.
+    enrolments = sum(len(programmes) for _, programmes in demo_benefit_plan(demo_profiles()))
+    assert f"benefits +{4 * enrolments}" in first.output
     second = runner.invoke(args=["seed-demo", "--quiet"])
     assert "benefits +0" in second.output
 

@@ -161,12 +161,12 @@ def test_form_errors_name_the_field_and_nothing_is_written(app, client, applican
         ({"procedure_code": WARD_PROCEDURE, "form": {}, "extra": True}, 422, "validation_failed"),
         ({"procedure_code": WARD_PROCEDURE, "form": "không phải object"}, 422, "validation_failed"),
         (
-            {"procedure_code": WARD_PROCEDURE, "form": VALID_FORMS[WARD_PROCEDURE], "ward_code": "99999"},
+            {"procedure_code": "khai-sinh", "form": VALID_FORMS["khai-sinh"], "ward_code": "99999"},
             422,
             "unknown_ward",
         ),
         (
-            {"procedure_code": WARD_PROCEDURE, "form": VALID_FORMS[WARD_PROCEDURE], "ward_code": "00070"},
+            {"procedure_code": "khai-sinh", "form": VALID_FORMS["khai-sinh"], "ward_code": "00070"},
             422,
             "ward_outside_province",
         ),

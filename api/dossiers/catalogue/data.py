@@ -11,6 +11,9 @@ false` (tests check it), and the applicant's own identity is not asked for: it c
 signed-in VNeID account. Two keywords of our own, ignored by other validators:
 `x-not-future` (a date that cannot be after today, in Asia/Ho_Chi_Minh) is checked by
 service.validate_form; and pattern error messages are looked up in PATTERN_MESSAGES.
+
+Every procedure's `routing` says which body receives its dossier and why, from the law's own
+words (the place of stay, the site, either parent's residence...): see routing.py.
 """
 
 from __future__ import annotations
@@ -121,6 +124,22 @@ def doc(name: str, note: str | None = None, *, required: bool = True) -> dict[st
     return {"name": name, "note": note, "required": required}
 
 
+# Where a dossier goes (routing.py has the vocabulary and the checks made at load).
+WARD_LEVEL, PROVINCE_LEVEL = "ward", "province"
+CHOSEN, RESIDENCE = "chosen", "residence"
+
+
+def routing(to: str, *ward_from: str, reason: str, check_in_province: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The receiving authority: its level, where its ward comes from (first source that gives
+    one: "form.<field>", CHOSEN, RESIDENCE) and the legal reason for that place."""
+    return {
+        "to": to,
+        "ward_from": list(ward_from),
+        "check_in_province": list(check_in_province),
+        "reason": reason,
+    }
+
+
 SEX = ["Nam", "Nữ"]
 RECEIVE = ["Nhận trực tiếp", "Qua dịch vụ bưu chính"]
 PAYMENT = ["Tài khoản ngân hàng", "Tiền mặt"]
@@ -226,6 +245,16 @@ KHAI_SINH = {
     ),
     "authority": "ward",
     "authority_name": "UBND cấp xã nơi cư trú của cha hoặc mẹ",
+    "routing": routing(
+        WARD_LEVEL,
+        CHOSEN,
+        RESIDENCE,
+        reason=(
+            "Luật Hộ tịch 2014, Điều 13: UBND cấp xã nơi cư trú của người cha hoặc người mẹ đăng ký khai "
+            "sinh (nơi sinh không quyết định nơi đăng ký). Mặc định là nơi cư trú của người nộp; đăng ký ở "
+            "nơi cư trú của cha hoặc mẹ kia thì chọn phường, xã đó."
+        ),
+    ),
     "legal_basis": (
         "Luật Hộ tịch 2014 (Điều 13–16); Nghị định 123/2015/NĐ-CP; Nghị định 87/2020/NĐ-CP (đăng ký hộ "
         "tịch trực tuyến); Thông tư 04/2020/TT-BTP; Thông tư 85/2019/TT-BTC (lệ phí)."
@@ -330,6 +359,15 @@ THUONG_TRU = {
     "processing_note": "Không quá 07 ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ.",
     "authority": "ward",
     "authority_name": "Công an cấp xã nơi đăng ký thường trú",
+    "routing": routing(
+        WARD_LEVEL,
+        "form.ward_code",
+        reason=(
+            "Luật Cư trú 2020, Điều 22: người đăng ký thường trú nộp hồ sơ đến cơ quan đăng ký cư trú nơi "
+            "mình cư trú, tức Công an cấp xã nơi có chỗ ở hợp pháp ghi trong tờ khai, không phải nơi "
+            "thường trú cũ."
+        ),
+    ),
     "legal_basis": (
         "Luật Cư trú 2020 (Điều 20–22); Nghị định 154/2024/NĐ-CP; Thông tư 55/2021/TT-BCA (sửa đổi bởi "
         "Thông tư 66/2023/TT-BCA); Thông tư 75/2022/TT-BTC (lệ phí)."
@@ -397,6 +435,14 @@ TAM_TRU = {
     "processing_note": "Không quá 03 ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ.",
     "authority": "ward",
     "authority_name": "Công an cấp xã nơi dự kiến tạm trú",
+    "routing": routing(
+        WARD_LEVEL,
+        "form.ward_code",
+        reason=(
+            "Luật Cư trú 2020, Điều 28: người đăng ký tạm trú nộp hồ sơ đến cơ quan đăng ký cư trú nơi mình "
+            "dự kiến tạm trú, tức Công an cấp xã nơi có chỗ ở ghi trong tờ khai, không phải nơi thường trú."
+        ),
+    ),
     "legal_basis": (
         "Luật Cư trú 2020 (Điều 27–28); Nghị định 154/2024/NĐ-CP; Thông tư 55/2021/TT-BCA; Thông tư "
         "75/2022/TT-BTC (lệ phí)."
@@ -465,6 +511,14 @@ TAM_VANG = {
     ),
     "authority": "ward",
     "authority_name": "Công an cấp xã nơi cư trú",
+    "routing": routing(
+        WARD_LEVEL,
+        RESIDENCE,
+        reason=(
+            "Luật Cư trú 2020, Điều 31: khai báo tạm vắng tại cơ quan đăng ký cư trú nơi người đó đang cư "
+            "trú, tức Công an cấp xã nơi cư trú của người nộp theo Cơ sở dữ liệu quốc gia về dân cư."
+        ),
+    ),
     "legal_basis": "Luật Cư trú 2020 (Điều 31); Nghị định 154/2024/NĐ-CP; Thông tư 55/2021/TT-BCA.",
     "keywords": ["tạm vắng", "báo tạm vắng", "khai tạm vắng", "đi làm ăn xa", "vắng mặt ở địa phương"],
     "note": (
@@ -530,6 +584,17 @@ KHAI_TU = {
     ),
     "authority": "ward",
     "authority_name": "UBND cấp xã nơi cư trú cuối cùng của người chết",
+    "routing": routing(
+        WARD_LEVEL,
+        CHOSEN,
+        RESIDENCE,
+        reason=(
+            "Luật Hộ tịch 2014, Điều 32: UBND cấp xã nơi cư trú cuối cùng của người chết đăng ký khai tử; "
+            "không xác định được nơi đó thì nơi người đó chết hoặc nơi phát hiện thi thể. Mặc định là nơi "
+            "cư trú của người nộp (thường là cùng gia đình); người chết cư trú nơi khác thì chọn phường, xã "
+            "đó."
+        ),
+    ),
     "legal_basis": (
         "Luật Hộ tịch 2014 (Điều 32–34); Nghị định 123/2015/NĐ-CP; Thông tư 04/2020/TT-BTP; Thông tư "
         "85/2019/TT-BTC (lệ phí)."
@@ -609,6 +674,16 @@ KET_HON = {
     ),
     "authority": "ward",
     "authority_name": "UBND cấp xã nơi cư trú của một trong hai bên",
+    "routing": routing(
+        WARD_LEVEL,
+        CHOSEN,
+        RESIDENCE,
+        reason=(
+            "Luật Hộ tịch 2014, Điều 17: UBND cấp xã nơi cư trú của một trong hai bên nam, nữ đăng ký kết "
+            "hôn. Mặc định là nơi cư trú của người nộp; đăng ký ở nơi cư trú của bên kia thì chọn phường, "
+            "xã đó."
+        ),
+    ),
     "legal_basis": (
         "Luật Hôn nhân và gia đình 2014 (Điều 8); Luật Hộ tịch 2014 (Điều 17–18); Nghị định 123/2015/NĐ-CP; "
         "Thông tư 04/2020/TT-BTP."
@@ -690,6 +765,13 @@ LY_LICH_TU_PHAP = {
     ),
     "authority": "province",
     "authority_name": "Sở Tư pháp nơi thường trú (hoặc nơi tạm trú)",
+    "routing": routing(
+        PROVINCE_LEVEL,
+        reason=(
+            "Luật Lý lịch tư pháp 2009, Điều 45: Sở Tư pháp nơi người yêu cầu thường trú (không có nơi "
+            "thường trú thì nơi tạm trú) cấp phiếu; hồ sơ vào hàng đợi cấp tỉnh."
+        ),
+    ),
     "legal_basis": (
         "Luật Lý lịch tư pháp 2009 (Điều 41–48); Nghị định 111/2010/NĐ-CP; Thông tư 244/2016/TT-BTC (phí)."
     ),
@@ -789,6 +871,13 @@ DOI_GPLX = {
     "processing_note": "Không quá 05 ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ.",
     "authority": "province",
     "authority_name": "Công an tỉnh (Phòng Cảnh sát giao thông)",
+    "routing": routing(
+        PROVINCE_LEVEL,
+        reason=(
+            "Thông tư 12/2025/TT-BCA: Phòng Cảnh sát giao thông Công an tỉnh đổi giấy phép lái xe, không "
+            "phụ thuộc nơi cư trú; hồ sơ vào hàng đợi cấp tỉnh."
+        ),
+    ),
     "legal_basis": (
         "Luật Trật tự, an toàn giao thông đường bộ 2024; Thông tư 12/2025/TT-BCA (sát hạch, cấp giấy phép "
         "lái xe, áp dụng từ 01/3/2025 thay các quy định về cấp GPLX của Thông tư 35/2024/TT-BGTVT); Thông tư "
@@ -874,6 +963,16 @@ DANG_KY_XE = {
     ),
     "authority": "ward",
     "authority_name": "Công an cấp xã (xe mô tô, xe gắn máy); ô tô: cơ quan đăng ký xe do Công an tỉnh phân công",
+    "routing": routing(
+        WARD_LEVEL,
+        CHOSEN,
+        RESIDENCE,
+        reason=(
+            "Thông tư 79/2024/TT-BCA: Công an cấp xã đăng ký xe mô tô, xe gắn máy của cá nhân cư trú tại "
+            "địa phương; nơi cư trú gồm cả nơi tạm trú. Mặc định là nơi cư trú của người nộp; người đang "
+            "tạm trú ở phường, xã khác thì chọn phường, xã đó."
+        ),
+    ),
     "legal_basis": (
         "Luật Trật tự, an toàn giao thông đường bộ 2024; Thông tư 79/2024/TT-BCA (cấp, thu hồi chứng nhận "
         "đăng ký, biển số xe); Thông tư 60/2023/TT-BTC (lệ phí); Nghị định 10/2022/NĐ-CP (lệ phí trước bạ)."
@@ -890,7 +989,8 @@ DANG_KY_XE = {
     "note": (
         "Toàn trình chỉ khi xe sản xuất, lắp ráp trong nước đã có dữ liệu điện tử; các trường hợp khác phải "
         "đưa xe đến cơ quan đăng ký để kiểm tra. Phân công đăng ký ô tô giữa Công an tỉnh và Công an cấp xã "
-        "sau 01/7/2025 do Công an tỉnh quyết định — ứng dụng gửi hồ sơ về Công an cấp xã nơi cư trú."
+        "sau 01/7/2025 do Công an tỉnh quyết định — ứng dụng gửi hồ sơ về Công an cấp xã nơi cư trú người "
+        "nộp chọn (mặc định nơi cư trú theo VNeID)."
     ),
 }
 
@@ -942,6 +1042,13 @@ BHYT_HO_GIA_DINH = {
     "processing_note": "Thẻ được cấp sau khi đóng tiền; thời hạn ghi theo quy trình của BHXH Việt Nam.",
     "authority": "province",
     "authority_name": "Bảo hiểm xã hội cơ sở (thuộc Bảo hiểm xã hội khu vực)",
+    "routing": routing(
+        PROVINCE_LEVEL,
+        reason=(
+            "Luật Bảo hiểm y tế; Quyết định 595/QĐ-BHXH: Bảo hiểm xã hội cơ sở (thuộc Bảo hiểm xã hội "
+            "khu vực) cấp thẻ, không phải UBND hay Công an cấp xã; hồ sơ vào hàng đợi cấp tỉnh."
+        ),
+    ),
     "legal_basis": (
         "Luật Bảo hiểm y tế 2008 (sửa đổi, bổ sung 2014 và 2024); Nghị định 146/2018/NĐ-CP; Quyết định "
         "595/QĐ-BHXH và các văn bản sửa đổi (quy trình thu, cấp thẻ)."
@@ -998,6 +1105,13 @@ BHYT_TRE_EM = {
     ),
     "authority": "province",
     "authority_name": "Bảo hiểm xã hội cơ sở (thuộc Bảo hiểm xã hội khu vực)",
+    "routing": routing(
+        PROVINCE_LEVEL,
+        reason=(
+            "Luật Bảo hiểm y tế, Điều 12; Nghị định 63/2024/NĐ-CP: Bảo hiểm xã hội cơ sở cấp thẻ cho trẻ, "
+            "không phải UBND hay Công an cấp xã; hồ sơ vào hàng đợi cấp tỉnh."
+        ),
+    ),
     "legal_basis": (
         "Luật Bảo hiểm y tế 2008 (sửa đổi, bổ sung 2014 và 2024), Điều 12; Nghị định 146/2018/NĐ-CP; Nghị định "
         "63/2024/NĐ-CP (liên thông điện tử)."
@@ -1061,6 +1175,17 @@ XOA_THUONG_TRU = {
     "processing_note": "Trong 01 ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ.",
     "authority": "ward",
     "authority_name": "Công an cấp xã nơi thường trú",
+    "routing": routing(
+        WARD_LEVEL,
+        "form.ward_code",
+        CHOSEN,
+        RESIDENCE,
+        reason=(
+            "Luật Cư trú 2020, Điều 24: xóa đăng ký thường trú tại cơ quan đăng ký cư trú nơi người đó "
+            "thường trú: phường, xã ghi trong tờ khai; không ghi thì phường, xã đã chọn khi nộp (nộp liên "
+            "thông: nơi đăng ký khai tử), cuối cùng là nơi cư trú của người nộp (cùng hộ gia đình)."
+        ),
+    ),
     "legal_basis": "Luật Cư trú 2020 (Điều 24); Nghị định 154/2024/NĐ-CP; Thông tư 55/2021/TT-BCA.",
     "keywords": ["xóa hộ khẩu", "cắt hộ khẩu", "cắt khẩu", "xóa tên khỏi hộ khẩu", "xóa thường trú"],
     "note": None,
@@ -1129,7 +1254,17 @@ HO_TRO_MAI_TANG = {
         "trong 02 ngày làm việc."
     ),
     "authority": "ward",
-    "authority_name": "Chủ tịch UBND cấp xã",
+    "authority_name": "Chủ tịch UBND cấp xã nơi người đã chết cư trú",
+    "routing": routing(
+        WARD_LEVEL,
+        CHOSEN,
+        RESIDENCE,
+        reason=(
+            "Nghị định 20/2021/NĐ-CP, Điều 11: UBND cấp xã nơi người đã chết cư trú và hưởng trợ cấp xã "
+            "hội giải quyết. Mặc định là nơi cư trú của người nộp; người chết cư trú nơi khác thì chọn "
+            "phường, xã đó."
+        ),
+    ),
     "legal_basis": (
         "Nghị định 20/2021/NĐ-CP (Điều 11), sửa đổi bởi Nghị định 76/2024/NĐ-CP; Nghị định 63/2024/NĐ-CP "
         "(liên thông điện tử)."
@@ -1221,6 +1356,13 @@ TRO_CAP_THAT_NGHIEP = {
     ),
     "authority": "province",
     "authority_name": "Trung tâm Dịch vụ việc làm tỉnh (quyết định: Giám đốc Sở Nội vụ)",
+    "routing": routing(
+        PROVINCE_LEVEL,
+        reason=(
+            "Luật Việc làm 2013, Điều 46: nộp tại Trung tâm Dịch vụ việc làm nơi người lao động muốn nhận "
+            "trợ cấp, một đơn vị cấp tỉnh; hồ sơ vào hàng đợi cấp tỉnh."
+        ),
+    ),
     "legal_basis": (
         "Luật Việc làm 2025 (hiệu lực từ 01/01/2026) và văn bản hướng dẫn; trước đó: Luật Việc làm 2013 "
         "(Điều 46, 49, 50), Nghị định 28/2015/NĐ-CP sửa đổi bởi Nghị định 61/2020/NĐ-CP, Thông tư "
@@ -1303,6 +1445,14 @@ HO_KINH_DOANH = {
     "processing_note": "Trong 03 ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ.",
     "authority": "ward",
     "authority_name": "Cơ quan đăng ký kinh doanh cấp xã (UBND cấp xã nơi đặt địa điểm kinh doanh)",
+    "routing": routing(
+        WARD_LEVEL,
+        "form.ward_code",
+        reason=(
+            "Nghị định 168/2025/NĐ-CP: cơ quan đăng ký kinh doanh cấp xã nơi hộ kinh doanh đặt địa điểm "
+            "kinh doanh (ghi trong giấy đề nghị), không phải nơi cư trú của chủ hộ."
+        ),
+    ),
     "legal_basis": (
         "Nghị định 168/2025/NĐ-CP về đăng ký doanh nghiệp (thay Nghị định 01/2021/NĐ-CP từ 01/7/2025); "
         "Thông tư 85/2019/TT-BTC (lệ phí)."
@@ -1384,6 +1534,14 @@ GPXD_NHA_O = {
     ),
     "authority": "ward",
     "authority_name": "UBND cấp xã nơi xây dựng",
+    "routing": routing(
+        WARD_LEVEL,
+        "form.ward_code",
+        reason=(
+            "Luật Xây dựng 2014, Điều 103 (từ 01/7/2025 thẩm quyền của cấp huyện chuyển về cấp xã): UBND "
+            "cấp xã nơi xây dựng cấp giấy phép, tức phường, xã của lô đất ghi trong đơn."
+        ),
+    ),
     "legal_basis": (
         "Luật Xây dựng 2014 (sửa đổi, bổ sung 2020), Điều 89, 93, 95, 102; Nghị định 175/2024/NĐ-CP; Thông tư "
         "85/2019/TT-BTC (lệ phí)."
@@ -1488,6 +1646,15 @@ BIEN_DONG_DAT_DAI = {
     ),
     "authority": "province",
     "authority_name": "Văn phòng đăng ký đất đai (chi nhánh) thuộc Sở Nông nghiệp và Môi trường",
+    "routing": routing(
+        PROVINCE_LEVEL,
+        check_in_province=("form.ward_code",),
+        reason=(
+            "Luật Đất đai 2024, Điều 133; Nghị định 101/2024/NĐ-CP: Văn phòng đăng ký đất đai (chi nhánh) "
+            "nơi có đất đăng ký biến động. Thửa đất phải thuộc tỉnh đang vận hành ứng dụng; hồ sơ vào hàng "
+            "đợi cấp tỉnh."
+        ),
+    ),
     "legal_basis": (
         "Luật Đất đai 2024 (Điều 133); Nghị định 101/2024/NĐ-CP (đăng ký, cấp Giấy chứng nhận); Nghị định "
         "151/2025/NĐ-CP (phân định thẩm quyền chính quyền địa phương hai cấp trong lĩnh vực đất đai)."

@@ -16,6 +16,8 @@ Conventions the columns keep (other domains rely on them):
 - `authority` is the level that decides: "ward" for commune-level bodies (UBND cấp xã, Công an
   cấp xã), "province" for provincial departments and the provincial or regional offices of
   central agencies (Công an tỉnh, Sở, BHXH). `authority_name` says which body.
+- `routing` is the rule that picks the receiving ward (the form's place of stay, the applicant's
+  choice, their residence...) with its legal reason; shape and checks in routing.py.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.dbtypes import UUID, UTCDateTime, new_uuid, utcnow
+from api.dossiers.catalogue import routing as routing_rules
 from api.extensions import db
 from api.text import format_vnd
 
@@ -70,6 +73,7 @@ class Procedure(db.Model):
     processing_note: Mapped[str | None] = mapped_column(Text)
     authority: Mapped[str] = mapped_column(String(8))
     authority_name: Mapped[str] = mapped_column(String(200))
+    routing: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     legal_basis: Mapped[str] = mapped_column(Text)
     keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
     # What the catalogue is not sure of, or what changed with the 2025 reforms: shown to
@@ -88,6 +92,10 @@ class Procedure(db.Model):
     @property
     def authority_level_name(self) -> str:
         return AUTHORITY_LEVELS.get(self.authority, self.authority)
+
+    @property
+    def routing_rule(self) -> routing_rules.Routing:
+        return routing_rules.parse(self.routing)
 
     @property
     def fee_text(self) -> str:

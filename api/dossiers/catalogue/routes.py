@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint, Page
+from flask_smorest import Page
 
 from api.auth.policy import PUBLIC, allow
 from api.dossiers.catalogue import service
@@ -13,7 +13,7 @@ from api.dossiers.catalogue.schemas import (
     ProcedureSchema,
     ProcedureSummarySchema,
 )
-from api.http import PublicLookupView
+from api.http import Blueprint, PublicLookupView
 
 blp = Blueprint(
     "procedures",

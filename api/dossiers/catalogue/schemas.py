@@ -56,6 +56,25 @@ class ProcedureSummarySchema(Schema):
     processing_text = fields.String(metadata={"example": "7 ngày làm việc"})
 
 
+class RoutingSchema(Schema):
+    to = fields.String(metadata={"description": "ward | province: cấp của cơ quan nhận hồ sơ"})
+    ward_from = fields.List(
+        fields.String(),
+        metadata={
+            "description": "phường/xã nhận hồ sơ lấy từ đâu, theo thứ tự: form.<trường> (tờ khai ghi), "
+            "chosen (người nộp chọn bằng ward_code khi nộp), residence (nơi cư trú theo VNeID)",
+            "example": ["form.ward_code"],
+        },
+    )
+    check_in_province = fields.List(
+        fields.String(), metadata={"description": "phường/xã trong tờ khai phải thuộc tỉnh (thửa đất...)"}
+    )
+    applicant_may_choose = fields.Boolean(
+        metadata={"description": "người nộp được chọn phường/xã (ward_code) vì luật cho nhiều nơi"}
+    )
+    reason = fields.String(metadata={"description": "căn cứ pháp lý của nơi nhận hồ sơ"})
+
+
 class ProcedureSchema(ProcedureSummarySchema):
     description = fields.String(allow_none=True)
     documents = fields.List(fields.Nested(ProcedureDocumentSchema))
@@ -63,6 +82,9 @@ class ProcedureSchema(ProcedureSummarySchema):
     fee_note = fields.String(allow_none=True)
     processing_note = fields.String(allow_none=True)
     legal_basis = fields.String()
+    routing = fields.Nested(
+        RoutingSchema, attribute="routing_rule", metadata={"description": "nơi nhận hồ sơ và căn cứ"}
+    )
     keywords = fields.List(fields.String())
     note = fields.String(allow_none=True, metadata={"description": "lưu ý, điều chưa chắc chắn"})
     group = fields.Nested(

@@ -17,7 +17,7 @@ from jsonschema import Draft202012Validator, ValidationError
 from jsonschema.validators import extend
 from sqlalchemy import and_, select
 
-from api.dossiers.catalogue import data
+from api.dossiers.catalogue import data, routing
 from api.dossiers.catalogue.models import Procedure, ProcedureGroup, ProcedureGroupMember
 from api.errors import ApiError
 from api.extensions import db
@@ -332,6 +332,7 @@ _PROCEDURE_COLUMNS = (
     "processing_note",
     "authority",
     "authority_name",
+    "routing",
     "legal_basis",
     "keywords",
     "note",
@@ -350,6 +351,8 @@ def upsert_procedure(values: Mapping[str, Any]) -> bool:
     """Create or update one procedure from catalogue data; True when it was created."""
     values = normalise(dict(values))
     check_form_schema(values["form_schema"])
+    # A rule that could send a dossier to the wrong body stops the seed (routing.RoutingError).
+    values["routing"] = routing.check(values, data.WARD_CODE)
     procedure = get_procedure(values["code"], include_inactive=True)
     created = procedure is None
     if created:
