@@ -67,8 +67,17 @@ def create_app(config: dict | None = None) -> Flask:
 
     init_token_checks(app)
     init_body_checks(app)
+    _register_scheduler_check(app)
     init_policy(app)  # last: it must see every endpoint, the frameworks' own included
     return app
+
+
+def _register_scheduler_check(app: Flask) -> None:
+    """The scheduler is a process of its own: `/ready` and the home page say whether it runs."""
+    from api.health import register_readiness_check
+    from api.scheduler import readiness
+
+    register_readiness_check(app, "scheduler", readiness)
 
 
 def _managed_by_alembic(name: str | None, type_: str, parent_names: dict) -> bool:
@@ -88,6 +97,7 @@ def _register_blueprints(app: Flask) -> None:
     from api.dossiers import routes as dossier_routes
     from api.dossiers.catalogue import routes as catalogue_routes
     from api.fines import routes as fine_routes
+    from api.home import routes as home_routes
     from api.records import routes as record_routes
     from api.reports import routes as report_routes
     from api.reports.open311 import routes as open311_routes
@@ -99,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
     from wallet import routes as wallet_routes
 
     app.register_blueprint(docs.assets)
+    app.register_blueprint(home_routes.home)
     app.register_blueprint(chat_routes.console)
     app.register_blueprint(content_routes.console)
     for blueprint in (

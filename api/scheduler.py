@@ -13,6 +13,7 @@ not hold back the outbox dispatcher (every 5 s) meanwhile. Start it with
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
@@ -25,6 +26,8 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from sqlalchemy import column, select, table
+from sqlalchemy.exc import SQLAlchemyError
 
 from api.extensions import db
 from api.workdays import VIETNAM
@@ -96,6 +99,12 @@ JOBS = (
 )
 JOBS_BY_NAME = {job.name: job for job in JOBS}
 
+# Whether the scheduler runs, as seen from another process (`/ready`, the home page): a running
+# scheduler keeps this job's stored next run time seconds ahead (it runs every 5 s); one that
+# stopped leaves it in the past.
+HEARTBEAT_JOB = "notifications.dispatch"
+STALE_AFTER_SECONDS = 60
+
 # The app the jobs run in, set once by `build_scheduler` in this process.
 _app: Flask | None = None
 
@@ -145,6 +154,26 @@ def build_scheduler(app: Flask, *, background: bool = False) -> BaseScheduler:
             replace_existing=True,
         )
     return scheduler
+
+
+def readiness() -> tuple[str, str]:
+    """The scheduler process's state for `/ready`: reported, never making the API unready."""
+    try:
+        next_run = db.session.scalar(
+            select(column("next_run_time")).select_from(table(JOB_TABLE)).where(column("id") == HEARTBEAT_JOB)
+        )
+    except SQLAlchemyError:  # no job table yet: the scheduler never ran on this database
+        db.session.rollback()
+        next_run = None
+    if next_run is None:
+        return "off", "bộ lập lịch chưa chạy lần nào trên cơ sở dữ liệu này"
+    late = time.time() - float(next_run)
+    if late > STALE_AFTER_SECONDS:
+        return "down", (
+            f"bộ lập lịch không chạy: việc định kỳ đã trễ {int(late)} giây; thông báo, đối soát "
+            "thanh toán và nhắc hạn chờ đến khi nó chạy lại"
+        )
+    return "ok", "bộ lập lịch đang chạy các việc định kỳ"
 
 
 scheduler_cli = AppGroup("scheduler", help="The scheduler process: periodic jobs of every domain.")

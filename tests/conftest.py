@@ -123,6 +123,17 @@ def clean_database(request, app):
 
 
 @pytest.fixture
+def catalogue(app):
+    """The procedure catalogue seeded, as `make run` seeds it."""
+    from api.dossiers.catalogue import service
+
+    with app.app_context():
+        service.seed_catalogue()
+        db.session.commit()
+        db.session.remove()
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 
@@ -282,6 +293,41 @@ def serving(make_app, **overrides) -> Iterator[str]:
     finally:
         server.shutdown()
         thread.join(timeout=5)
+
+
+class LoopbackHTTP:
+    """A small HTTP server of a test's own on loopback, standing in for a system outside ours
+    (a camera archive, Rasa's root page): `answer(path)` gives (status, body, content type) for
+    each GET; it counts the requests and can be stopped mid-test, as a real system goes away."""
+
+    def __init__(self, answer, port: int = 0) -> None:
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.requests = 0
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                server.requests += 1
+                status, body, content_type = answer(self.path)
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_port}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join(timeout=5)
 
 
 @pytest.fixture

@@ -57,6 +57,9 @@ def main() -> None:
     access_log = logging.getLogger("aiohttp.access")
     access_log.setLevel(logging.INFO)
     access_log.addHandler(logging.StreamHandler())
+    # The API's /ready asks for the balance (wallet.service.readiness), and `make run`'s status
+    # process asks /ready every few seconds: those probes are not worth a line each.
+    access_log.addFilter(lambda record: "GET /v1/balance " not in record.getMessage())
     web.run_app(server.app, sock=listener, access_log=access_log, print=None)
 
 

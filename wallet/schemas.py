@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from api.fields import AmountVnd, VietnamDateTime
+from api.fields import AmountVnd, VietnamDateTime, computed
 from api.text import format_vnd
 from wallet.models import PAYOUT_STATUSES, REQUIRES_ACTION, STATUS_LABELS
 
-# Stripe's ids of what the app's card form (Stripe.js) creates on the phone.
+# Stripe's ids of what the app's card form (Stripe.js) creates on the phone, and its test-mode
+# ids of the test cards (`pm_card_visa` is 4242 4242 4242 4242), which localstripe knows too.
 _PAYMENT_METHOD = validate.Regexp(
-    r"^(pm|card|src)_[A-Za-z0-9]{6,60}$", error="Mã phương thức thanh toán không hợp lệ."
+    r"^(pm|card|src)_[A-Za-z0-9][A-Za-z0-9_]{5,59}$", error="Mã phương thức thanh toán không hợp lệ."
 )
 
 
@@ -44,14 +45,17 @@ class PaymentSchema(Schema):
     status = fields.String(
         metadata={"description": "created, requires_action, processing, succeeded, failed, canceled, expired"}
     )
-    status_label = fields.Function(lambda payment: STATUS_LABELS[payment.status])
-    client_secret = fields.Function(
+    status_label = computed(lambda payment: STATUS_LABELS[payment.status], fields.String())
+    client_secret = computed(
         lambda payment: payment.client_secret if payment.status == REQUIRES_ACTION else None,
+        fields.String(allow_none=True),
         metadata={"description": "chỉ khi cần xác thực 3-D Secure trong ứng dụng"},
     )
     failure_code = fields.String(allow_none=True)
     refunded_vnd = fields.Integer()
-    receipt_number = fields.Function(lambda payment: payment.receipt.number if payment.receipt else None)
+    receipt_number = computed(
+        lambda payment: payment.receipt.number if payment.receipt else None, fields.String(allow_none=True)
+    )
     created_at = VietnamDateTime()
     expires_at = VietnamDateTime()
     succeeded_at = VietnamDateTime(allow_none=True)
@@ -82,11 +86,11 @@ class ReceiptSchema(Schema):
     payer_name = fields.String()
     description = fields.String()
     amount_vnd = fields.Integer()
-    amount_text = fields.Function(lambda receipt: format_vnd(receipt.amount_vnd))
+    amount_text = computed(lambda receipt: format_vnd(receipt.amount_vnd), fields.String())
     issued_at = VietnamDateTime()
     payment_id = fields.UUID()
-    purpose = fields.Function(lambda receipt: receipt.payment.purpose)
-    reference = fields.Function(lambda receipt: receipt.payment.reference)
+    purpose = computed(lambda receipt: receipt.payment.purpose, fields.String())
+    reference = computed(lambda receipt: receipt.payment.reference, fields.String())
 
 
 class RefundRequestSchema(Schema):

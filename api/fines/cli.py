@@ -1,6 +1,7 @@
 """`flask fines ...`: import notices from a file of the police's systems, send deadline reminders.
 
     flask fines import vi-pham-camera.csv --rejects tu-choi.jsonl
+    flask fines import vi-pham-camera.csv --evidence-dir anh/
     flask fines import vi-pham.jsonl --source police
     flask fines remind
 
@@ -9,6 +10,11 @@ imports in constant memory. Every row goes through the same validation as `POST 
 and the batch endpoint (service.validate_row); rejected rows and their reasons go to the
 `--rejects` file (JSON Lines) or to stderr. The exit status is 1 when any row was rejected, so a
 scheduled import that needs a person's attention is noticed.
+
+Camera exports come as a table and a folder of photos: with `--evidence-dir`, each evidence entry
+that is not an http(s) address names a photo in that folder, which is checked (a whole JPEG or
+PNG) and put in the app's storage (api/fines/evidence.py); the notice keeps its storage key. A
+row naming a photo that is missing or not an image is rejected with the reason.
 """
 
 from __future__ import annotations
@@ -24,9 +30,10 @@ import click
 from flask.cli import AppGroup
 
 from api.cli import cli_actor
-from api.fines import service
+from api.fines import evidence, service
 from api.fines.models import CAMERA, SOURCES
 from api.fines.schemas import NoticeInSchema
+from api.storage import StorageError
 
 fines_cli = AppGroup("fines", help="Vi phạm giao thông: nhập quyết định xử phạt, nhắc hạn nộp phạt")
 
@@ -99,6 +106,33 @@ def _jsonl_rows(handle: IO[str]) -> Iterator[service.Row]:
         yield service.Row(number, data)
 
 
+def _with_stored_evidence(rows: Iterator[service.Row], directory: Path) -> Iterator[service.Row]:
+    """The rows with each photo of `directory` they name stored, and named by its storage key."""
+    for row in rows:
+        photos = row.data.get("evidence") if isinstance(row.data, dict) and not row.problem else None
+        if not isinstance(photos, list):
+            yield row
+            continue
+        keys, problem = [], None
+        for photo in photos:
+            if not isinstance(photo, str) or photo.startswith(("http://", "https://")):
+                keys.append(photo)  # validated with the rest of the row
+                continue
+            try:
+                keys.append(evidence.store_photo_file(directory, photo))
+            except FileNotFoundError:
+                problem = f"Không tìm thấy ảnh bằng chứng '{photo}' trong thư mục {directory}."
+            except evidence.NotAnImage as exc:
+                problem = f"Ảnh bằng chứng '{photo}' {exc}."
+            except StorageError:
+                problem = (
+                    f"Không lưu được ảnh bằng chứng '{photo}' vào kho lưu trữ; hãy nhập lại dòng này sau."
+                )
+            if problem:
+                break
+        yield service.Row(row.number, {**row.data, "evidence": keys} if not problem else row.data, problem)
+
+
 def _describe(rejected: service.Rejected) -> str:
     label = rejected.source_ref or rejected.notice_number
     text = f"Dòng {rejected.row}" + (f" ({label})" if label else "") + f": {rejected.reason}"
@@ -130,8 +164,18 @@ def _describe(rejected: service.Rejected) -> str:
 @click.option(
     "--batch-size", type=click.IntRange(1, 10_000), default=service.IMPORT_BATCH_SIZE, show_default=True
 )
+@click.option(
+    "--evidence-dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Thư mục ảnh bằng chứng: cột evidence ghi tên ảnh trong thư mục này (ảnh được lưu vào hệ thống).",
+)
 def import_command(
-    path: Path, file_format: str | None, rejects_path: Path | None, source: str, batch_size: int
+    path: Path,
+    file_format: str | None,
+    rejects_path: Path | None,
+    source: str,
+    batch_size: int,
+    evidence_dir: Path | None,
 ) -> None:
     """Import fine notices from a CSV or JSON Lines file (idempotent by source_ref)."""
     file_format = file_format or FORMATS.get(path.suffix.lower())
@@ -159,6 +203,8 @@ def import_command(
         # utf-8-sig: files saved by Excel start with a byte-order mark.
         with path.open(encoding="utf-8-sig", newline="") as handle:
             rows = _csv_rows(handle) if file_format == "csv" else _jsonl_rows(handle)
+            if evidence_dir is not None:
+                rows = _with_stored_evidence(rows, evidence_dir)
             report = service.import_notices(
                 rows, actor=cli_actor(), default_source=source, batch_size=batch_size, on_reject=on_reject
             )

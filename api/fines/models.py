@@ -10,6 +10,7 @@ is linked when known and, failing that, when that person first looks at their fi
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from datetime import date, datetime
 
@@ -40,6 +41,13 @@ SOURCE_NAMES = {
 }
 
 
+def evidence_id(reference: str) -> str:
+    """The opaque, stable id clients reach an evidence photo by (api/fines/evidence.py): a digest
+    of its reference, so the reference stays inside and the same photo keeps its URL when a feed
+    re-sends the notice with its photos in another order."""
+    return hashlib.sha256(reference.encode()).hexdigest()[:16]
+
+
 class FineNotice(db.Model):
     __tablename__ = "fine_notices"
     __table_args__ = (
@@ -64,7 +72,7 @@ class FineNotice(db.Model):
     ward_code: Mapped[str | None] = mapped_column(String(5))
     violation_code: Mapped[str] = mapped_column(String(40))
     amount_vnd: Mapped[int] = mapped_column(Integer)
-    # Image URLs or storage keys of the camera's or officer's evidence.
+    # Image URLs or storage keys of the camera's or officer's evidence (served by evidence.py).
     evidence: Mapped[list[str]] = mapped_column(JSON, default=list)
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # Pay within 10 days of the decision (Luật Xử lý vi phạm hành chính, Điều 73): counted in
@@ -86,3 +94,8 @@ class FineNotice(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # Status changes are compare-and-set updates on `status` (service.py: `_move`), so two
     # requests racing (confirm and cancel, pay and cancel) cannot both win; no version needed.
+
+    @property
+    def evidence_ids(self) -> list[str]:
+        """The notice's photos by opaque id, in the police's order, each once."""
+        return list(dict.fromkeys(evidence_id(reference) for reference in self.evidence or ()))

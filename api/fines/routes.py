@@ -6,14 +6,16 @@ the wallet, which asks this domain how much is owed (service.fine_payable).
 
 from __future__ import annotations
 
+import io
 import uuid
 
+from flask import send_file
 from flask.views import MethodView
 from marshmallow import INCLUDE, Schema
 
 from api.auth.policy import PUBLIC, Citizen, Service, Staff, allow, require_principal
 from api.citizens import service as citizens
-from api.fines import plates, service
+from api.fines import evidence, plates, service
 from api.fines.models import CAMERA, POLICE
 from api.fines.schemas import (
     CancelSchema,
@@ -27,7 +29,7 @@ from api.fines.schemas import (
     ViolationSchema,
 )
 from api.fines.violations import CATALOGUE
-from api.http import Blueprint, PublicLookupView, SelectPage
+from api.http import Blueprint, PublicLookupView, SelectPage, download
 
 lookup_blp = Blueprint(
     "fine_lookup", __name__, url_prefix="/fines", description="Tra cứu vi phạm giao thông theo biển số"
@@ -60,6 +62,19 @@ def _default_source() -> str:
 
 def _citizen():
     return citizens.require_citizen(uuid.UUID(require_principal().id))
+
+
+def _send_photo(photo: evidence.EvidencePhoto):
+    response = send_file(io.BytesIO(photo.data), mimetype=photo.content_type, etag=False, conditional=False)
+    # A photo of someone's car and plate: never sniffed into something else, never kept by a
+    # shared cache.
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+_photo_download = download(*evidence.IMAGE_TYPES, description="Ảnh bằng chứng")
 
 
 class RawNoticeSchema(Schema):
@@ -126,6 +141,15 @@ class ConfirmMyFine(MethodView):
         return service.confirm(_citizen(), fine_id)
 
 
+@citizen_blp.route("/<uuid:fine_id>/evidence/<string:evidence_id>")
+class MyFineEvidence(MethodView):
+    @allow(Citizen())
+    @_photo_download
+    def get(self, fine_id, evidence_id):
+        """A photo of my fine's evidence (the `url` of one of its `evidence`); only the owner's."""
+        return _send_photo(evidence.owner_photo(_citizen(), fine_id, evidence_id))
+
+
 # ---- police ---------------------------------------------------------------------------------
 
 
@@ -187,3 +211,12 @@ class CancelFine(MethodView):
     def post(self, body, fine_id):
         """Cancel an unpaid notice; the reason is required and sent to the citizen."""
         return service.cancel(_actor(), fine_id, body.get("reason"))
+
+
+@police_blp.route("/<uuid:fine_id>/evidence/<string:evidence_id>")
+class FineEvidence(MethodView):
+    @allow(POLICE_STAFF)
+    @_photo_download
+    def get(self, fine_id, evidence_id):
+        """A photo of a notice's evidence. Audited, as every read of an owner's data by the police."""
+        return _send_photo(evidence.police_photo(_actor(), fine_id, evidence_id))

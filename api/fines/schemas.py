@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
 
+from flask import url_for
 from marshmallow import (
     Schema,
     ValidationError,
@@ -29,7 +30,8 @@ from marshmallow import (
 
 from api.citizens import cccd as cccd_rules
 from api.dbtypes import utcnow
-from api.fields import AmountVnd, VietnamDateTime
+from api.errors import FieldErrorSchema
+from api.fields import AmountVnd, VietnamDateTime, computed
 from api.fines import plates
 from api.fines.models import (
     CONFIRMED,
@@ -333,6 +335,20 @@ class FineView:
     def can_pay(self) -> bool:
         return self.fine.status == CONFIRMED
 
+    def _evidence_links(self, endpoint: str) -> list[dict]:
+        return [
+            {"id": photo, "url": url_for(endpoint, fine_id=self.fine.id, evidence_id=photo)}
+            for photo in self.fine.evidence_ids
+        ]
+
+    @property
+    def owner_evidence(self) -> list[dict]:
+        return self._evidence_links("fines.MyFineEvidence")
+
+    @property
+    def police_evidence(self) -> list[dict]:
+        return self._evidence_links("fine_police.FineEvidence")
+
     @property
     def payment_target(self) -> dict | None:
         if not self.can_pay:
@@ -404,6 +420,13 @@ class PaymentTargetSchema(Schema):
     amount_vnd = fields.Integer()
 
 
+class EvidenceSchema(Schema):
+    id = fields.String(metadata={"description": "mã ảnh (không lộ địa chỉ gốc của ảnh)"})
+    url = fields.String(
+        metadata={"description": "đường dẫn tải ảnh (JPEG hoặc PNG) trên API, cùng mã truy cập"}
+    )
+
+
 class CitizenFineSchema(_FineOut):
     """The owner's view: everything about their own fine, and what they can do next."""
 
@@ -418,7 +441,11 @@ class CitizenFineSchema(_FineOut):
     ward = fields.Nested(FineWardSchema, allow_none=True)
     amount_vnd = fields.Integer(attribute="fine.amount_vnd")
     currency = fields.Constant("vnd")
-    evidence = fields.List(fields.String(), attribute="fine.evidence")
+    evidence = fields.List(
+        fields.Nested(EvidenceSchema),
+        attribute="owner_evidence",
+        metadata={"description": "ảnh bằng chứng của camera hoặc cán bộ, xem qua API"},
+    )
     decided_at = VietnamDateTime(attribute="fine.decided_at")
     deadline = fields.Date(attribute="fine.deadline", metadata={"description": "hạn nộp phạt"})
     days_left = fields.Integer(allow_none=True, metadata={"description": "số ngày còn lại; âm khi quá hạn"})
@@ -446,6 +473,12 @@ class CitizenFineSchema(_FineOut):
 class StaffFineSchema(CitizenFineSchema):
     """The police's view: the owner and the record's provenance too."""
 
+    evidence = fields.List(fields.Nested(EvidenceSchema), attribute="police_evidence")
+    evidence_sources = fields.List(
+        fields.String(),
+        attribute="fine.evidence",
+        metadata={"description": "ảnh bằng chứng như hệ thống gửi: địa chỉ hoặc khóa lưu trữ"},
+    )
     owner_cccd = fields.String(attribute="fine.owner_cccd")
     owner_citizen_id = fields.UUID(attribute="fine.owner_citizen_id", allow_none=True)
     source_ref = fields.String(attribute="fine.source_ref")
@@ -462,10 +495,11 @@ class RejectedRowSchema(Schema):
     source_ref = fields.String(allow_none=True)
     notice_number = fields.String(allow_none=True)
     reason = fields.String()
-    errors = fields.Function(
+    errors = computed(
         lambda rejected: [
             {"field": name, "messages": list(msgs)} for name, msgs in sorted(rejected.errors.items())
         ],
+        fields.List(fields.Nested(FieldErrorSchema)),
         metadata={"description": "lỗi theo từng trường: [{field, messages}]"},
     )
 

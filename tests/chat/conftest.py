@@ -155,17 +155,6 @@ def chatbot_account(app):
         db.session.commit()
 
 
-@pytest.fixture
-def procedures_catalogue(app):
-    from api.dossiers.catalogue import service
-    from api.extensions import db
-
-    with app.app_context():
-        service.seed_catalogue()
-        db.session.commit()
-        db.session.remove()
-
-
 _notice_numbers = itertools.count(1)
 
 

@@ -38,7 +38,7 @@ def access_token(headers: dict) -> str:
 # ---- procedures, from the catalogue -------------------------------------------------------------
 
 
-def test_birth_registration_is_answered_with_the_catalogues_documents_and_fee(actions, procedures_catalogue):
+def test_birth_registration_is_answered_with_the_catalogues_documents_and_fee(actions, catalogue):
     result = actions.run(
         "action_ask_procedure",
         text="làm giấy khai sinh cần những gì",
@@ -59,7 +59,7 @@ def test_birth_registration_is_answered_with_the_catalogues_documents_and_fee(ac
     assert "toàn trình" in answer
 
 
-def test_a_procedure_is_found_from_the_question_when_nlu_named_none(actions, procedures_catalogue):
+def test_a_procedure_is_found_from_the_question_when_nlu_named_none(actions, catalogue):
     answer = said(
         actions.run("action_ask_procedure", text="đổi bằng lái xe online được không", intent="ask_procedure")
     )
@@ -69,7 +69,7 @@ def test_a_procedure_is_found_from_the_question_when_nlu_named_none(actions, pro
     assert driving_licence["authority_name"] in answer
 
 
-def test_the_question_decides_between_close_matches(actions, procedures_catalogue):
+def test_the_question_decides_between_close_matches(actions, catalogue):
     answer = said(
         actions.run(
             "action_ask_procedure",
@@ -81,7 +81,7 @@ def test_the_question_decides_between_close_matches(actions, procedures_catalogu
     assert answer.startswith("Thủ tục Cấp thẻ bảo hiểm y tế cho trẻ em dưới 6 tuổi")
 
 
-def test_a_procedure_missing_from_the_catalogue_is_not_invented(actions, procedures_catalogue):
+def test_a_procedure_missing_from_the_catalogue_is_not_invented(actions, catalogue):
     answer = said(
         actions.run(
             "action_ask_procedure",
@@ -95,7 +95,7 @@ def test_a_procedure_missing_from_the_catalogue_is_not_invented(actions, procedu
     assert "Thành phần hồ sơ" not in answer and "Lệ phí" not in answer
 
 
-def test_a_question_naming_no_procedure_gets_examples(actions, procedures_catalogue):
+def test_a_question_naming_no_procedure_gets_examples(actions, catalogue):
     answer = said(
         actions.run(
             "action_ask_procedure", text="làm thủ tục trên app bắt đầu từ đâu", intent="ask_procedure"
@@ -109,7 +109,7 @@ def test_a_question_naming_no_procedure_gets_examples(actions, procedures_catalo
 
 
 @pytest.fixture
-def two_applicants(client, citizen_headers, procedures_catalogue):
+def two_applicants(client, citizen_headers, catalogue):
     """Two citizens with dossiers of their own: (headers, person, codes) each."""
     people = []
     for name in ("Nguyễn Thị Hoa", "Trần Văn Bình"):

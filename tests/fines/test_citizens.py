@@ -35,7 +35,12 @@ def test_the_owner_sees_everything_about_their_fine(client, owner, issue):
     assert fine["violated_at"] == "2025-06-01T08:30:00+07:00"
     assert fine["place"] == "Ngã tư Lê Duẩn - Phan Chu Trinh"
     assert fine["ward"] == {"code": "24133", "name": "Phường Buôn Ma Thuột, Tỉnh Đắk Lắk"}
-    assert fine["evidence"] == notice_body(owner["cccd"])["evidence"]
+    # The photos, by opaque ids under the owner's own route (tests/fines/test_evidence.py serves them).
+    assert [photo["url"] for photo in fine["evidence"]] == [
+        f"/me/fines/{issued['id']}/evidence/{photo['id']}" for photo in fine["evidence"]
+    ]
+    assert len(fine["evidence"]) == len(notice_body(owner["cccd"])["evidence"])
+    assert "camera.congan" not in str(fine["evidence"])
     assert fine["amount_vnd"] == 18_000_000 and fine["currency"] == "vnd"
     assert fine["days_left"] == 7 and fine["overdue"] is False
     assert (fine["can_confirm"], fine["can_pay"], fine["payment"], fine["payment_id"]) == (

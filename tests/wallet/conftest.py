@@ -16,7 +16,6 @@ from sqlalchemy import func, select
 from api.events import OutboxEvent
 from api.extensions import db
 from tests.conftest import free_port
-from tests.dossiers.conftest import catalogue  # noqa: F401 (the fee_due fixture needs it)
 from tests.dossiers.test_dossiers import apply, desk
 
 SECRET_KEY = "sk_test_wallet_tests"
@@ -144,7 +143,7 @@ FEE = 15_000
 
 
 @pytest.fixture
-def applicant(citizen_headers, catalogue):  # noqa: F811
+def applicant(citizen_headers, catalogue):
     headers, person, _ = citizen_headers()
     return {"headers": headers, **person}
 
