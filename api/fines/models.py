@@ -41,6 +41,12 @@ SOURCE_NAMES = {
 }
 
 
+# Where evidence photos live in the app's storage. A notice may name a stored photo only under
+# this prefix: the same storage holds citizens' documents and report photos, which must never be
+# served to a notice's owner, whatever a feed or an officer wrote.
+EVIDENCE_KEY_PREFIX = "fines/evidence/"
+
+
 def evidence_id(reference: str) -> str:
     """The opaque, stable id clients reach an evidence photo by (api/fines/evidence.py): a digest
     of its reference, so the reference stays inside and the same photo keeps its URL when a feed

@@ -35,6 +35,7 @@ from api.fields import AmountVnd, VietnamDateTime, computed
 from api.fines import plates
 from api.fines.models import (
     CONFIRMED,
+    EVIDENCE_KEY_PREFIX,
     ISSUED,
     OPEN_STATUSES,
     PAYMENT_PURPOSE,
@@ -108,8 +109,11 @@ def _one_of(choices) -> validate.OneOf:
 def _evidence_reference(value: str) -> None:
     if value.startswith(("http://", "https://")):
         _URL(value)
-    elif not _STORAGE_KEY.match(value):
-        raise ValidationError("Ảnh bằng chứng phải là địa chỉ http(s) hoặc khóa lưu trữ hợp lệ.")
+    elif not (_STORAGE_KEY.match(value) and value.startswith(EVIDENCE_KEY_PREFIX)):
+        raise ValidationError(
+            f"Ảnh bằng chứng phải là địa chỉ http(s) hoặc khóa lưu trữ hợp lệ bắt đầu bằng "
+            f"'{EVIDENCE_KEY_PREFIX}'."
+        )
 
 
 def _known_ward(code: str) -> None:

@@ -173,3 +173,32 @@ def test_an_import_with_its_photo_folder_stores_the_photos(app, client, owner, t
     [fine] = client.get("/me/fines", headers=owner["headers"]).json
     shown = get_photo(client, fine["evidence"][0]["url"], owner["headers"])
     assert shown.status_code == 200 and shown.data == photo
+
+
+def test_a_notice_never_serves_a_file_stored_outside_the_evidence_photos(
+    app, client, owner, stranger, police, issue
+):
+    """The storage also holds citizens' documents and report photos: a notice naming one (a feed's
+    mistake, or a row written around the API's checks) serves nothing of it."""
+    from tests.fines.conftest import notice_body
+
+    someone_elses = jpeg((1, 2, 3))
+    key = f"documents/{stranger['id']}/{uuid.uuid4()}"
+    with app.app_context():
+        get_storage().put(key, someone_elses, "image/jpeg")
+
+    refused = client.post("/police/fines", headers=police, json=notice_body(owner["cccd"], evidence=[key]))
+    assert_problem(refused, 422, "validation_failed")
+    assert refused.json["errors"][0]["field"] == "evidence.0"
+
+    fine = issue(evidence=[stored(app, jpeg())])
+    with app.app_context():
+        row = db.session.get(FineNotice, uuid.UUID(fine["id"]))
+        row.evidence = [key]
+        db.session.commit()
+    [photo] = client.get(f"/me/fines/{fine['id']}", headers=owner["headers"]).json["evidence"]
+    shown = get_photo(client, photo["url"], owner["headers"])
+    assert_problem(shown, 404, "evidence_missing")
+    assert someone_elses not in shown.data
+    police_view = get_photo(client, photo["url"].replace("/me/fines/", "/police/fines/"), police)
+    assert_problem(police_view, 404, "evidence_missing")
