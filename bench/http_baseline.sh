@@ -20,7 +20,7 @@ export RATELIMIT_SIGN_IN="100000 per minute" RATELIMIT_PUBLIC_LOOKUP="100000 per
 
 .venv/bin/flask --app api:create_app db upgrade >/dev/null
 .venv/bin/flask --app api:create_app seed-demo --quiet >/dev/null
-.venv/bin/gunicorn --worker-class gthread --workers 2 --threads 4 --bind 127.0.0.1:$PORT \
+.venv/bin/gunicorn --config gunicorn.conf.py --bind 127.0.0.1:$PORT \
     --log-level warning 'api:create_app()' 2>"$WORKDIR/gunicorn.log" &
 GUNICORN=$!
 trap 'kill $GUNICORN 2>/dev/null; rm -rf "$WORKDIR"' EXIT

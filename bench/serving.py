@@ -1,4 +1,4 @@
-"""The API as the benchmarks serve it: the Procfile's gunicorn settings, on loopback."""
+"""The API as the benchmarks serve it: the Procfile's gunicorn settings (gunicorn.conf.py), on loopback."""
 
 from __future__ import annotations
 
@@ -8,15 +8,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def gunicorn_command(port: int) -> list[str]:
-    """gunicorn, gthread, 2 workers x 4 threads (as `make run` serves the API), on 127.0.0.1:`port`."""
+    """gunicorn with the Procfile's config (gthread, 2 workers x 4 threads), on 127.0.0.1:`port`."""
     return [
         str(ROOT / ".venv/bin/gunicorn"),
-        "--worker-class",
-        "gthread",
-        "--workers",
-        "2",
-        "--threads",
-        "4",
+        "--config",
+        str(ROOT / "gunicorn.conf.py"),
         "--bind",
         f"127.0.0.1:{port}",
         "--log-level",
