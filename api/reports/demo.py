@@ -125,7 +125,8 @@ REPORTS = (
         DESK_WARD,
         12.6656,
         108.0421,
-        190,
+        # Three weeks: past its 5 working days whatever the weekday, hour or holidays (Tết).
+        21 * 24,
         ("assign", "start"),
     ),
     DemoReport(
