@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
@@ -21,6 +22,8 @@ DEV_OIDC_CLIENT_SECRET = "dev-only-oidc-client-secret"  # noqa: S105
 DEV_RASA_TOKEN = "dev-only-rasa-token-change-me"  # noqa: S105
 DEV_PAYMENT_SECRET_KEY = "sk_test_congdanso_dev_only"  # noqa: S105
 DEV_PAYMENT_WEBHOOK_SECRET = "whsec_congdanso_dev_only"  # noqa: S105
+# localstripe accepts any `pk_…` key; Stripe's real ones are per account.
+DEV_PAYMENT_PUBLISHABLE_KEY = "pk_test_congdanso_dev_only"
 # A Fernet key (32 bytes, URL-safe base64) that anyone reading this file knows: it protects no
 # informant, so production refuses it. Make a real one with
 # `python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`.
@@ -60,6 +63,10 @@ def from_environment() -> dict:
         "PUBLIC_BASE_URL": public_base_url,
         # What `make web` builds (the /docs page and its Swagger UI files).
         "WEB_BUILD_DIR": os.environ.get("WEB_BUILD_DIR", str(PROJECT_ROOT / "build" / "web")),
+        # The citizen app's map: an XYZ tile URL template ({z}/{x}/{y}) and its attribution. Empty
+        # (the default: no tile server is reachable from here) means the app asks for an address.
+        "MAP_TILES_URL": os.environ.get("MAP_TILES_URL", ""),
+        "MAP_TILES_ATTRIBUTION": os.environ.get("MAP_TILES_ATTRIBUTION", ""),
         "SECRET_KEY": os.environ.get("SECRET_KEY", DEV_SECRET_KEY),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(
             os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'congdanso.db'}"
@@ -72,6 +79,11 @@ def from_environment() -> dict:
         "OIDC_CLIENT_ID": os.environ.get("OIDC_CLIENT_ID", "congdanso-api"),
         "OIDC_CLIENT_SECRET": os.environ.get("OIDC_CLIENT_SECRET", DEV_OIDC_CLIENT_SECRET),
         "DEV_IDP_PASSCODE": os.environ.get("DEV_IDP_PASSCODE", "123456"),
+        # Where a VNeID sign-in started by an app may end (api/auth/app_handoff.py): exact URIs,
+        # whitespace-separated (the PWA's page, a native app's custom scheme or universal link).
+        # Empty: PUBLIC_BASE_URL + "/app/signed-in", resolved by `app_redirect_uris` when used,
+        # so an app whose PUBLIC_BASE_URL is set later (tests' live servers) gets its own.
+        "APP_REDIRECT_URIS": tuple(os.environ.get("APP_REDIRECT_URIS", "").split()),
         # The province this deployment serves (2-digit code after the 2025 reform; 66 = Đắk Lắk).
         "HOME_PROVINCE_CODE": os.environ.get("HOME_PROVINCE_CODE", "66"),
         "REDIS_URL": os.environ.get("REDIS_URL", ""),
@@ -120,6 +132,11 @@ def from_environment() -> dict:
         "PAYMENT_MAX_ATTEMPTS": _int("PAYMENT_MAX_ATTEMPTS", 3),
         "PAYMENT_WEBHOOK_SECRET": os.environ.get("PAYMENT_WEBHOOK_SECRET", DEV_PAYMENT_WEBHOOK_SECRET),
         "PAYMENT_WEBHOOK_TOLERANCE_SECONDS": _int("PAYMENT_WEBHOOK_TOLERANCE_SECONDS", 300),
+        # Stripe.js for the app's card payments (wallet.service.browser_payment_settings). Empty:
+        # Stripe's https://js.stripe.com/v3/ in production, else PAYMENT_API_URL + "/js.stripe.com/v3/"
+        # (localstripe's stand-in), resolved when used, like the provider URL the app has then.
+        "PAYMENT_JS_URL": os.environ.get("PAYMENT_JS_URL", ""),
+        "PAYMENT_PUBLISHABLE_KEY": os.environ.get("PAYMENT_PUBLISHABLE_KEY", DEV_PAYMENT_PUBLISHABLE_KEY),
         # Push (notifications/fcm.py): FCM HTTP v1 with a service-account file. FCM_ENDPOINT
         # replaces Google's host with a local FCM-compatible endpoint (tests, bench only).
         "GOOGLE_APPLICATION_CREDENTIALS": os.environ.get("GOOGLE_APPLICATION_CREDENTIALS", ""),
@@ -175,12 +192,40 @@ def check_production_safety(config: dict) -> None:
     ):
         if config.get(key) in (None, "", dev_value):
             problems.append(f"{key} still has its development default")
+    for uri in app_redirect_uris(config):
+        if _plain_http_beyond_loopback(uri):
+            problems.append(
+                f"APP_REDIRECT_URIS has {uri!r}: sign-in codes travel to it, so it must be https "
+                "(or a native app's scheme); plain http only for a loopback address"
+            )
+    if config.get("PAYMENT_PUBLISHABLE_KEY") == DEV_PAYMENT_PUBLISHABLE_KEY:
+        problems.append("PAYMENT_PUBLISHABLE_KEY still has its development default")
     if config.get("FCM_ENDPOINT"):
         problems.append("FCM_ENDPOINT is set: the local FCM endpoint is for tests and benchmarks")
     if str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite"):
         problems.append("DATABASE_URL points at SQLite; production runs on PostgreSQL")
     if problems:
         raise ConfigurationError("Refusing to start in production: " + "; ".join(problems))
+
+
+APP_SIGNED_IN_PATH = "/app/signed-in"  # the citizen PWA's page that finishes a sign-in
+
+
+def app_redirect_uris(config) -> tuple[str, ...]:
+    """The registered app redirect URIs: APP_REDIRECT_URIS, or the PWA's page by default."""
+    configured = config.get("APP_REDIRECT_URIS") or ()
+    if isinstance(configured, str):  # set directly in a config mapping rather than read from env
+        configured = configured.split()
+    if configured:
+        return tuple(configured)
+    base_url = config.get("PUBLIC_BASE_URL")
+    return (base_url + APP_SIGNED_IN_PATH,) if base_url else ()
+
+
+def _plain_http_beyond_loopback(uri: str) -> bool:
+    """RFC 8252 §8.3: a redirect over plain http is only safe when it never leaves the device."""
+    parts = urlsplit(uri)
+    return parts.scheme.lower() == "http" and parts.hostname not in ("127.0.0.1", "::1", "localhost")
 
 
 def sqlalchemy_engine_options(database_uri: str) -> dict:

@@ -47,3 +47,61 @@ class WhoAmISchema(Schema):
     role = fields.String(allow_none=True)
     identity_level = fields.Integer(allow_none=True)
     scopes = fields.List(fields.String())
+
+
+# ---- a VNeID sign-in that ends in an app (api/auth/app_handoff.py) ----------------------------
+
+_BASE64URL_43_128 = r"^[A-Za-z0-9_-]{43,128}$"
+
+
+class VNeIDLoginQuerySchema(Schema):
+    """`GET /auth/vneid/login`: without `redirect_uri`, the callback answers the token pair
+    itself (API clients, scripts); with it, the sign-in ends in that app (RFC 8252, PKCE).
+
+    The PKCE fields are checked by the API, not here, so that a missing or malformed
+    challenge is the 400 `pkce_required` an app can act on rather than a generic 422.
+    """
+
+    redirect_uri = fields.String(
+        validate=validate.Length(min=1, max=2000),
+        metadata={
+            "description": "địa chỉ ứng dụng nhận mã đăng nhập; phải trùng khớp một địa chỉ đã đăng ký "
+            "(`APP_REDIRECT_URIS`), nếu không: 400 `redirect_uri_not_registered`",
+            "example": "https://congdanso.daklak.gov.vn/app/signed-in",
+        },
+    )
+    code_challenge = fields.String(
+        metadata={
+            "description": "PKCE (RFC 7636): base64url(SHA-256(code_verifier)), 43–128 ký tự; bắt buộc "
+            "khi có `redirect_uri` (400 `pkce_required`)",
+            "pattern": _BASE64URL_43_128,
+            "minLength": 43,
+            "maxLength": 128,
+        }
+    )
+    code_challenge_method = fields.String(
+        metadata={
+            "description": "chỉ `S256` (400 `pkce_method_unsupported`)",
+            "enum": ["S256"],
+        }
+    )
+    state = fields.String(
+        validate=validate.Length(min=1, max=256),
+        metadata={"description": "giá trị của ứng dụng, trả lại nguyên vẹn kèm mã hoặc lỗi"},
+    )
+
+
+class AppTokenRequestSchema(Schema):
+    """`POST /auth/app/token`: the one-time code an app received, with its PKCE verifier."""
+
+    code = fields.String(required=True, validate=validate.Length(min=1, max=256))
+    code_verifier = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=256),
+        metadata={"description": "PKCE verifier (RFC 7636 §4.1): 43–128 ký tự [A-Za-z0-9-._~]"},
+    )
+    redirect_uri = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=2000),
+        metadata={"description": "đúng địa chỉ đã gửi khi bắt đầu đăng nhập"},
+    )

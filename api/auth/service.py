@@ -265,8 +265,16 @@ def service_account_for_api_key(api_key: str | None, scope: str) -> ServiceAccou
 # ---- citizens ------------------------------------------------------------------------------
 
 
-def sign_in_citizen(citizen) -> dict:
+def sign_in_citizen(citizen, **audit_detail) -> dict:
     """Tokens for a citizen whose identity VNeID has just vouched for."""
+    pair = start_citizen_session(citizen, **audit_detail)
+    db.session.commit()
+    return pair
+
+
+def start_citizen_session(citizen, **audit_detail) -> dict:
+    """`sign_in_citizen` without the commit, for a caller that must change more in the same
+    transaction (the app sign-in code records the session it bought: api/auth/app_handoff.py)."""
     citizen.last_sign_in_at = utcnow()
     pair = tokens.start_session(f"citizen:{citizen.id}", citizens.token_claims(citizen))
     record_audit(
@@ -274,8 +282,8 @@ def sign_in_citizen(citizen) -> dict:
         actor=f"citizen:{citizen.id}",
         target=f"citizen:{citizen.id}",
         identity_level=citizen.identity_level,
+        **audit_detail,
     )
-    db.session.commit()
     return pair
 
 
