@@ -29,7 +29,16 @@ REQUEST_LINE_MAX = 512 * 1024  # bytes: MAX_IDS ids (about 390 KB) and the rest 
 
 bind = f"{os.environ.get('API_HOST', '127.0.0.1')}:{os.environ.get('API_PORT', '8000')}"
 workers = 2
-threads = 4
+# Threads of each worker: the 4 ordinary requests ran on before the chat had live events, plus one
+# for each chat event stream the worker may hold (api/chat/live.py). A stream keeps its thread for
+# up to five minutes, nearly always asleep: it holds no database connection while it waits (the
+# pool, 5 + 10 overflow, is still the requests'), and an idle thread costs little memory and no
+# CPU. Past CHAT_STREAMS_PER_PROCESS (default 12, the same number as here) the API answers
+# 503 `chat_stream_busy` rather than let streams take the threads the rest of the API needs;
+# change the two together.
+REQUEST_THREADS = 4
+CHAT_STREAM_THREADS = 12
+threads = REQUEST_THREADS + CHAT_STREAM_THREADS
 limit_request_line = 0  # unlimited for gunicorn; bounded by BoundedRequest below
 # Nothing here uses `gunicornc`, and its socket is one per user: every gunicorn of the machine
 # (`make run`, the tests', the benchmarks') would take it from the one before.

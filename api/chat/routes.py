@@ -11,15 +11,17 @@ from pathlib import Path
 from flask import Blueprint as FlaskBlueprint
 from flask import send_from_directory
 from flask.views import MethodView
+from flask_jwt_extended import get_jwt
 
 from api.auth.policy import PUBLIC, Service, Staff, allow, current_principal, require_principal
-from api.chat import rasa, service
+from api.chat import live, rasa, service
 from api.chat.schemas import (
     AgentReplySchema,
     ChatMessageSchema,
     ChatRequestSchema,
     ConversationKeySchema,
     ConversationMessagesSchema,
+    EventStreamHeadersSchema,
     ExchangeSchema,
     HandoffDecisionSchema,
     HandoffDetailSchema,
@@ -76,7 +78,9 @@ class ConversationMessages(ChatView):
     @chat_blp.response(200, ConversationMessagesSchema)
     @chat_blp.doc(
         summary="Tin nhắn mới của cuộc trò chuyện",
-        description="Ứng dụng hỏi định kỳ với `after` = mã tin nhắn cuối đã có, để nhận trả lời của tổng đài viên.",
+        description="Tin nhắn sau `after` (mã tin nhắn cuối ứng dụng đã có), khi mở lại cuộc trò chuyện hoặc "
+        "khi luồng sự kiện `/events` không dùng được (503 `chat_stream_busy`). Trả lời của tổng đài viên "
+        "đến ngay qua luồng sự kiện: ứng dụng không hỏi định kỳ.",
     )
     def get(self, query, headers, conversation_id: uuid.UUID):
         conversation = service.conversation_for(
@@ -87,6 +91,85 @@ class ConversationMessages(ChatView):
             "status": service.status_of(conversation),
             "messages": service.messages_after(conversation, query["after"]),
         }
+
+
+EVENTS_DESCRIPTION = """Luồng [server-sent events](https://html.spec.whatwg.org/multipage/server-sent-events.html)
+(`text/event-stream`, UTF-8) của một cuộc trò chuyện: trả lời của tổng đài viên và trợ lý ảo đến
+ngay khi được lưu, không cần hỏi định kỳ. Quyền như `GET …/messages`: công dân chủ cuộc trò chuyện
+(Bearer), hoặc khách ẩn danh gửi `X-Conversation-Key`; cuộc trò chuyện của người khác: 404.
+Trình duyệt đọc bằng `fetch()` (EventSource không gửi được tiêu đề).
+
+Các sự kiện, mỗi sự kiện kết thúc bằng một dòng trống:
+
+- `message`: một tin nhắn, của bất kỳ bên nào (citizen, bot, agent, system), theo thứ tự `id` tăng dần.
+  `id:` là mã tin nhắn, `data:` là JSON như một phần tử `messages` của `GET …/messages` (`ChatMessage`):
+  ```
+  id: 42
+  event: message
+  data: {"buttons": null, "created_at": "2026-11-23T09:15:02+07:00", "id": 42, "sender": "agent", "text": "Chào anh, tôi là tổng đài viên."}
+  ```
+- `status`: trạng thái cuộc trò chuyện, gửi khi mở luồng (sau các tin nhắn còn thiếu) và mỗi khi đổi:
+  `bot` (trợ lý ảo trả lời), `waiting` (chờ tổng đài viên), `with_agent` (tổng đài viên đã nhận);
+  khi tổng đài viên kết thúc hỗ trợ, trạng thái trở lại `bot` (kèm tin nhắn `system`):
+  ```
+  event: status
+  data: {"conversation_id": "…", "status": "with_agent"}
+  ```
+- dòng chú thích `: heartbeat` khi 15 giây không có gì để gửi, để proxy không cắt kết nối.
+
+Luồng tự kết thúc sau khoảng 5 phút (hoặc khi mã truy cập hết hạn) với dòng `retry:` (số mili giây
+chờ trước khi kết nối lại). Ứng dụng kết nối lại với tiêu đề `Last-Event-ID` = `id` của tin nhắn cuối
+đã nhận (hoặc `?after=`): nhận đúng các tin nhắn sau đó, không thiếu, không trùng. Khi máy chủ đã đủ
+kết nối trực tiếp: 503 `chat_stream_busy` với `Retry-After`; trong lúc đó ứng dụng tải tin nhắn bằng
+`GET …/messages` khi người dùng mở lại cuộc trò chuyện."""
+
+
+@chat_blp.route("/conversations/<uuid:conversation_id>/events")
+class ConversationEvents(ChatView):
+    @allow(PUBLIC)
+    @chat_blp.arguments(MessagesQuerySchema, location="query")
+    @chat_blp.arguments(EventStreamHeadersSchema, location="headers")
+    @chat_blp.alt_response(
+        404, description="`conversation_not_found`: không có, hoặc không phải của người gọi"
+    )
+    @chat_blp.alt_response(403, description="`chat_citizens_only`: cán bộ không dùng kênh trò chuyện")
+    @chat_blp.alt_response(
+        503,
+        description="`chat_stream_busy`: máy chủ đã đủ kết nối trực tiếp; thử lại sau `Retry-After` giây",
+        headers={
+            "Retry-After": {
+                "description": "số giây nên chờ trước khi mở lại luồng",
+                "required": True,
+                "schema": {"type": "integer", "minimum": 1},
+            }
+        },
+    )
+    @chat_blp.doc(
+        summary="Luồng sự kiện trực tiếp của cuộc trò chuyện",
+        description=EVENTS_DESCRIPTION,
+        responses={
+            "200": {
+                "description": "Luồng sự kiện (server-sent events), mở đến khi tự kết thúc",
+                "content": {"text/event-stream": {"schema": {"type": "string"}}},
+            }
+        },
+    )
+    def get(self, query, headers, conversation_id: uuid.UUID):
+        principal = current_principal()
+        service.conversation_for(principal, conversation_id, headers["conversation_key"])  # or 404
+        after = headers["last_event_id"] if headers["last_event_id"] is not None else query["after"]
+        # A stream outlives no sign-in: it ends when the access token does, and the app reconnects
+        # with a fresh one (a signed-out session is refused then).
+        token_expires_at = get_jwt().get("exp") if principal is not None else None
+
+        def read(after_id: int, limit: int):
+            news = service.conversation_news(conversation_id, after_id, limit)
+            if news is None:
+                return None
+            messages, status = news
+            return ChatMessageSchema(many=True).dump(messages), status
+
+        return live.event_stream(conversation_id, after, read, token_expires_at)
 
 
 @chat_blp.route("/handoffs")

@@ -35,6 +35,20 @@ class ConversationKeySchema(Schema):
     )
 
 
+class EventStreamHeadersSchema(ConversationKeySchema):
+    """The headers of the events stream: the anonymous conversation's key, and where to resume."""
+
+    last_event_id = fields.Integer(
+        data_key="Last-Event-ID",
+        load_default=None,
+        validate=validate.Range(min=0, max=MAX_INT32),
+        metadata={
+            "description": "khi kết nối lại: `id` của sự kiện `message` cuối cùng ứng dụng đã nhận; luồng "
+            "tiếp tục từ tin nhắn sau đó (ưu tiên hơn `after`)"
+        },
+    )
+
+
 class ButtonSchema(Schema):
     title = fields.String()
     payload = fields.String()
@@ -65,7 +79,11 @@ class ExchangeSchema(Schema):
 
 
 class MessagesQuerySchema(Schema):
-    after = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_INT32))
+    after = fields.Integer(
+        load_default=0,
+        validate=validate.Range(min=0, max=MAX_INT32),
+        metadata={"description": "mã (`id`) tin nhắn cuối ứng dụng đã có; 0: từ đầu"},
+    )
 
 
 class ConversationMessagesSchema(Schema):

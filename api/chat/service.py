@@ -7,6 +7,10 @@ its actions see that citizen's data and nobody else's. When the bot hands over (
 asks for a human, or it failed twice in a row), Rasa pauses the conversation and the handoff
 waits here; the agent's reply reaches the app through the conversation's messages, and
 closing the handoff resumes the bot.
+
+Every commit that stores a message or changes the conversation's status is followed by
+`live.publish`, which wakes the app's open event stream (api/chat/live.py) in whichever process
+holds it.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from api.audit import record_audit
 from api.auth import service as auth
 from api.auth.policy import Principal
 from api.auth.tokens import delegated_access_token
-from api.chat import rasa
+from api.chat import live, rasa
 from api.chat.models import AgentPresence, ChatMessage, Conversation, Handoff
 from api.citizens import service as citizens
 from api.config import ConfigurationError
@@ -101,10 +105,12 @@ def _exchange(principal: Principal | None, conversation: Conversation, text: str
         # An agent took this chat while the bot was down: the bot stays out of it.
         message.delivered_to_bot = False
         db.session.commit()
+        live.publish(conversation.id)
         return Exchange(conversation, [], bot_available=True)
     # Committed before the slow call: the message is kept whatever happens to Rasa, and no
     # database lock is held while Rasa's actions call back into this API.
     db.session.commit()
+    live.publish(conversation.id)
 
     try:
         if conversation.bot_paused and handoff is None:
@@ -122,6 +128,7 @@ def _exchange(principal: Principal | None, conversation: Conversation, text: str
         if reply.get("text")
     ]
     db.session.commit()
+    live.publish(conversation.id)
     return Exchange(conversation, replies, bot_available=True)
 
 
@@ -173,6 +180,17 @@ def status_of(conversation: Conversation) -> str:
     return "with_agent" if handoff.status == "active" else "waiting"
 
 
+def conversation_news(
+    conversation_id: uuid.UUID, after_id: int, limit: int
+) -> tuple[list[ChatMessage], str] | None:
+    """What a live stream has not sent yet: the messages after `after_id` and the status now;
+    None once the conversation is gone (its citizen deleted their account)."""
+    conversation = db.session.get(Conversation, conversation_id)
+    if conversation is None:
+        return None
+    return messages_after(conversation, after_id, limit), status_of(conversation)
+
+
 def _citizen_of(principal: Principal | None) -> uuid.UUID | None:
     if principal is None:
         return None
@@ -217,6 +235,7 @@ def _keep_for_agent(conversation: Conversation, message: ChatMessage) -> Exchang
         f"{HOTLINE}; trường hợp khẩn cấp gọi 113 (Công an), 114 (Cứu hỏa), 115 (Cấp cứu).",
     )
     db.session.commit()
+    live.publish(conversation.id)
     return Exchange(conversation, [note], bot_available=False)
 
 
@@ -255,6 +274,8 @@ def request_handoff(conversation_id: uuid.UUID, reason: str) -> dict:
             handoff = open_handoff(conversation_id)
             if handoff is None:
                 raise
+        else:
+            live.publish(conversation.id)
     ahead = queue_position(handoff)
     waiting = f"Trước bạn có {ahead} người đang chờ. " if ahead else ""
     return {
@@ -410,6 +431,7 @@ def accept(handoff_id: uuid.UUID, agent_id: uuid.UUID) -> Handoff:
         return handoff
     record_audit("chat.handoff_accepted", target=f"handoff:{handoff.id}")
     db.session.commit()
+    live.publish(handoff.conversation_id)
     return handoff
 
 
@@ -430,6 +452,7 @@ def reply(handoff_id: uuid.UUID, agent_id: uuid.UUID, text: str) -> ChatMessage:
         recipient=conversation.citizen_id,
     )
     db.session.commit()
+    live.publish(conversation.id)
     if conversation.bot_paused:
         # Without Rasa its transcript misses this line; the API's copy, which the app reads, has it.
         with contextlib.suppress(rasa.RasaUnavailable):
@@ -456,6 +479,7 @@ def close(handoff_id: uuid.UUID, agent_id: uuid.UUID) -> Handoff:
     )
     record_audit("chat.handoff_closed", target=f"handoff:{handoff.id}")
     db.session.commit()
+    live.publish(conversation.id)
     if conversation.bot_paused:
         try:
             rasa.resume(str(conversation.id))
