@@ -145,6 +145,7 @@ def _register_blueprints(app: Flask) -> None:
         chat_routes.agent_blp,
         wallet_routes.citizen_blp,
         wallet_routes.webhook_blp,
+        wallet_routes.app_config_blp,
         wallet_routes.staff_blp,
         content_routes.staff_blp,
         content_routes.public_blp,

@@ -6,8 +6,10 @@ Money is whole đồng in integers. A payment's life:
     created ─► requires_action ─► processing ─► succeeded | failed | canceled | expired
        └──────────────┴──────────────┴──► (any of the four ends)
 
-Only `processing` may wait indefinitely (the provider holds the answer: reconciliation asks
-it); `created` and `requires_action` expire after 90 minutes.
+`requires_action` means the app must finish the payment with the intent's client secret
+(Stripe.js): a 3-D Secure check, or, for a card payment made in the app (`card_in_app`), the card
+itself. Only `processing` may wait indefinitely (the provider holds the answer: reconciliation
+asks it); `created` and `requires_action` expire after 90 minutes.
 """
 
 from __future__ import annotations
@@ -37,13 +39,24 @@ LIVE_STATUSES_SQL = "status IN ('created', 'requires_action', 'processing', 'suc
 
 STATUS_LABELS = {
     CREATED: "Chờ thanh toán",
-    REQUIRES_ACTION: "Chờ xác thực thanh toán",
+    REQUIRES_ACTION: "Chờ hoàn tất thanh toán",  # the card or its 3-D Secure check, in the app
     PROCESSING: "Đang xử lý",
     SUCCEEDED: "Thanh toán thành công",
     FAILED: "Thanh toán không thành công",
     CANCELED: "Đã huỷ",
     EXPIRED: "Quá hạn thanh toán",
 }
+
+# Provider decline codes, in words a citizen understands (the provider's own message is English,
+# kept in `failure_message` for staff).
+DECLINE_MESSAGES = {
+    "card_declined": "Ngân hàng phát hành thẻ đã từ chối giao dịch.",
+    "insufficient_funds": "Tài khoản không đủ số dư.",
+    "expired_card": "Thẻ đã hết hạn.",
+    "incorrect_cvc": "Mã CVC không đúng.",
+    "payment_intent_authentication_failure": "Xác thực giao dịch (3-D Secure) không thành công.",
+}
+DEFAULT_DECLINE = "Giao dịch không thành công. Hãy thử lại hoặc dùng phương thức thanh toán khác."
 
 
 class Payment(db.Model):
@@ -78,7 +91,8 @@ class Payment(db.Model):
     # The payment method charged (pm_…) and the provider's PaymentIntent (pi_…), once created.
     payment_method: Mapped[str | None] = mapped_column(String(64))
     provider_payment_id: Mapped[str | None] = mapped_column(String(64), unique=True)
-    # What the app needs to finish a `requires_action` payment (3-D Secure): the intent's secret.
+    # What the app needs to finish a `requires_action` payment with Stripe.js (the card typed in
+    # the app, or 3-D Secure): the intent's secret, shown to the paying citizen only.
     client_secret: Mapped[str | None] = mapped_column(String(128))
     failure_code: Mapped[str | None] = mapped_column(String(64))
     failure_message: Mapped[str | None] = mapped_column(Text)
@@ -101,6 +115,13 @@ class Payment(db.Model):
     @property
     def refundable_vnd(self) -> int:
         return self.amount_vnd - self.refunded_vnd if self.status == SUCCEEDED else 0
+
+    @property
+    def failure_reason(self) -> str | None:
+        """Why a failed payment failed, in Vietnamese, for the citizen."""
+        if self.status != FAILED:
+            return None
+        return DECLINE_MESSAGES.get(self.failure_code or "", DEFAULT_DECLINE)
 
 
 class Receipt(db.Model):

@@ -131,10 +131,15 @@ class PaymentProvider:
         *,
         customer: str | None = None,
         payment_method: str | None = None,
+        payment_method_types: list[str] | None = None,
         metadata: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> dict[str, Any]:
-        """A payment of `amount_vnd` đồng (VND has no minor unit: the amount is whole đồng)."""
+        """A payment of `amount_vnd` đồng (VND has no minor unit: the amount is whole đồng).
+
+        Without `payment_method` it waits for one: Stripe.js confirms it in the app with the card
+        typed there (`payment_method_types=["card"]`) and its client secret.
+        """
         if not isinstance(amount_vnd, int) or isinstance(amount_vnd, bool) or amount_vnd <= 0:
             raise ValueError(f"amount must be a positive whole number of đồng, got {amount_vnd!r}")
         params = {
@@ -142,6 +147,7 @@ class PaymentProvider:
             "currency": "vnd",
             "customer": customer,
             "payment_method": payment_method,
+            "payment_method_types": payment_method_types,
             "metadata": dict(metadata or {}),
         }
         return self._post("/payment_intents", params, idempotency_key)

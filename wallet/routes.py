@@ -17,6 +17,7 @@ from wallet import service
 from wallet.schemas import (
     LinkAccountSchema,
     PaymentAccountSchema,
+    PaymentClientConfigSchema,
     PaymentSchema,
     PayoutSchema,
     PayRequestSchema,
@@ -36,6 +37,12 @@ webhook_blp = Blueprint(
 )
 staff_blp = Blueprint(
     "payment_desk", __name__, url_prefix="/staff/payments", description="Đối soát, hoàn tiền"
+)
+app_config_blp = Blueprint(
+    "payment_app_config",
+    __name__,
+    url_prefix="/payments",
+    description="Cấu hình cho trang nhập thẻ của ứng dụng (Stripe.js)",
 )
 
 citizen_blp.record_once(lambda state: register_readiness_check(state.app, "payments", service.readiness))
@@ -73,7 +80,11 @@ class MyPayments(MethodView):
     @citizen_blp.doc(
         summary="Thanh toán tiền phạt hoặc phí, lệ phí",
         description="Cần tiêu đề `Idempotency-Key` (một khoá mới cho mỗi lần bấm Thanh toán): gửi lại cùng "
-        "khoá và cùng nội dung trong 24 giờ nhận lại đúng kết quả cũ, không trừ tiền lần hai.",
+        "khoá và cùng nội dung trong 24 giờ nhận lại đúng kết quả cũ, không trừ tiền lần hai.\n\n"
+        "Với `method: card_in_app` máy chủ chưa trừ tiền: khoản thanh toán trả về (201) ở trạng thái "
+        "`requires_action` kèm `client_secret`; ứng dụng nạp Stripe.js theo `GET /payments/client-config`, "
+        "gọi `stripe.confirmCardPayment(client_secret, {payment_method: {card}})` với ô nhập thẻ, rồi "
+        "gọi `POST /me/payments/{payment_id}/refresh` để nhận kết quả.",
     )
     def post(self, body):
         payment = service.pay(
@@ -82,6 +93,7 @@ class MyPayments(MethodView):
             reference=body["reference"],
             amount_vnd=body["amount_vnd"],
             payment_method=body.get("payment_method"),
+            card_in_app=body["method"] == service.CARD_IN_APP,
         )
         return payment, 201, {"Location": f"/me/payments/{payment.id}"}
 
@@ -92,6 +104,26 @@ class MyPayment(MethodView):
     @citizen_blp.response(200, PaymentSchema)
     def get(self, payment_id):
         return service.citizen_payment(_citizen_id(), payment_id)
+
+
+@citizen_blp.route("/payments/<uuid:payment_id>/refresh")
+class MyPaymentRefresh(MethodView):
+    @allow(Citizen())
+    @citizen_blp.response(200, PaymentSchema)
+    @citizen_blp.alt_response(404, description="`payment_not_found`: không có, hoặc không phải của bạn")
+    @citizen_blp.alt_response(
+        503, description="`payment_provider_unavailable`: chưa hỏi được cổng thanh toán; thử lại sau"
+    )
+    @citizen_blp.doc(
+        summary="Cập nhật kết quả thanh toán từ cổng thanh toán",
+        description="Ứng dụng gọi sau khi `stripe.confirmCardPayment` kết thúc (thành công hay không): API "
+        "hỏi cổng thanh toán và ghi nhận như webhook — `succeeded` (khoản phải nộp được ghi là đã nộp, "
+        "có biên lai), `failed` (lý do trong `failure_reason`; khoản vẫn chưa nộp và có thể thanh toán "
+        "lại bằng một yêu cầu mới), hoặc vẫn `requires_action` nếu thẻ chưa được xác nhận. Gọi lại bao "
+        "nhiêu lần cũng vậy; webhook đến trước hay sau đều không ghi nhận hai lần.",
+    )
+    def post(self, payment_id):
+        return service.refresh_payment(_citizen_id(), payment_id)
 
 
 @citizen_blp.route("/payments/<uuid:payment_id>/receipt")
@@ -154,6 +186,19 @@ class ProviderWebhook(MethodView):
     def post(self):
         outcome = service.handle_webhook(request.get_data(cache=False), request.headers.get(SIGNATURE_HEADER))
         return {"received": True, "outcome": outcome}
+
+
+@app_config_blp.route("/client-config")
+class PaymentClientConfig(MethodView):
+    @allow(PUBLIC)
+    @app_config_blp.response(200, PaymentClientConfigSchema)
+    @app_config_blp.doc(
+        summary="Stripe.js và khoá công khai cho trang nhập thẻ",
+        description="Nạp `js_url` bằng thẻ <script>, rồi `Stripe(publishable_key)`; Content-Security-"
+        "Policy của trang phải cho phép `csp_sources`. Không cần đăng nhập.",
+    )
+    def get(self):
+        return service.browser_payment_settings()
 
 
 # ---- staff ------------------------------------------------------------------------------------------

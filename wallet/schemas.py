@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from api.fields import AmountVnd, VietnamDateTime, computed
 from api.text import format_vnd
 from wallet.models import PAYOUT_STATUSES, REQUIRES_ACTION, STATUS_LABELS
+from wallet.service import CARD_IN_APP, PAY_WITH_PAYMENT_METHOD, PAYMENT_MODES
 
 # Stripe's ids of what the app's card form (Stripe.js) creates on the phone, and its test-mode
 # ids of the test cards (`pm_card_visa` is 4242 4242 4242 4242), which localstripe knows too.
@@ -33,6 +34,24 @@ class PayRequestSchema(Schema):
         validate=_PAYMENT_METHOD,
         metadata={"description": "phương thức thanh toán (pm_…); mặc định tài khoản đã liên kết"},
     )
+    method = fields.String(
+        load_default=PAY_WITH_PAYMENT_METHOD,
+        validate=validate.OneOf(PAYMENT_MODES, error="Chọn một trong: " + ", ".join(PAYMENT_MODES) + "."),
+        metadata={
+            "description": f"`{PAY_WITH_PAYMENT_METHOD}` (mặc định): máy chủ trừ tiền bằng `payment_method` "
+            f"hoặc tài khoản đã liên kết. `{CARD_IN_APP}`: nhập thẻ trong ứng dụng; khoản thanh toán "
+            "trả về ở trạng thái `requires_action` kèm `client_secret`, ứng dụng gọi Stripe.js "
+            "`confirmCardPayment(client_secret, {payment_method: {card}})` rồi "
+            "`POST /me/payments/{id}/refresh` để biết kết quả."
+        },
+    )
+
+    @validates_schema
+    def card_in_app_takes_no_payment_method(self, data, **kwargs):
+        if data.get("method") == CARD_IN_APP and data.get("payment_method"):
+            raise ValidationError(
+                "Không gửi payment_method khi nhập thẻ trong ứng dụng (card_in_app).", "payment_method"
+            )
 
 
 class PaymentSchema(Schema):
@@ -49,9 +68,17 @@ class PaymentSchema(Schema):
     client_secret = computed(
         lambda payment: payment.client_secret if payment.status == REQUIRES_ACTION else None,
         fields.String(allow_none=True),
-        metadata={"description": "chỉ khi cần xác thực 3-D Secure trong ứng dụng"},
+        metadata={
+            "description": "chỉ khi `status` là `requires_action`, và chỉ cho chính công dân thanh toán: "
+            "ứng dụng hoàn tất bằng Stripe.js `confirmCardPayment` (thẻ nhập trong ứng dụng, hoặc "
+            "xác thực 3-D Secure); null ở mọi trạng thái khác"
+        },
     )
     failure_code = fields.String(allow_none=True)
+    failure_reason = fields.String(
+        allow_none=True,
+        metadata={"description": "lý do thất bại bằng tiếng Việt, để hiển thị; null nếu không thất bại"},
+    )
     refunded_vnd = fields.Integer()
     receipt_number = computed(
         lambda payment: payment.receipt.number if payment.receipt else None, fields.String(allow_none=True)
@@ -72,6 +99,9 @@ class RefundSchema(Schema):
 
 
 class StaffPaymentSchema(PaymentSchema):
+    class Meta:
+        exclude = ("client_secret",)  # it pays the payment: only the citizen paying sees it
+
     citizen_id = fields.UUID()
     provider_payment_id = fields.String(allow_none=True)
     failure_message = fields.String(allow_none=True)
@@ -117,6 +147,23 @@ class PayoutSchema(Schema):
     failure_message = fields.String(allow_none=True)
     created_at = VietnamDateTime()
     settled_at = VietnamDateTime(allow_none=True)
+
+
+class CspSourcesSchema(Schema):
+    script_src = fields.List(fields.String(), metadata={"description": "nguồn cho `script-src`"})
+    connect_src = fields.List(fields.String(), metadata={"description": "nguồn cho `connect-src`"})
+    frame_src = fields.List(fields.String(), metadata={"description": "nguồn cho `frame-src`"})
+
+
+class PaymentClientConfigSchema(Schema):
+    """What the app loads to take a card: Stripe.js (or localstripe's stand-in) and its key."""
+
+    js_url = fields.String(metadata={"description": "URL của Stripe.js để nạp bằng thẻ <script>"})
+    publishable_key = fields.String(metadata={"description": "khoá công khai (pk_…) cho `Stripe(key)`"})
+    csp_sources = fields.Nested(
+        CspSourcesSchema,
+        metadata={"description": "nguồn mà Content-Security-Policy của trang thanh toán phải cho phép"},
+    )
 
 
 class WebhookAnswerSchema(Schema):

@@ -8,12 +8,16 @@ provider down, a timeout, a worker killed), the payment exists and says where it
 - `processing`: the provider may have it; the outcome is unknown or pending. Reconciliation
   (`reconcile`, a scheduler job) asks the provider and settles it; a retry of the citizen's
   request resumes it in the same way (`_drive`);
-- `requires_action`: the card asks for 3-D Secure in the app; the webhook settles it;
+- `requires_action`: the app finishes it with Stripe.js and the intent's client secret: the card
+  asks for 3-D Secure, or the citizen pays by card in the app (`card_in_app`: the intent is
+  created without a card and `stripe.confirmCardPayment` confirms it with the card typed there);
+  the webhook or the app's refresh (`refresh_payment`) settles it;
 - then exactly one of `succeeded`, `failed`, `canceled`, `expired`.
 
-Three paths learn the provider's answer (the citizen's request, the webhook, reconciliation), and
-all apply it through `_apply_intent`, which only moves forward: a late or repeated webhook cannot
-take a succeeded payment back, and a payment succeeds (receipt, domain hook, event) once.
+Four paths learn the provider's answer (the citizen's request, the app's refresh, the webhook,
+reconciliation), and all apply it through `_apply_intent`, which only moves forward: a late or
+repeated webhook cannot take a succeeded payment back, and a payment succeeds (receipt, domain
+hook, event) once.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from flask import current_app
@@ -46,6 +51,8 @@ from wallet import webhooks
 from wallet.models import (
     CANCELED,
     CREATED,
+    DECLINE_MESSAGES,
+    DEFAULT_DECLINE,
     EXPIRED,
     FAILED,
     FINAL_STATUSES,
@@ -85,15 +92,13 @@ RECONCILE_AFTER = timedelta(seconds=30)
 DRIVE_LEASE = timedelta(seconds=60)
 UPDATE_ATTEMPTS = 5
 
-# Provider decline codes, in words a citizen understands.
-DECLINE_MESSAGES = {
-    "card_declined": "Ngân hàng phát hành thẻ đã từ chối giao dịch.",
-    "insufficient_funds": "Tài khoản không đủ số dư.",
-    "expired_card": "Thẻ đã hết hạn.",
-    "incorrect_cvc": "Mã CVC không đúng.",
-    "payment_intent_authentication_failure": "Xác thực giao dịch (3-D Secure) không thành công.",
-}
-DEFAULT_DECLINE = "Giao dịch không thành công. Hãy thử lại hoặc dùng phương thức thanh toán khác."
+# How the citizen pays (`POST /me/payments`, `method`): the API confirms with a saved card or the
+# linked account, or the app confirms with the card typed into Stripe.js's card field.
+PAY_WITH_PAYMENT_METHOD = "payment_method"
+CARD_IN_APP = "card_in_app"
+PAYMENT_MODES = (PAY_WITH_PAYMENT_METHOD, CARD_IN_APP)
+# The intent states in which whoever holds its client secret can still pay it with a card.
+_CONFIRMABLE_INTENT = ("requires_payment_method", "requires_confirmation", "requires_action")
 
 
 # ---- the provider, one client per app ------------------------------------------------------------
@@ -140,9 +145,19 @@ def readiness() -> tuple[str, str]:
 
 
 def pay(
-    citizen_id: uuid.UUID, *, purpose: str, reference: str, amount_vnd: int, payment_method: str | None
+    citizen_id: uuid.UUID,
+    *,
+    purpose: str,
+    reference: str,
+    amount_vnd: int,
+    payment_method: str | None,
+    card_in_app: bool = False,
 ) -> Payment:
-    """Charge what `purpose`/`reference` owes, or resume the payment already under way for it."""
+    """Charge what `purpose`/`reference` owes, or resume the payment already under way for it.
+
+    With `card_in_app` nothing is charged here: the payment waits in `requires_action` with its
+    intent's client secret, for the app to confirm it with Stripe.js and then refresh it.
+    """
     payable = payable_kind(purpose).resolve(citizen_id, reference)
     if amount_vnd != payable.amount_vnd:
         raise ApiError(
@@ -156,7 +171,16 @@ def pay(
     if payment is not None and payment.status == SUCCEEDED:
         raise ApiError(409, "already_paid", "Khoản này đã được thanh toán.", payment_id=str(payment.id))
     if payment is not None and payment.status == REQUIRES_ACTION:
-        return payment  # the app finishes authentication with the client secret it already has
+        # The app finishes it with the client secret it already has (Stripe.js: confirmCardPayment
+        # with the card typed in the app replaces a card that asked for 3-D Secure).
+        return payment
+    if card_in_app and (payment is None or payment.status == CREATED):
+        payment = payment or _open_payment(payable)
+        if not _claim(payment):
+            raise payment_in_progress()
+        _await_card_in_app(payment)
+        return payment
+    # Otherwise a payment already `processing` is resumed as it is, whatever the app now offers.
     method = None
     if payment is None or payment.status == CREATED:
         method = payment_method or _linked_method(citizen_id)
@@ -263,11 +287,7 @@ def _drive(payment: Payment) -> None:
                 payment.amount_vnd,
                 customer=_customer_for(payment),
                 payment_method=payment.payment_method,
-                metadata={
-                    "payment_id": str(payment.id),
-                    "purpose": payment.purpose,
-                    "reference": payment.reference,
-                },
+                metadata=_intent_metadata(payment),
                 idempotency_key=f"cds-payment-{payment.id}-create",
             )
             _update(payment, lambda: _record_intent(payment, intent))
@@ -296,6 +316,55 @@ def _drive(payment: Payment) -> None:
     _update(payment, lambda: _apply_intent(payment, intent), release=True)
     if payment.status == FAILED:
         raise declined(payment)
+
+
+def _await_card_in_app(payment: Payment) -> None:
+    """Give a claimed payment an intent without a card, for the app to confirm with Stripe.js;
+    move it to `requires_action`, commit and release the claim.
+
+    Raises the 503 problem when the provider cannot be reached: the payment stays `created`
+    (nothing can be charged before the app has the client secret), and a retry creates the same
+    intent (same idempotency key).
+    """
+    try:
+        if payment.provider_payment_id is None:
+            intent = provider().create_payment_intent(
+                payment.amount_vnd,
+                payment_method_types=["card"],
+                metadata=_intent_metadata(payment),
+                # Not the key of a server-confirmed attempt of this payment: Stripe refuses a key
+                # sent again with other parameters.
+                idempotency_key=f"cds-payment-{payment.id}-create-card-in-app",
+            )
+        else:  # an attempt that stopped before being confirmed: the app confirms that intent
+            intent = provider().retrieve_payment_intent(payment.provider_payment_id)
+    except ProviderUnavailable:
+        _update(payment, lambda: None, release=True)
+        raise provider_unavailable() from None
+    except ProviderRejected as exc:
+        code, message = exc.code or exc.error_type, exc.message
+        _update(
+            payment,
+            lambda: _advance(payment, FAILED, failure_code=code, failure_message=message),
+            release=True,
+        )
+        raise declined(payment) from None
+
+    def wait_for_the_card() -> None:
+        _record_intent(payment, intent)
+        payment.payment_method = None  # the card is chosen in the app; the provider will know it
+        _apply_intent(payment, intent)
+        if payment.status == CREATED:
+            _advance(payment, REQUIRES_ACTION)
+
+    _update(payment, wait_for_the_card, release=True)
+    if payment.status == FAILED:
+        raise declined(payment)
+
+
+def _intent_metadata(payment: Payment) -> dict[str, str]:
+    # The payment's id lets a webhook find a payment whose request died before storing the intent.
+    return {"payment_id": str(payment.id), "purpose": payment.purpose, "reference": payment.reference}
 
 
 def _record_intent(payment: Payment, intent: dict[str, Any]) -> None:
@@ -328,7 +397,7 @@ def declined(payment: Payment) -> ApiError:
     return ApiError(
         402,
         "payment_declined",
-        DECLINE_MESSAGES.get(payment.failure_code or "", DEFAULT_DECLINE),
+        payment.failure_reason or DEFAULT_DECLINE,
         payment_id=str(payment.id),
         payment_status=payment.status,
     )
@@ -436,6 +505,80 @@ def _settle(payment: Payment) -> None:
         )
     )
     payable_kind(payment.purpose).on_succeeded(payment.reference, payment.id)
+
+
+# ---- the app's refresh, after Stripe.js ------------------------------------------------------------
+
+
+def refresh_payment(citizen_id: uuid.UUID, payment_id: uuid.UUID) -> Payment:
+    """Ask the provider how the citizen's payment stands and apply it, as the webhook would.
+
+    The app calls it when `stripe.confirmCardPayment` has resolved, so the citizen sees the
+    outcome at once instead of waiting for the webhook; the two may come in either order and
+    settle the payment once (`_apply_intent` only moves forward, `_update` serialises them).
+    A payment the provider has finished with is answered as it is.
+
+    A failed payment's intent is cancelled at the provider when it could still be paid: the
+    app (or anyone who kept its client secret) could otherwise confirm it with another card
+    after the citizen has paid the same thing again with a new payment.
+    """
+    payment = citizen_payment(citizen_id, payment_id)
+    if payment.provider_payment_id is None or payment.status in (SUCCEEDED, CANCELED, EXPIRED):
+        return payment
+    try:
+        intent = provider().retrieve_payment_intent(payment.provider_payment_id)
+        _update(payment, lambda: _apply_intent(payment, intent))
+        if payment.status == FAILED and intent.get("status") in _CONFIRMABLE_INTENT:
+            closed = _cancel_at_provider(payment)  # or, if paid meanwhile, the intent as it is now
+            _update(payment, lambda: _apply_intent(payment, closed))
+    except ProviderUnavailable:
+        raise provider_unavailable(payment if payment.status in OPEN_STATUSES else None) from None
+    except ProviderRejected as exc:  # an intent the provider does not know: our configuration
+        log.error("payment %s: the provider refused to show its intent: %s", payment.id, exc)
+        raise provider_unavailable(payment if payment.status in OPEN_STATUSES else None) from None
+    return payment
+
+
+# ---- what the app's pages load to take a card (Stripe.js) -----------------------------------------
+
+STRIPE_JS_URL = "https://js.stripe.com/v3/"
+LOCALSTRIPE_JS_PATH = "/js.stripe.com/v3/"  # where localstripe serves its stand-in of Stripe.js
+# What a page running Stripe's own Stripe.js must let it do (Stripe's documented CSP): load it,
+# call the API, and show its frames (card fields, 3-D Secure).
+_STRIPE_CSP = {
+    "script_src": ["https://js.stripe.com", "https://*.js.stripe.com"],
+    "connect_src": ["https://api.stripe.com"],
+    "frame_src": ["https://js.stripe.com", "https://*.js.stripe.com", "https://hooks.stripe.com"],
+}
+
+
+def browser_payment_settings() -> dict[str, Any]:
+    """What the app needs to take a card with Stripe.js: the script's URL, the publishable key,
+    and the sources its Content-Security-Policy must allow (script-src, connect-src, frame-src).
+
+    `PAYMENT_JS_URL` when set; otherwise Stripe's own script for Stripe (production, or
+    `PAYMENT_API_URL` at api.stripe.com), and localstripe's stand-in at `PAYMENT_API_URL` +
+    `/js.stripe.com/v3/` elsewhere. Resolved per call, so an app pointed at another provider URL
+    after start-up (the tests' localstripe) gets that provider's script.
+    """
+    config = current_app.config
+    api_url = config["PAYMENT_API_URL"].rstrip("/")
+    js_url = config.get("PAYMENT_JS_URL") or (
+        STRIPE_JS_URL
+        if config.get("CDS_ENV") == "production" or urlsplit(api_url).hostname == "api.stripe.com"
+        else api_url + LOCALSTRIPE_JS_PATH
+    )
+    origin = _origin(js_url)
+    if origin == _origin(STRIPE_JS_URL):
+        csp = {directive: list(sources) for directive, sources in _STRIPE_CSP.items()}
+    else:  # localstripe's stand-in: its fields are plain inputs, and it calls its own server
+        csp = {"script_src": [origin], "connect_src": [origin], "frame_src": [origin]}
+    return {"js_url": js_url, "publishable_key": config["PAYMENT_PUBLISHABLE_KEY"], "csp_sources": csp}
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 # ---- webhooks -------------------------------------------------------------------------------------
