@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from api.dossiers.workflow import CITIZEN_ACTIONS, OFFICER_ACTIONS, STATUS_NAMES, is_overdue
+from api.dossiers.workflow import (
+    CITIZEN_ACTIONS,
+    OFFICER_ACTIONS,
+    PAY_FEE,
+    RATE,
+    STATUS_NAMES,
+    citizen_actions,
+    is_overdue,
+    step_label,
+)
 from api.fields import VietnamDateTime, computed
 
 _WARD_CODE = validate.Regexp(r"^\d{5}$", error="Mã phường/xã gồm 5 chữ số.")
@@ -127,6 +136,10 @@ class StepSchema(Schema):
     from_status = fields.Integer(allow_none=True)
     to_status = fields.Integer()
     status_name = computed(lambda step: STATUS_NAMES[step.to_status], fields.String())
+    label = computed(
+        lambda step: step_label(step.action),
+        fields.String(metadata={"description": "bước này, như công dân đọc trong lịch sử hồ sơ"}),
+    )
     note = fields.String(allow_none=True)
     at = VietnamDateTime()
     by = computed(
@@ -142,6 +155,7 @@ class StaffStepSchema(StepSchema):
 class LinkedDossierSchema(Schema):
     code = fields.String()
     procedure_code = fields.String()
+    procedure_name = computed(lambda dossier: dossier.procedure.name, fields.String())
     status = fields.Integer()
     status_name = computed(_status_name, fields.String())
 
@@ -176,6 +190,17 @@ class DossierSchema(DossierSummarySchema):
     history = fields.List(fields.Nested(StepSchema))
     rating = fields.Integer(allow_none=True)
     rating_comment = fields.String(allow_none=True)
+    citizen_actions = computed(
+        citizen_actions,
+        fields.List(
+            fields.String(validate=validate.OneOf([*CITIZEN_ACTIONS, PAY_FEE, RATE])),
+            metadata={
+                "description": "việc người nộp làm được lúc này: supply_supplement, withdraw (POST "
+                "/me/dossiers/<code>/actions), pay_fee (nộp phí qua ví, mục đích dossier_fee), rate "
+                "(POST /me/dossiers/<code>/rating)"
+            },
+        ),
+    )
 
 
 class ApplicantSchema(Schema):

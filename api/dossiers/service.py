@@ -33,6 +33,7 @@ from api.dossiers.workflow import (
     STATUS_NAMES,
     Action,
     IllegalTransition,
+    fee_due,
     next_status,
     today,
 )
@@ -409,7 +410,7 @@ def _fee_payable_of(dossier: Dossier) -> Payable:
 
 def _fee_due(citizen_id: uuid.UUID, code: str) -> Payable:
     dossier = citizen_dossier(citizen_id, code)
-    if dossier.status != 6 or dossier.payment_status == 1 or not dossier.fee_vnd:
+    if not fee_due(dossier):
         raise ApiError(
             409,
             "no_fee_due",

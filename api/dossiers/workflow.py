@@ -94,6 +94,43 @@ def today() -> date:
     return local_date(datetime.now().astimezone())
 
 
+# How the history names the first step, which is no workflow action.
+SUBMIT_LABEL = "Công dân nộp hồ sơ trực tuyến"
+PAY_FEE = "pay_fee"  # not a workflow action: the citizen pays through the wallet (status 6 → 4)
+RATE = "rate"
+
+
+def fee_due(dossier) -> bool:
+    """An officer asked for a fee (status 6) that has not been paid yet."""
+    return dossier.status == 6 and dossier.payment_status != 1 and bool(dossier.fee_vnd)
+
+
+def can_rate(dossier) -> bool:
+    """The result is returned and the citizen has not rated the service yet."""
+    return dossier.status == 10 and dossier.rating is None
+
+
+def citizen_actions(dossier) -> list[str]:
+    """What the applicant can do now, so the app offers exactly these and no others: the citizen
+    workflow actions the status allows, `pay_fee` while a fee is due, `rate` once returned."""
+    allowed = [
+        name
+        for name, action in ACTIONS.items()
+        if action.actor == "citizen" and dossier.status in action.from_statuses
+    ]
+    if fee_due(dossier):
+        allowed.append(PAY_FEE)
+    if can_rate(dossier):
+        allowed.append(RATE)
+    return allowed
+
+
+def step_label(action_name: str) -> str:
+    """What a citizen reads for a step of the history."""
+    action = ACTIONS.get(action_name)
+    return action.label if action else SUBMIT_LABEL
+
+
 def is_overdue(dossier, on: date | None = None) -> bool:
     """Still waiting on the authority and past its due date."""
     return dossier.status in OPEN_STATUSES and dossier.due_date < (on or today())

@@ -40,6 +40,7 @@ from api.reports.schemas import (
     ReportStaffCommentInSchema,
     ReportStaffCommentSchema,
     ReportStatisticsSchema,
+    ReportWardSchema,
     StaffReportSchema,
     SubmittedSchema,
     TrackedSchema,
@@ -134,6 +135,15 @@ class Categories(PublicLookupView):
     def get(self):
         """Lĩnh vực phản ánh: đơn vị xử lý, thời hạn (ngày làm việc), số khẩn cấp cần gọi."""
         return list(service.categories())
+
+
+@public_blp.route("/wards")
+class ReportWards(PublicLookupView):
+    @allow(PUBLIC)
+    @public_blp.response(200, ReportWardSchema(many=True))
+    def get(self):
+        """Phường, xã, đặc khu nhận phản ánh (của tỉnh đang vận hành ứng dụng), xếp theo tên."""
+        return service.report_wards()
 
 
 @public_blp.route("/track/<string:token>")

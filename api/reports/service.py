@@ -58,7 +58,7 @@ from api.reports.workflow import (
     Action,
 )
 from api.storage import StorageError, get_storage
-from api.text import nfc, nfc_lines
+from api.text import fold, nfc, nfc_lines
 from api.units import service as units
 from api.workdays import add_working_days, local_date
 
@@ -225,6 +225,13 @@ def _event(event_type: str, report: Report, **extra: Any) -> None:
 
 def categories() -> tuple[Category, ...]:
     return CATEGORIES
+
+
+def report_wards() -> list[units.WardInfo]:
+    """The wards a report may name: those of the province running the app (others are refused
+    with `ward_outside_province`), by name without accents, as a person looks for theirs."""
+    wards = units.search_wards(province_code=current_app.config["HOME_PROVINCE_CODE"])
+    return sorted(wards, key=lambda ward: fold(ward.name))
 
 
 @dataclass

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import Schema, fields, validate
+
+from api.fields import computed
 
 
 class ProcedureQuerySchema(Schema):
@@ -75,10 +79,38 @@ class RoutingSchema(Schema):
     reason = fields.String(metadata={"description": "căn cứ pháp lý của nơi nhận hồ sơ"})
 
 
+def with_field_order(node: Any) -> Any:
+    """The form schema with `x-order` (the order of `properties`) beside every `properties`.
+
+    JSON answers are written with sorted keys, which loses the order the form's fields were
+    written in (the child's name before the parents', the people before the address); clients
+    that draw the form read it from `x-order`, an annotation validators ignore."""
+    if isinstance(node, list):
+        return [with_field_order(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    ordered: dict[str, Any] = {}
+    for key, value in node.items():
+        if key == "properties" and isinstance(value, dict):
+            ordered[key] = {name: with_field_order(schema) for name, schema in value.items()}
+            ordered["x-order"] = list(value)
+        else:
+            ordered[key] = with_field_order(value)
+    return ordered
+
+
 class ProcedureSchema(ProcedureSummarySchema):
     description = fields.String(allow_none=True)
     documents = fields.List(fields.Nested(ProcedureDocumentSchema))
-    form_schema = fields.Dict(metadata={"description": "tờ khai: JSON Schema draft 2020-12"})
+    form_schema = computed(
+        lambda procedure: with_field_order(procedure.form_schema),
+        fields.Dict(
+            metadata={
+                "description": "tờ khai: JSON Schema draft 2020-12; `x-order` bên cạnh mỗi `properties` "
+                "cho biết thứ tự các trường (các khóa của câu trả lời JSON được sắp theo bảng chữ cái)"
+            }
+        ),
+    )
     fee_note = fields.String(allow_none=True)
     processing_note = fields.String(allow_none=True)
     legal_basis = fields.String()
