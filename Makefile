@@ -91,9 +91,10 @@ bot-stories: $(BOT_MODEL)
 
 # The web assets the API serves (web/: npm packages pinned in package-lock.json, and our sources),
 # built into build/web (git-ignored): the /docs page with Swagger UI 5, axe-core for the browser
-# tests. Rebuilt only when web/ changes; nothing is loaded from a CDN at run time.
+# tests; the citizen app (web/app, plain ES modules) with its service worker's file list. Rebuilt
+# only when web/ changes; nothing is loaded from a CDN at run time. eslint checks the app in `lint`.
 WEB_STAMP := build/web/.built
-WEB_SOURCES := web/package.json web/package-lock.json web/.npmrc web/build.mjs $(wildcard web/docs/*)
+WEB_SOURCES := web/package.json web/package-lock.json web/.npmrc web/build.mjs $(wildcard web/docs/*) $(shell find web/app -type f)
 
 $(WEB_STAMP): $(WEB_SOURCES)
 	@command -v npm >/dev/null || { echo "Cần Node.js 20 và npm để dựng web/ (Debian: apt-get install nodejs npm)."; exit 1; }
@@ -144,7 +145,7 @@ banner:
 	@echo
 	@echo "Công dân số đang khởi động (Ctrl-C dừng tất cả):"
 	@echo "  Trang chủ     $(API_URL)/   (các thành phần, tình trạng và đường dẫn)"
-	@echo "  Công dân      $(API_URL)/auth/vneid/login   (VNeID phát triển: CCCD in ở trên, mã 123456)"
+	@echo "  Ứng dụng      $(API_URL)/app/   (ứng dụng công dân: mở ở cửa sổ cỡ điện thoại, đăng nhập VNeID bằng CCCD in ở trên, mã 123456)"
 	@echo "  Trò chuyện    curl -X POST $(API_URL)/chat -H 'Content-Type: application/json' -d '{\"message\": \"xin chào\"}'"
 	@echo "  Tổng đài viên $(API_URL)/agent/console   (tongdaivien / CongDanSo@2025)"
 	@echo "  Truyền thông  $(API_URL)/comms/console   (truyenthong / CongDanSo@2025)"
@@ -159,9 +160,10 @@ banner:
 	@echo "API vẫn chạy."
 	@echo
 
-lint: venv
+lint: venv web
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	cd web && node_modules/.bin/eslint app docs
 
 format: venv
 	$(BIN)/ruff format .

@@ -88,7 +88,7 @@ def _managed_by_alembic(name: str | None, type_: str, parent_names: dict) -> boo
 
 
 def _register_blueprints(app: Flask) -> None:
-    from api import audit, docs, health
+    from api import audit, docs, frontends, health
     from api.auth import routes as auth_routes
     from api.benefits import routes as benefit_routes
     from api.chat import routes as chat_routes
@@ -109,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
     from wallet import routes as wallet_routes
 
     app.register_blueprint(docs.assets)
+    app.register_blueprint(frontends.citizen_app)
     app.register_blueprint(home_routes.home)
     app.register_blueprint(chat_routes.console)
     app.register_blueprint(content_routes.console)

@@ -297,10 +297,11 @@ def serving(make_app, **overrides) -> Iterator[str]:
 
 class LoopbackHTTP:
     """A small HTTP server of a test's own on loopback, standing in for a system outside ours
-    (a camera archive, Rasa's root page): `answer(path)` gives (status, body, content type) for
-    each GET; it counts the requests and can be stopped mid-test, as a real system goes away."""
+    (a camera archive, Rasa's root page or REST channel): `answer(path)` gives (status, body,
+    content type) for each GET, `answer_post(path, body)` the same for each POST; it counts the
+    requests and can be stopped mid-test, as a real system goes away."""
 
-    def __init__(self, answer, port: int = 0) -> None:
+    def __init__(self, answer, port: int = 0, answer_post=None) -> None:
         from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
         self.requests = 0
@@ -309,7 +310,14 @@ class LoopbackHTTP:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
                 server.requests += 1
-                status, body, content_type = answer(self.path)
+                self.reply(*answer(self.path))
+
+            def do_POST(self):
+                server.requests += 1
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                self.reply(*(answer_post or (lambda path, body: (405, b"", "text/plain")))(self.path, body))
+
+            def reply(self, status, body, content_type):
                 self.send_response(status)
                 self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(body)))

@@ -1,9 +1,12 @@
 // Copies what the API serves into ../build/web (git-ignored), from the npm packages pinned in
 // package-lock.json and the sources next to this file. Run by `make web` after `npm ci`.
 //   build/web/docs/   the /docs page: our index.html, docs.js, docs.css and Swagger UI 5's files
+//   build/web/app/    the citizen app (PWA): web/app as it is, and its service worker with the
+//                     list of the shell's files and a version made from their content
 //   build/web/test/   axe-core, injected by the browser tests (never served)
-import { cpSync, mkdirSync, rmSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { createHash } from "node:crypto";
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -25,4 +28,26 @@ for (const [from, to] of copies) {
   mkdirSync(dirname(join(out, to)), { recursive: true });
   cpSync(join(here, from), join(out, to));
 }
-console.log(`web: ${copies.length} files in ${out}`);
+
+// The citizen app: every file of web/app; sw.js gets the precache list and the version.
+const appSource = join(here, "app");
+const appOut = join(out, "app");
+cpSync(appSource, appOut, { recursive: true });
+const walk = (folder) =>
+  readdirSync(folder).flatMap((name) => {
+    const path = join(folder, name);
+    return statSync(path).isDirectory() ? walk(path) : [path];
+  });
+const shell = walk(appOut)
+  .map((path) => relative(appOut, path).split("\\").join("/"))
+  .filter((name) => name !== "sw.js")
+  .sort();
+const digest = createHash("sha256");
+for (const name of shell) digest.update(name).update(readFileSync(join(appOut, name)));
+const precache = ["/app/", ...shell.map((name) => `/app/${name}`)];
+const worker = readFileSync(join(appSource, "sw.js"), "utf8")
+  .replace('"__VERSION__"', JSON.stringify(digest.digest("hex").slice(0, 16)))
+  .replace("__PRECACHE__", JSON.stringify(precache));
+writeFileSync(join(appOut, "sw.js"), worker);
+
+console.log(`web: ${copies.length} files and the app's ${shell.length} in ${out}`);
