@@ -8,7 +8,7 @@ stream; the servers here re-check the database only every minute, so a reply tha
 seconds was pushed, and the app must never ask the messages route in the meantime.
 
 The bot's quick-reply buttons are tested against a stand-in for Rasa's REST channel (the trained
-bot offers no buttons yet), and, marked e2e, against the real Rasa and action server.
+bot offers no buttons yet); tests/chat/test_end_to_end.py has it against the real Rasa.
 """
 
 from __future__ import annotations
@@ -24,8 +24,6 @@ from playwright.sync_api import Page, Request, expect
 
 from tests.app.conftest import sign_in
 from tests.browser import assert_accessible, screenshot
-from tests.chat.conftest import action_server, api_server_factory, chatbot_account  # noqa: F401 (fixtures)
-from tests.chat.test_end_to_end import actions_api, rasa_port, rasa_server, stack  # noqa: F401 (fixtures)
 from tests.conftest import LoopbackHTTP, serving
 
 # Heartbeats every second so that a stream the browser dropped frees its server thread at once;
@@ -278,24 +276,3 @@ def test_the_bots_buttons_are_quick_replies_that_send_their_payload(phone: Page,
             expect(page.get_by_role("heading", name="Cần hỗ trợ ngay?")).to_be_hidden()
     finally:
         rasa.stop()
-
-
-# ---- the real chatbot -------------------------------------------------------------------------------
-
-
-@pytest.mark.e2e
-def test_the_real_assistant_answers_in_the_app(phone: Page, stack):  # noqa: F811 (fixture)
-    page = phone
-    page.goto(f"{stack}/app/chat")
-    send(page, "xin chào")
-    expect(log_of(page).locator(".bubble-bot").first).to_contain_text("Tôi là trợ lý ảo Công dân số")
-    expect(page.get_by_role("status").filter(has_text="Trả lời tự động")).to_be_visible()
-    expect(page.get_by_role("heading", name="Cần hỗ trợ ngay?")).to_be_hidden()
-    screenshot(page, "chat-real-assistant")
-    assert_accessible(page, "the chat with the real assistant")
-
-    # The trained bot offers no buttons yet; the app's own suggestions go the same way as a tap.
-    page.get_by_role("button", name="Trò chuyện mới").click()
-    page.get_by_role("button", name="Tra cứu phạt nguội").click()
-    expect(log_of(page).locator(".bubble-citizen")).to_contain_text("tra phạt nguội")
-    expect(log_of(page).locator(".bubble-bot").last).to_contain_text("biển số xe cần tra cứu")

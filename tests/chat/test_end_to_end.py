@@ -12,7 +12,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import Page, expect
 
+from tests.app.conftest import phone  # noqa: F401 (fixture)
+from tests.app.test_chat import log_of, send
+from tests.browser import assert_accessible, chromium_browser, screenshot  # noqa: F401 (fixture)
 from tests.chat.conftest import BOT_RASA, CHATBOT, require_built, running_process
 from tests.conftest import STAFF_PASSWORD, free_port
 
@@ -270,3 +274,23 @@ def _staff_headers(api_url: str, staff: dict) -> dict:
     )
     signed_in.raise_for_status()
     return {"Authorization": f"Bearer {signed_in.json()['access_token']}"}
+
+
+# ---- the citizen app's chat (tests/app/test_chat.py tests it without Rasa) ---------------------
+
+
+def test_the_real_assistant_answers_in_the_citizen_app(phone: Page, stack):  # noqa: F811 (fixture)
+    page = phone
+    page.goto(f"{stack}/app/chat")
+    send(page, "xin chào")
+    expect(log_of(page).locator(".bubble-bot").first).to_contain_text("Tôi là trợ lý ảo Công dân số")
+    expect(page.get_by_role("status").filter(has_text="Trả lời tự động")).to_be_visible()
+    expect(page.get_by_role("heading", name="Cần hỗ trợ ngay?")).to_be_hidden()
+    screenshot(page, "chat-real-assistant")
+    assert_accessible(page, "the chat with the real assistant")
+
+    # The trained bot offers no buttons yet; the app's own suggestions go the same way as a tap.
+    page.get_by_role("button", name="Trò chuyện mới").click()
+    page.get_by_role("button", name="Tra cứu phạt nguội").click()
+    expect(log_of(page).locator(".bubble-citizen")).to_contain_text("tra phạt nguội")
+    expect(log_of(page).locator(".bubble-bot").last).to_contain_text("biển số xe cần tra cứu")
