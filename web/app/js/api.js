@@ -35,6 +35,36 @@ function connectivity(online) {
 }
 
 /**
+ * fetch() with the citizen's token, refreshed once when the API refuses it. A network failure
+ * becomes ApiError "offline" (and the offline banner); an HTTP answer is returned as it is.
+ */
+async function send(path, init, useAuth) {
+  const attempt = (token) =>
+    fetch(path, { ...init, headers: token ? { ...init.headers, Authorization: `Bearer ${token}` } : init.headers, cache: "no-store" });
+  let response;
+  try {
+    const token = useAuth ? auth.accessToken() : null;
+    response = await attempt(token);
+    if (response.status === 401 && token && (await auth.refresh(token))) response = await attempt(auth.accessToken());
+  } catch (error) {
+    if (error.name === "AbortError") throw error;
+    connectivity(false);
+    throw new ApiError(0, { code: "offline", detail: OFFLINE_DETAIL });
+  }
+  connectivity(true);
+  return response;
+}
+
+/** The ApiError for a refused request; a refused token means the citizen is signed out. */
+async function refusal(response, useAuth) {
+  if (response.status === 401 && useAuth) window.dispatchEvent(new CustomEvent("cds:signed-out"));
+  const type = response.headers.get("Content-Type") || "";
+  const error = new ApiError(response.status, type.includes("json") ? await response.json().catch(() => ({})) : {});
+  error.retryAfter = Number(response.headers.get("Retry-After")) || null;
+  return error;
+}
+
+/**
  * A request to the API. Returns `{data, headers, status, stale}`.
  * options: method, body (object → JSON, FormData → multipart), headers, signal,
  * remember (GETs default to true: kept for offline use), auth (default: when signed in).
@@ -48,39 +78,18 @@ export async function request(path, options = {}) {
     headers["Content-Type"] = "application/json";
     body = JSON.stringify(body);
   }
-  const send = (token) =>
-    fetch(path, {
-      method,
-      body,
-      signal: options.signal,
-      headers: token ? { ...headers, Authorization: `Bearer ${token}` } : headers,
-      cache: "no-store",
-    });
-
   const useAuth = options.auth ?? auth.isSignedIn();
   let response;
   try {
-    let token = useAuth ? auth.accessToken() : null;
-    response = await send(token);
-    if (response.status === 401 && token && (await auth.refresh(token))) {
-      token = auth.accessToken();
-      response = await send(token);
-    }
+    response = await send(path, { method, body, signal: options.signal, headers }, useAuth);
   } catch (error) {
-    if (error.name === "AbortError") throw error;
-    connectivity(false);
-    const kept = keep ? recall(auth.owner(), path) : null;
+    const kept = error.offline && keep ? recall(auth.owner(), path) : null;
     if (kept) return { data: kept.data, headers: new Headers(), status: 200, stale: true, at: kept.at };
-    throw new ApiError(0, { code: "offline", detail: OFFLINE_DETAIL });
+    throw error;
   }
-  connectivity(true);
-
+  if (!response.ok) throw await refusal(response, useAuth);
   const type = response.headers.get("Content-Type") || "";
   const data = response.status === 204 ? null : type.includes("json") ? await response.json().catch(() => null) : null;
-  if (!response.ok) {
-    if (response.status === 401 && useAuth) window.dispatchEvent(new CustomEvent("cds:signed-out"));
-    throw new ApiError(response.status, data || {});
-  }
   if (keep) remember(auth.owner(), path, data);
   return { data, headers: response.headers, status: response.status, stale: false };
 }
@@ -117,39 +126,21 @@ export function idempotencyKey() {
 
 /** An authenticated file (evidence photo, document) as an object URL for <img> or a download. */
 export async function blobUrl(path) {
-  const token = auth.accessToken();
-  const response = await fetch(path, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
-  if (!response.ok) throw new ApiError(response.status, await response.json().catch(() => ({})));
+  const useAuth = auth.isSignedIn();
+  const response = await send(path, { headers: {} }, useAuth);
+  if (!response.ok) throw await refusal(response, useAuth);
   return URL.createObjectURL(await response.blob());
 }
 
 /**
- * An open streaming response (server-sent events) for the caller to read from `response.body`:
- * the token attached and refreshed once as in request(); a refusal becomes an ApiError, with
- * `retryAfter` (seconds) when the API said when to come back. EventSource cannot send the
- * Authorization header, hence fetch.
+ * An open streaming response (server-sent events) for the caller to read from `response.body`;
+ * a refusal is an ApiError with `retryAfter` (seconds) when the API said when to come back.
+ * EventSource cannot send the Authorization header, hence fetch.
  */
 export async function stream(path, options = {}) {
   const headers = { Accept: "text/event-stream, application/problem+json", ...(options.headers || {}) };
-  const send = (token) =>
-    fetch(path, { signal: options.signal, headers: token ? { ...headers, Authorization: `Bearer ${token}` } : headers, cache: "no-store" });
   const useAuth = options.auth ?? auth.isSignedIn();
-  let response;
-  try {
-    const token = useAuth ? auth.accessToken() : null;
-    response = await send(token);
-    if (response.status === 401 && token && (await auth.refresh(token))) response = await send(auth.accessToken());
-  } catch (error) {
-    if (error.name === "AbortError") throw error;
-    connectivity(false);
-    throw new ApiError(0, { code: "offline", detail: OFFLINE_DETAIL });
-  }
-  connectivity(true);
-  if (!response.ok) {
-    if (response.status === 401 && useAuth) window.dispatchEvent(new CustomEvent("cds:signed-out"));
-    const error = new ApiError(response.status, await response.json().catch(() => ({})));
-    error.retryAfter = Number(response.headers.get("Retry-After")) || null;
-    throw error;
-  }
+  const response = await send(path, { signal: options.signal, headers }, useAuth);
+  if (!response.ok) throw await refusal(response, useAuth);
   return response;
 }
