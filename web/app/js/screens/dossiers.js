@@ -354,6 +354,6 @@ async function dossierPage(ctx) {
 }
 
 export const routes = [
-  { path: "/dossiers", title: "Hồ sơ của tôi", tab: "more", back: true, auth: true, render: myDossiers },
-  { path: "/dossiers/:code", title: "Hồ sơ", tab: "more", back: true, auth: true, render: dossierPage },
+  { path: "/dossiers", title: "Hồ sơ của tôi", tab: "services", back: true, auth: true, render: myDossiers },
+  { path: "/dossiers/:code", title: "Hồ sơ", tab: "services", back: true, auth: true, render: dossierPage },
 ];
