@@ -175,6 +175,12 @@ class PaymentAccount(db.Model):
 
 PAYOUT_PENDING, PAYOUT_PAID, PAYOUT_FAILED, PAYOUT_RETURNED = "pending", "paid", "failed", "returned"
 PAYOUT_STATUSES = (PAYOUT_PENDING, PAYOUT_PAID, PAYOUT_FAILED, PAYOUT_RETURNED)
+PAYOUT_STATUS_LABELS = {
+    PAYOUT_PENDING: "Đang chuyển",
+    PAYOUT_PAID: "Đã nhận",
+    PAYOUT_FAILED: "Chưa chuyển được",
+    PAYOUT_RETURNED: "Bị hoàn lại",
+}
 
 
 class Payout(db.Model):

@@ -6,7 +6,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from api.fields import AmountVnd, VietnamDateTime, computed
 from api.text import format_vnd
-from wallet.models import PAYOUT_STATUSES, REQUIRES_ACTION, STATUS_LABELS
+from wallet.models import PAYOUT_STATUS_LABELS, PAYOUT_STATUSES, REQUIRES_ACTION, STATUS_LABELS
 from wallet.service import CARD_IN_APP, PAY_WITH_PAYMENT_METHOD, PAYMENT_MODES
 
 # Stripe's ids of what the app's card form (Stripe.js) creates on the phone, and its test-mode
@@ -144,6 +144,7 @@ class PayoutSchema(Schema):
     description = fields.String()
     amount_vnd = fields.Integer()
     status = fields.String(metadata={"description": ", ".join(PAYOUT_STATUSES)})
+    status_label = computed(lambda payout: PAYOUT_STATUS_LABELS[payout.status], fields.String())
     failure_message = fields.String(allow_none=True)
     created_at = VietnamDateTime()
     settled_at = VietnamDateTime(allow_none=True)

@@ -177,7 +177,9 @@ def test_payouts_go_to_the_linked_account_once_and_show_their_status(app, client
         service.settle_payout(payout, "paid")
         db.session.commit()
     shown = client.get("/me/payouts", headers=applicant["headers"]).json
-    assert [(p["amount_vnd"], p["status"]) for p in shown] == [(500_000, "paid")]
+    assert [(p["amount_vnd"], p["status"], p["status_label"]) for p in shown] == [
+        (500_000, "paid", "Đã nhận")
+    ]
     assert len(events(app, "payout.paid")) == 1
 
 

@@ -9,13 +9,7 @@ import { orLevelTwoGuide, pagedList, staleNote } from "../widgets.js";
 
 const PAYMENT_TONES = { scheduled: "wait", paid: "ok", failed: "bad", returned: "bad", cancelled: "info" };
 const ENROLMENT_TONES = { active: "ok", suspended: "wait", ended: "info" };
-// The wallet's payout statuses are codes only (wallet/schemas.py PayoutSchema): named here.
-const PAYOUT_STATUSES = {
-  pending: ["Đang chuyển", "wait"],
-  paid: ["Đã nhận", "ok"],
-  failed: ["Chưa chuyển được", "bad"],
-  returned: ["Bị hoàn lại", "bad"],
-};
+const PAYOUT_TONES = { pending: "wait", paid: "ok", failed: "bad", returned: "bad" };
 const WHAT = "thông tin trợ cấp xã hội";
 
 /** "2026-06" → "06/2026", the month as Vietnamese write it. */
@@ -41,7 +35,8 @@ function paymentRow(payment) {
 }
 
 function payoutRow(payout) {
-  const [label, tone] = PAYOUT_STATUSES[payout.status] || [payout.status, "info"];
+  const label = payout.status_label;
+  const tone = PAYOUT_TONES[payout.status] || "info";
   return h(
     "li",
     { class: "payout" },
