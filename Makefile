@@ -146,6 +146,7 @@ banner:
 	@echo "Công dân số đang khởi động (Ctrl-C dừng tất cả):"
 	@echo "  Trang chủ     $(API_URL)/   (các thành phần, tình trạng và đường dẫn)"
 	@echo "  Ứng dụng      $(API_URL)/app/   (ứng dụng công dân: mở ở cửa sổ cỡ điện thoại, đăng nhập VNeID bằng CCCD in ở trên, mã 123456)"
+	@echo "  Đăng nhập API $(API_URL)/auth/vneid/login   (cho công cụ, script: kết thúc bằng cặp token JSON)"
 	@echo "  Trò chuyện    curl -X POST $(API_URL)/chat -H 'Content-Type: application/json' -d '{\"message\": \"xin chào\"}'"
 	@echo "  Tổng đài viên $(API_URL)/agent/console   (tongdaivien / CongDanSo@2025)"
 	@echo "  Truyền thông  $(API_URL)/comms/console   (truyenthong / CongDanSo@2025)"
