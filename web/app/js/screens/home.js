@@ -62,7 +62,7 @@ function assetRow(asset) {
       {},
       h("p", { class: "row-title" }, asset.name, " ", present ? chip("Đã có", "ok") : chip("Còn thiếu", "wait")),
       h("p", { class: "row-detail" }, asset.detail),
-      present ? null : h("p", { class: "hint" }, "Cách có: ", asset.how_to_obtain),
+      present ? null : h("details", { class: "how-to" }, h("summary", {}, "Cách có"), h("p", { class: "hint" }, asset.how_to_obtain)),
       present ? null : assetAction(asset),
     ),
   );
@@ -92,7 +92,6 @@ async function home(ctx) {
       h("p", { class: "muted" }, `Mức định danh ${profile.identity_level} · ${profile.ward?.name || "chưa có nơi thường trú"}`),
       h("p", {}, `Công dân số: ${profile.completeness.present}/${profile.completeness.total} tài sản`),
       h("progress", { max: profile.completeness.total, value: profile.completeness.present, "aria-label": "Mức hoàn thiện công dân số" }),
-      h("ul", { class: "assets" }, profile.assets.map(assetRow)),
       profile.identity_level < 2
         ? h("p", { class: "hint" }, "Bạn đang ở mức định danh 1. Để xem hồ sơ sức khoẻ, đất đai, lao động và nộp hồ sơ trực tuyến, hãy kích hoạt VNeID mức 2 tại công an phường/xã nơi cư trú (mang theo CCCD gắn chip).")
         : null,
@@ -115,6 +114,8 @@ async function home(ctx) {
     }
   }
   sections.push(card(h("h2", {}, "Đang theo dõi"), list(progress, "Bạn chưa có hồ sơ, phản ánh hay khoản phạt nào đang xử lý.")));
+  // The four assets after what is in progress: what is missing, and how to get each.
+  sections.push(card(h("h2", {}, "Tài sản công dân số"), h("ul", { class: "assets" }, profile.assets.map(assetRow))));
   sections.push(shortcuts());
   return sections;
 }
