@@ -94,7 +94,7 @@ bot-stories: $(BOT_MODEL)
 # tests; the citizen app (web/app, plain ES modules) with its service worker's file list. Rebuilt
 # only when web/ changes; nothing is loaded from a CDN at run time. eslint checks the app in `lint`.
 WEB_STAMP := build/web/.built
-WEB_SOURCES := web/package.json web/package-lock.json web/.npmrc web/build.mjs web/eslint.config.js $(wildcard web/docs/*) $(shell find web/app -type f)
+WEB_SOURCES := web/package.json web/package-lock.json web/.npmrc web/build.mjs web/eslint.config.js $(wildcard web/docs/*) $(shell find web/app web/shared web/workspace -type f)
 
 $(WEB_STAMP): $(WEB_SOURCES)
 	@command -v npm >/dev/null || { echo "Cần Node.js 20 và npm để dựng web/ (Debian: apt-get install nodejs npm)."; exit 1; }
@@ -164,7 +164,7 @@ banner:
 lint: venv web
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	cd web && node_modules/.bin/eslint app docs
+	cd web && node_modules/.bin/eslint app shared workspace docs
 
 format: venv
 	$(BIN)/ruff format .

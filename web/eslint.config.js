@@ -6,7 +6,7 @@ import globals from "globals";
 export default [
   js.configs.recommended,
   {
-    files: ["app/**/*.js"],
+    files: ["app/**/*.js", "shared/**/*.js", "workspace/**/*.js"],
     languageOptions: { ecmaVersion: 2024, sourceType: "module", globals: { ...globals.browser } },
     rules: { "no-unused-vars": ["error", { args: "after-used", caughtErrors: "none" }] },
   },

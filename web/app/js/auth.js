@@ -5,11 +5,15 @@
 // that page with a one-time code; the app exchanges the code and its PKCE verifier for the
 // token pair. No token ever travels in a URL.
 
-import { readTokens, writeTokens, forgetPersonalData } from "./store.js";
+import { createSession } from "../../shared/session.js";
+import { forgetPersonalData } from "../../shared/store.js";
 
 const PENDING_KEY = "cds:sign-in"; // the verifier and state of the attempt under way (this tab)
-const REFRESH_LOCK = "cds-refresh";
 let config = null;
+
+/** The citizen's session: tokens, one refresh at a time across tabs, sign-out. */
+export const session = createSession("cds:auth", { onForget: forgetPersonalData });
+export const { isSignedIn, accessToken, owner, refresh, signOut } = session;
 
 export function configure(appConfig) {
   config = appConfig;
@@ -77,75 +81,6 @@ export async function finishSignIn(params) {
   if (!response.ok) {
     throw new SignInError(body.code || "sign_in_failed", body.detail || "Đăng nhập không thành công. Vui lòng thử lại.");
   }
-  const previous = subjectOf(readTokens());
-  if (previous && previous !== subjectOf(body)) forgetPersonalData();
-  writeTokens(body);
+  session.store(body);
   return pending.returnTo || "/app/";
-}
-
-function claimsOf(token) {
-  try {
-    const payload = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
-    return JSON.parse(decodeURIComponent(escape(atob(payload))));
-  } catch {
-    return null;
-  }
-}
-
-function subjectOf(pair) {
-  return pair?.access_token ? claimsOf(pair.access_token)?.sub || null : null;
-}
-
-export function isSignedIn() {
-  return Boolean(readTokens()?.refresh_token);
-}
-
-/** Whose data the app is showing: the token's subject, or "anonymous". */
-export function owner() {
-  return subjectOf(readTokens()) || "anonymous";
-}
-
-export function accessToken() {
-  return readTokens()?.access_token || null;
-}
-
-/**
- * A new pair for a refused access token. Refresh tokens rotate and a retired one presented again
- * ends the session, so two tabs must not refresh at once: the Web Lock serialises them, and a tab
- * that finds the pair already replaced by another tab simply uses the new one.
- */
-export async function refresh(refusedAccessToken) {
-  const run = async () => {
-    const current = readTokens();
-    if (!current?.refresh_token) return false;
-    if (current.access_token !== refusedAccessToken) return true; // another tab already did it
-    const response = await fetch("/auth/refresh", {
-      method: "POST",
-      headers: { Authorization: `Bearer ${current.refresh_token}`, Accept: "application/json" },
-    });
-    if (response.ok) {
-      writeTokens(await response.json());
-      return true;
-    }
-    if (response.status === 401 || response.status === 422) {
-      signedOutLocally();
-      return false;
-    }
-    throw new SignInError("refresh_failed", "Không làm mới được phiên đăng nhập. Vui lòng thử lại.");
-  };
-  return navigator.locks ? navigator.locks.request(REFRESH_LOCK, run) : run();
-}
-
-function signedOutLocally() {
-  writeTokens(null);
-  forgetPersonalData();
-}
-
-/** Sign out: the API ends the session (its tokens stop working at once), the phone forgets. */
-export async function signOut() {
-  const token = accessToken();
-  if (token) {
-    await fetch("/auth/logout", { method: "POST", headers: { Authorization: `Bearer ${token}` } }).catch(() => null);
-  }
-  signedOutLocally();
 }

@@ -8,8 +8,8 @@
 // the API's validator is the one that judges and its Vietnamese messages are the ones shown;
 // the schema's rules are drawn as hints, input modes and bounds so mistakes are fewer.
 
-import * as api from "./api.js";
-import { h, chip, errorBox, formatDate } from "./ui.js";
+import * as api from "../../shared/api.js";
+import { h, chip, errorBox, formatDate } from "../../shared/ui.js";
 
 const TIME_ZONE = "Asia/Ho_Chi_Minh";
 

@@ -1,9 +1,9 @@
 // The app's start: configuration from the API, the screens, the offline banner, the inbox badge,
 // and the service worker that keeps the shell (and so the last data seen) usable offline.
 
-import * as api from "./api.js";
+import * as api from "../../shared/api.js";
 import * as auth from "./auth.js";
-import * as router from "./router.js";
+import * as router from "../../shared/router.js";
 import { signInScreen } from "./screens/home.js";
 import * as screens from "./screens/index.js";
 
@@ -45,6 +45,8 @@ async function start() {
   const config = await loadConfig();
   window.cdsConfig = config;
   auth.configure(config);
+  api.useSession(auth.session);
+  router.configure({ base: "/app", isSignedIn: auth.isSignedIn });
   api.onConnectivity((online) => showOffline(!online));
   window.addEventListener("online", () => showOffline(false));
   window.addEventListener("offline", () => showOffline(true));

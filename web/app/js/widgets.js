@@ -2,9 +2,9 @@
 // map, lists read page by page, the note on data kept from an earlier visit, and the way to
 // identity level 2 shown in place of what a level-1 account may not see.
 
-import * as api from "./api.js";
+import * as api from "../../shared/api.js";
 import * as auth from "./auth.js";
-import { h, busy, empty, errorBox } from "./ui.js";
+import { h, busy, empty, errorBox } from "../../shared/ui.js";
 
 /**
  * A ward chooser: type part of a name (accents optional), pick from the API's matches.

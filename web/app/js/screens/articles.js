@@ -7,8 +7,8 @@
 // keeping only the tags and attributes that sanitiser allows, so a sanitiser bug or an old row
 // cannot put script, handlers or styles into the app.
 
-import * as api from "../api.js";
-import { h, card, chip, field, formatDate } from "../ui.js";
+import * as api from "../../../shared/api.js";
+import { h, card, chip, field, formatDate } from "../../../shared/ui.js";
 import { pagedList, staleNote } from "../widgets.js";
 
 // content/sanitize.py ALLOWED_TAGS and ALLOWED_ATTRIBUTES.

@@ -3,8 +3,8 @@
 // congdanso://benefits/payments/<id>), and the money paid into their e-payment account (payouts).
 // Like the records, benefits need identity level 2; a level-1 citizen gets the way there.
 
-import * as api from "../api.js";
-import { h, card, chip, errorBox, facts, formatDate, formatDateTime, formatMoney, linkRow } from "../ui.js";
+import * as api from "../../../shared/api.js";
+import { h, card, chip, errorBox, facts, formatDate, formatDateTime, formatMoney, linkRow } from "../../../shared/ui.js";
 import { orLevelTwoGuide, pagedList, staleNote } from "../widgets.js";
 
 const PAYMENT_TONES = { scheduled: "wait", paid: "ok", failed: "bad", returned: "bad", cancelled: "info" };

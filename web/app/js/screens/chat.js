@@ -14,9 +14,9 @@
 // a shared phone's next user does not inherit them. A message that could not be sent stays on the
 // screen (and in sessionStorage) with a "Gửi lại" button.
 
-import * as api from "../api.js";
+import * as api from "../../../shared/api.js";
 import * as auth from "../auth.js";
-import { h, chip, errorBox, showFieldErrors, clearFieldErrors } from "../ui.js";
+import { h, chip, errorBox, showFieldErrors, clearFieldErrors } from "../../../shared/ui.js";
 import { signInScreen } from "./home.js";
 
 const MESSAGE_MAX = 1000; // api/chat/schemas.py MESSAGE_MAX

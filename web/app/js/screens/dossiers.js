@@ -2,9 +2,9 @@
 // step of its history, linked dossiers, attachments and what the citizen can do now (the API's
 // `citizen_actions`): supply the papers asked for, withdraw, pay the fee, rate the service.
 
-import * as api from "../api.js";
+import * as api from "../../../shared/api.js";
 import { describeAnswers, documentPicker, loadStore } from "../forms.js";
-import { busy, card, chip, clearFieldErrors, empty, errorBox, facts, formatDate, formatDateTime, formatMoney, h, linkRow, list, showFieldErrors, toast } from "../ui.js";
+import { busy, card, chip, clearFieldErrors, empty, errorBox, facts, formatDate, formatDateTime, formatMoney, h, linkRow, list, showFieldErrors, toast } from "../../../shared/ui.js";
 
 const PAGE_SIZE = 20;
 const OPEN_STATUSES = new Set([1, 2, 4, 5, 6]); // still with the authority (workflow.py)

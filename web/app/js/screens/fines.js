@@ -1,10 +1,10 @@
 // Traffic fines (phạt nguội): the public look-up by plate, my fines, and one fine with its
 // evidence, what it means to confirm it, and the way to pay it (the checkout is payments.js).
 
-import * as api from "../api.js";
+import * as api from "../../../shared/api.js";
 import * as auth from "../auth.js";
 import { signInScreen } from "./home.js";
-import { h, age, busy, card, chip, clearFieldErrors, empty, errorBox, facts, field, formatDate, formatDateTime, formatMoney, linkRow, list, showFieldErrors, toast } from "../ui.js";
+import { h, age, busy, card, chip, clearFieldErrors, empty, errorBox, facts, field, formatDate, formatDateTime, formatMoney, linkRow, list, showFieldErrors, toast } from "../../../shared/ui.js";
 
 const STATUS_TONES = { issued: "wait", confirmed: "wait", paid: "ok", cancelled: "info" };
 const OPEN = new Set(["issued", "confirmed"]);

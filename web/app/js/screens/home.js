@@ -1,8 +1,8 @@
 // Home (the digital-citizen profile and what is in progress), signing in and out, the menu.
 
-import * as api from "../api.js";
+import * as api from "../../../shared/api.js";
 import * as auth from "../auth.js";
-import { h, card, chip, errorBox, formatDate, linkRow, list, toast, busy } from "../ui.js";
+import { h, card, chip, errorBox, formatDate, linkRow, list, toast, busy } from "../../../shared/ui.js";
 
 /** Shown for any screen that needs a signed-in citizen, and on its own at /app/sign-in. */
 export function signInScreen(ctx) {

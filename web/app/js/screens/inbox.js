@@ -2,9 +2,9 @@
 // opens the screen it is about (its deep link, inside the app). The top bar's badge is refreshed
 // by main.js after every navigation, so each change here ends with one.
 
-import * as api from "../api.js";
-import { appLink } from "../router.js";
-import { h, busy, card, errorBox, formatDateTime, toast } from "../ui.js";
+import * as api from "../../../shared/api.js";
+import { appLink } from "../../../shared/router.js";
+import { h, busy, card, errorBox, formatDateTime, toast } from "../../../shared/ui.js";
 import { pagedList } from "../widgets.js";
 
 const CATEGORY_LABELS = {

@@ -9,8 +9,8 @@
 //   3. POST /me/payments/<id>/refresh → the API asks the provider and records the outcome (the
 //      fine paid, the receipt) as the provider's webhook would.
 
-import * as api from "../api.js";
-import { h, busy, card, chip, errorBox, facts, formatDateTime, formatMoney, linkRow, toast } from "../ui.js";
+import * as api from "../../../shared/api.js";
+import { h, busy, card, chip, errorBox, facts, formatDateTime, formatMoney, linkRow, toast } from "../../../shared/ui.js";
 import { pagedList } from "../widgets.js";
 
 const PURPOSE_NAMES = { fine: "Nộp phạt vi phạm giao thông", dossier_fee: "Phí, lệ phí hồ sơ thủ tục hành chính" };

@@ -2,8 +2,8 @@
 // accents: the API folds them), filter by group, OCOP stars and price, and a product's page with
 // its photos and a seller's number to call. Public.
 
-import * as api from "../api.js";
-import { h, card, chip, errorBox, facts, field, formatDate, showFieldErrors } from "../ui.js";
+import * as api from "../../../shared/api.js";
+import { h, card, chip, errorBox, facts, field, formatDate, showFieldErrors } from "../../../shared/ui.js";
 import { pagedList, staleNote } from "../widgets.js";
 
 const FILTERS = ["q", "category", "ocop_min", "price_min", "price_max"];

@@ -1,8 +1,8 @@
 // My profile: what the population database says (read only), my contact phone, my digital address.
 
-import * as api from "../api.js";
+import * as api from "../../../shared/api.js";
 import { wardPicker } from "../widgets.js";
-import { h, card, facts, field, formatDate, busy, showFieldErrors, clearFieldErrors, toast } from "../ui.js";
+import { h, card, facts, field, formatDate, busy, showFieldErrors, clearFieldErrors, toast } from "../../../shared/ui.js";
 
 function phoneForm(profile, etag) {
   const input = h("input", { name: "phone", type: "tel", inputmode: "tel", autocomplete: "tel", value: profile.phone || "" });

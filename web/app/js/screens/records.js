@@ -5,8 +5,8 @@
 // (`identity_level_required`); that is not a failure the citizen caused, so it is shown as the
 // way to reach level 2 (widgets.js: levelTwoGuide), not as an error.
 
-import * as api from "../api.js";
-import { h, card, chip, facts, formatDate, formatDateTime, linkRow, list, empty } from "../ui.js";
+import * as api from "../../../shared/api.js";
+import { h, card, chip, facts, formatDate, formatDateTime, linkRow, list, empty } from "../../../shared/ui.js";
 import { orLevelTwoGuide, pagedList, staleNote } from "../widgets.js";
 
 const TYPE_LABELS = {

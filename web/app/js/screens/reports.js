@@ -6,7 +6,7 @@
 // wards may be named, what is required, whether a report can still be confirmed or rated. The
 // screens only carry its answers (and its Vietnamese messages) to the citizen.
 
-import * as api from "../api.js";
+import * as api from "../../../shared/api.js";
 import { isSignedIn } from "../auth.js";
 import {
   h,
@@ -22,7 +22,7 @@ import {
   linkRow,
   showFieldErrors,
   toast,
-} from "../ui.js";
+} from "../../../shared/ui.js";
 import { pagedList, staleNote } from "../widgets.js";
 
 // The API's default REPORT_MEDIA_MAX_FILES. Checked here only so that a citizen is told before the

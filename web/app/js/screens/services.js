@@ -2,10 +2,10 @@
 // together), a procedure's page, and applying online with the form the procedure's own JSON
 // Schema describes (forms.js) and papers from the citizen's document store.
 
-import * as api from "../api.js";
+import * as api from "../../../shared/api.js";
 import * as auth from "../auth.js";
 import { documentPicker, loadStore, schemaForm } from "../forms.js";
-import { busy, card, chip, clearFieldErrors, empty, errorBox, facts, formatMoney, h, linkRow, list, showFieldErrors, toast } from "../ui.js";
+import { busy, card, chip, clearFieldErrors, empty, errorBox, facts, formatMoney, h, linkRow, list, showFieldErrors, toast } from "../../../shared/ui.js";
 
 const ONLINE_LEVELS = [
   ["", "Tất cả"],

@@ -1,28 +1,11 @@
-// What the app keeps on the device, in one place: the token pair and the last data seen.
-//
-// Tokens live in localStorage so that a reload (and a second tab) keeps the citizen signed in;
-// the threat model is in the README ("The citizen app: sign-in and tokens"). The last data seen
-// is kept per citizen so that the app still shows something offline, and is wiped on sign-out so
-// that the next person on a shared phone sees none of it.
+// The last data seen, kept on the device per signed-in person so that a front end still shows
+// something offline, and wiped on sign-out so that the next person on a shared device sees none
+// of it. (The token pair is session.js's.)
 
-const AUTH_KEY = "cds:auth";
 const DATA_PREFIX = "cds:data:";
 const DATA_INDEX = "cds:data-index";
 const MAX_ENTRIES = 120; // a phone's localStorage holds about 5 MB; old entries go first
 const MAX_ENTRY_CHARS = 400_000;
-
-export function readTokens() {
-  try {
-    return JSON.parse(localStorage.getItem(AUTH_KEY)) || null;
-  } catch {
-    return null;
-  }
-}
-
-export function writeTokens(pair) {
-  if (pair) localStorage.setItem(AUTH_KEY, JSON.stringify(pair));
-  else localStorage.removeItem(AUTH_KEY);
-}
 
 function readIndex() {
   try {

@@ -1,13 +1,24 @@
-// Navigation: app paths under /app/ (history API; the API serves the shell for every one of them
-// and the service worker does so offline), each drawn by the screen module that registered it.
+// Navigation: paths under the front end's base (/app, /workspace; history API: the API serves the
+// shell for every one of them), each drawn by the screen module that registered it.
 //
 // A route: { path: "/dossiers/:code", title, tab, auth, render(ctx) }. `render` returns the
 // screen's nodes (or a promise of them); ctx = { params, query, signal, setTitle, onLeave, navigate }.
+// `configure` names the base, whether someone is signed in, and (the workspace) whether the person
+// signed in may open a route: a route they may not open shows `refusedScreen`.
 
-import { isSignedIn } from "./auth.js";
 import { h, errorBox } from "./ui.js";
 
-const BASE = "/app";
+let BASE = "/app";
+let isSignedIn = () => false;
+let mayOpen = () => true;
+let refusedScreen = () => h("p", {}, "Bạn không có quyền mở trang này.");
+
+export function configure(options) {
+  BASE = options.base ?? BASE;
+  isSignedIn = options.isSignedIn ?? isSignedIn;
+  mayOpen = options.mayOpen ?? mayOpen;
+  refusedScreen = options.refusedScreen ?? refusedScreen;
+}
 const routes = [];
 let leaving = [];
 let controller = null;
@@ -37,7 +48,7 @@ export function onRendered(callback) {
 /** `congdanso://dossiers/X` (notifications' deep links) → `/app/dossiers/X`. */
 export function appLink(link) {
   if (!link) return null;
-  if (link.startsWith("congdanso://")) return `${BASE}/${link.slice("congdanso://".length)}`;
+  if (link.startsWith("congdanso://")) return `/app/${link.slice("congdanso://".length)}`;
   return link.startsWith("/app/") ? link : null;
 }
 
@@ -90,7 +101,9 @@ export async function render() {
   };
   let content;
   try {
-    content = route.auth && !isSignedIn() ? await signInScreen(ctx) : await route.render(ctx);
+    if (route.auth && !isSignedIn()) content = await signInScreen(ctx);
+    else if (!mayOpen(route)) content = refusedScreen(ctx, route);
+    else content = await route.render(ctx);
   } catch (error) {
     if (signal.aborted) return;
     console.warn("screen failed", error);
@@ -125,6 +138,6 @@ register([
   {
     path: "/not-found",
     title: "Không tìm thấy",
-    render: () => h("div", { class: "empty" }, h("p", {}, "Không có trang này trong ứng dụng."), h("a", { class: "button", href: "/app/" }, "Về trang chủ")),
+    render: () => h("div", { class: "empty" }, h("p", {}, "Không có trang này trong ứng dụng."), h("a", { class: "button", href: `${BASE}/` }, "Về trang chủ")),
   },
 ]);

@@ -1,9 +1,17 @@
 // The one way screens talk to the API: tokens attached and refreshed once, problem+json turned
 // into an ApiError with the API's Vietnamese message and its field errors, and the last copy of
-// each GET kept so that the app still shows it offline. Screens never call fetch() themselves.
+// each GET kept so that the front end still shows it offline. Screens never call fetch()
+// themselves. Each front end names its session once (useSession): the citizen's, or staff's.
 
-import * as auth from "./auth.js";
 import { remember, recall } from "./store.js";
+
+const signedOut = { isSignedIn: () => false, accessToken: () => null, owner: () => "anonymous", refresh: async () => false };
+let auth = signedOut;
+
+/** The session (session.js) whose tokens requests carry. */
+export function useSession(session) {
+  auth = session;
+}
 
 const OFFLINE_DETAIL =
   "Không có kết nối mạng. Hãy kiểm tra Wi-Fi hoặc dữ liệu di động rồi thử lại.";
