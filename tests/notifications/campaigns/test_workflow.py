@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from api.dbtypes import utcnow
 from api.extensions import db
+from api.workdays import local_date
 from notifications.campaigns.models import Campaign
 from tests.notifications.campaigns.conftest import (
     OTHER_WARD,
@@ -328,7 +329,8 @@ def test_unknown_campaign_is_404(client, comms):
 
 
 def _born(years_ago: int, days: int = 0) -> date:
-    today = date.today()
+    # Vietnam's today, as the audience counts ages: from 17:00 UTC it is already tomorrow there.
+    today = local_date(utcnow())
     return today.replace(year=today.year - years_ago) - timedelta(days=days)
 
 
