@@ -89,6 +89,7 @@ def _managed_by_alembic(name: str | None, type_: str, parent_names: dict) -> boo
 
 def _register_blueprints(app: Flask) -> None:
     from api import audit, docs, frontends, health
+    from api.auth import admin as auth_admin
     from api.auth import routes as auth_routes
     from api.benefits import routes as benefit_routes
     from api.chat import routes as chat_routes
@@ -116,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (
         health.blp,
         auth_routes.blp,
+        auth_admin.blp,
         citizen_routes.blp,
         unit_routes.blp,
         notification_routes.blp,

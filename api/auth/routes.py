@@ -74,6 +74,7 @@ class WhoAmI(MethodView):
             "role": principal.role,
             "identity_level": principal.identity_level,
             "scopes": sorted(principal.scopes),
+            **service.display_details(principal.kind, principal.id),
         }
 
 

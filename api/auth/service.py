@@ -12,6 +12,7 @@ import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from api.audit import record_audit
 from api.auth import tokens
@@ -21,6 +22,7 @@ from api.citizens import service as citizens
 from api.dbtypes import utcnow
 from api.errors import ApiError
 from api.extensions import db
+from api.text import fold
 from api.units import service as units
 
 _hasher = PasswordHasher()
@@ -44,13 +46,13 @@ def _password_matches(password_hash: str, password: str) -> bool:
         return False
 
 
-def check_password_strength(password: str) -> None:
+def check_password_strength(password: str, *, field: str = "new_password") -> None:
     if len(password) < MIN_PASSWORD_LENGTH or password.isalpha() or password.isdigit():
         raise ApiError(
             422,
             "weak_password",
             f"Mật khẩu phải dài ít nhất {MIN_PASSWORD_LENGTH} ký tự và gồm cả chữ lẫn số hoặc ký hiệu.",
-            errors={"new_password": ["Mật khẩu quá yếu."]},
+            errors={field: ["Mật khẩu quá yếu."]},
         )
 
 
@@ -99,6 +101,39 @@ def create_staff_user(
     )
     db.session.add(user)
     return user
+
+
+def display_details(kind: str, principal_id: str) -> dict:
+    """How a front end names who is signed in: staff by name and unit, never `staff:<id>`.
+    Every key is always there (None where it does not apply), as the document says."""
+    details = {"display_name": None, "ward_code": None, "ward_name": None}
+    if kind == "staff":
+        user = get_staff(uuid.UUID(principal_id))
+        if user is not None:
+            ward = units.get_ward(user.ward_code) if user.ward_code else None
+            details.update(
+                display_name=user.full_name, ward_code=user.ward_code, ward_name=ward.name if ward else None
+            )
+    elif kind == "citizen":
+        citizen = citizens.get_citizen(uuid.UUID(principal_id))
+        details["display_name"] = citizen.full_name if citizen else None
+    else:
+        details["display_name"] = principal_id
+    return details
+
+
+def staff_name(ref: str | None) -> str | None:
+    """A colleague's name for `staff:<id>` (who acted, who is assigned, who wrote): staff read
+    each other by name, not by id. None for anyone else (a citizen, a feed, the system) and for
+    an id that names nobody."""
+    kind, _, ident = (ref or "").partition(":")
+    if kind != "staff":
+        return None
+    try:
+        user = get_staff(uuid.UUID(ident))
+    except ValueError:
+        return None
+    return user.full_name if user else None
 
 
 def get_staff(user_id: uuid.UUID) -> StaffUser | None:
@@ -291,3 +326,181 @@ def sign_out(session_id: str, subject: str) -> None:
     tokens.revoke_session_by_id(session_id, "signed_out")
     record_audit("auth.sign_out", actor=subject, target=f"session:{session_id}")
     db.session.commit()
+
+
+# ---- staff account administration (api/auth/admin.py) -------------------------------------
+# Every change is on the audit log with the admin as actor, in the same transaction. A change
+# that must cut someone off (deactivation, a new role, a two-factor reset) revokes every session
+# of theirs at once: their access tokens stop working on the next request, not at expiry.
+
+
+def _staff_subject(user: StaffUser) -> str:
+    return f"staff:{user.id}"
+
+
+def require_staff(user_id: uuid.UUID) -> StaffUser:
+    user = db.session.get(StaffUser, user_id)
+    if user is None:
+        raise ApiError(404, "staff_not_found", "Không có tài khoản cán bộ này.")
+    return user
+
+
+def staff_accounts(
+    *,
+    role: str | None = None,
+    active: bool | None = None,
+    search: str | None = None,
+    ids: list[uuid.UUID] | None = None,
+):
+    """The staff accounts as a `select()` for paging, by name; filters combine."""
+    statement = select(StaffUser).order_by(StaffUser.full_name, StaffUser.username)
+    if role is not None:
+        statement = statement.where(StaffUser.role == role)
+    if active is not None:
+        statement = statement.where(StaffUser.active.is_(active))
+    if ids is not None:
+        statement = statement.where(StaffUser.id.in_(ids))
+    if search:
+        # Names are folded in Python: a province has hundreds of staff accounts, not millions,
+        # and SQLite has no accent folding. Should that change, add a folded column.
+        wanted = fold(search)
+        rows = db.session.execute(select(StaffUser.id, StaffUser.full_name, StaffUser.username))
+        matching = [row.id for row in rows if wanted in fold(row.full_name) or wanted in fold(row.username)]
+        statement = statement.where(StaffUser.id.in_(matching))
+    return statement
+
+
+def create_staff_account(
+    admin_id: uuid.UUID,
+    *,
+    username: str,
+    full_name: str,
+    role: str,
+    ward_code: str | None = None,
+    password: str | None = None,
+) -> tuple[StaffUser, str | None]:
+    """A new staff account; returns it with the generated password (None when the admin chose one)."""
+    taken = ApiError(
+        409,
+        "username_taken",
+        f"Tên đăng nhập '{username.strip().lower()}' đã có người dùng.",
+        errors={"username": ["Tên đăng nhập đã tồn tại."]},
+    )
+    if staff_by_username(username) is not None:
+        raise taken
+    generated = None
+    if password is None:
+        generated = _generated_password()
+    else:
+        check_password_strength(password, field="password")
+    user = create_staff_user(username, full_name, role, password or generated, ward_code)
+    try:
+        db.session.flush()
+    except IntegrityError as exc:  # another admin created the same username a moment ago
+        db.session.rollback()
+        raise taken from exc
+    record_audit(
+        "staff.created",
+        actor=f"staff:{admin_id}",
+        target=_staff_subject(user),
+        username=user.username,
+        role=role,
+        ward_code=user.ward_code,
+        password_generated=generated is not None,
+    )
+    db.session.commit()
+    return user, generated
+
+
+def _generated_password() -> str:
+    """16 random URL-safe characters that pass `check_password_strength` (about 1 draw in 28 is
+    letters only, so draw again)."""
+    while True:
+        password = secrets.token_urlsafe(12)
+        if not (password.isalpha() or password.isdigit()):
+            return password
+
+
+def _refuse_own_account(admin_id: uuid.UUID, user: StaffUser, detail: str) -> None:
+    # An admin who could lock or demote themself could leave the province without an admin;
+    # another admin must do it, so there is always one left who can undo a mistake.
+    if user.id == admin_id:
+        raise ApiError(403, "own_account", detail)
+
+
+def update_staff_account(admin_id: uuid.UUID, user: StaffUser, changes: dict) -> StaffUser:
+    """Change name, role or unit; a new role revokes the person's sessions (their tokens carry it)."""
+    if "role" in changes and changes["role"] != user.role:
+        _refuse_own_account(
+            admin_id, user, "Bạn không thể tự đổi vai trò của mình; hãy nhờ một quản trị viên khác."
+        )
+    if changes.get("ward_code") is not None:
+        changes["ward_code"] = units.validate_ward_code(changes["ward_code"]).code
+    before = {name: getattr(user, name) for name in changes}
+    changed = {name: [before[name], value] for name, value in changes.items() if before[name] != value}
+    if not changed:
+        return user
+    for name, (_, value) in changed.items():
+        setattr(user, name, value)
+    revoked = 0
+    if "role" in changed:
+        revoked = tokens.revoke_all_sessions(_staff_subject(user), "role_changed")
+    record_audit(
+        "staff.updated",
+        actor=f"staff:{admin_id}",
+        target=_staff_subject(user),
+        changes=changed,
+        sessions_revoked=revoked,
+    )
+    db.session.commit()
+    return user
+
+
+def deactivate_staff_account(admin_id: uuid.UUID, user: StaffUser) -> StaffUser:
+    """Lock the account: no sign-in, and every open session ends now. Repeating it changes nothing."""
+    _refuse_own_account(
+        admin_id, user, "Bạn không thể tự khóa tài khoản của mình; hãy nhờ một quản trị viên khác."
+    )
+    if not user.active:
+        return user
+    user.active = False
+    revoked = tokens.revoke_all_sessions(_staff_subject(user), "account_disabled")
+    record_audit(
+        "staff.deactivated", actor=f"staff:{admin_id}", target=_staff_subject(user), sessions_revoked=revoked
+    )
+    db.session.commit()
+    return user
+
+
+def activate_staff_account(admin_id: uuid.UUID, user: StaffUser) -> StaffUser:
+    """Unlock the account; the person signs in again with their password."""
+    if user.active:
+        return user
+    user.active = True
+    record_audit("staff.activated", actor=f"staff:{admin_id}", target=_staff_subject(user))
+    db.session.commit()
+    return user
+
+
+def reset_staff_totp(admin_id: uuid.UUID, user: StaffUser) -> StaffUser:
+    """Turn two-factor sign-in off (a lost phone) so the person enrols again; their sessions end."""
+    _refuse_own_account(
+        admin_id, user, "Bạn không thể tự đặt lại xác thực hai lớp của mình; hãy nhờ một quản trị viên khác."
+    )
+    if not user.totp_enabled:
+        raise ApiError(
+            409, "totp_not_enabled", "Tài khoản này chưa bật xác thực hai lớp; không có gì để đặt lại."
+        )
+    user.totp_enabled = False
+    user.totp_secret = None
+    revoked = tokens.revoke_all_sessions(_staff_subject(user), "totp_reset")
+    record_audit(
+        "staff.totp_reset", actor=f"staff:{admin_id}", target=_staff_subject(user), sessions_revoked=revoked
+    )
+    db.session.commit()
+    return user
+
+
+def service_accounts():
+    """Machine accounts as a `select()` for paging, by client id."""
+    return select(ServiceAccount).order_by(ServiceAccount.client_id)

@@ -6,9 +6,10 @@ change needs `If-Match` with the dossier's ETag, so nobody decides on a stale co
 
 from __future__ import annotations
 
+import io
 import uuid
 
-from flask import request
+from flask import request, send_file
 from flask.views import MethodView
 
 from api.auth import service as auth
@@ -31,7 +32,7 @@ from api.dossiers.schemas import (
     TrackingSchema,
 )
 from api.errors import ApiError
-from api.http import Blueprint, PublicLookupView, SelectPage
+from api.http import Blueprint, PublicLookupView, SelectPage, download
 from api.openapi import request_header
 
 citizen_blp = Blueprint(
@@ -221,6 +222,38 @@ class DeskDossierAction(MethodView):
             fee_vnd=body.get("fee_vnd"),
         )
         return _with_etag(dossier)
+
+
+@desk_blp.route("/<code>/attachments/<uuid:document_id>/content")
+class DeskAttachmentContent(MethodView):
+    @allow(OFFICERS)
+    @download(
+        "application/pdf",
+        "image/jpeg",
+        "image/png",
+        description="Nội dung giấy tờ công dân đính kèm hồ sơ, với kiểu đã xác định khi tải lên",
+    )
+    @desk_blp.doc(
+        summary="Xem giấy tờ đính kèm hồ sơ",
+        description="Cán bộ mở một giấy tờ đính kèm hồ sơ thuộc thẩm quyền của mình; lần đọc được ghi nhật ký.",
+        responses={"404": {"description": "Không có hồ sơ này, hoặc hồ sơ không có giấy tờ đính kèm này"}},
+    )
+    def get(self, code, document_id: uuid.UUID):
+        actor = _staff_actor()
+        document, data = service.read_attachment(actor, service.staff_dossier(actor, code), document_id)
+        response = send_file(
+            io.BytesIO(data),
+            mimetype=document.content_type,
+            download_name=document.filename,
+            etag=False,
+            conditional=False,
+        )
+        # A citizen's papers: never sniffed into something executable, never rendered as a page
+        # of ours, never kept by a shared cache.
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
 
 
 # ---- public tracking ------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from api.dossiers import service
 from api.dossiers.workflow import (
     CITIZEN_ACTIONS,
     OFFICER_ACTIONS,
@@ -150,6 +151,24 @@ class StepSchema(Schema):
 
 class StaffStepSchema(StepSchema):
     actor = fields.String()
+    actor_name = computed(
+        lambda step: service.actor_name(step.actor),
+        fields.String(
+            metadata={"description": "người thực hiện bước này: họ tên cán bộ, hoặc người nộp hồ sơ"}
+        ),
+    )
+
+
+class StaffAttachmentSchema(AttachmentSchema):
+    """An attachment as the desk sees it: enough to preview it (GET …/attachments/<id>/content)."""
+
+    title = computed(lambda item: service.attachment_document(item).title, fields.String())
+    filename = computed(lambda item: service.attachment_document(item).filename, fields.String())
+    content_type = computed(
+        lambda item: service.attachment_document(item).content_type,
+        fields.String(metadata={"description": "application/pdf, image/jpeg hoặc image/png"}),
+    )
+    size_bytes = computed(lambda item: service.attachment_document(item).size_bytes, fields.Integer())
 
 
 class LinkedDossierSchema(Schema):
@@ -212,6 +231,7 @@ class ApplicantSchema(Schema):
 class StaffDossierSchema(DossierSchema):
     applicant = fields.Nested(ApplicantSchema)
     history = fields.List(fields.Nested(StaffStepSchema))
+    attachments = fields.List(fields.Nested(StaffAttachmentSchema))
 
 
 class TrackingSchema(Schema):

@@ -19,6 +19,7 @@ from sqlalchemy import Select, and_, func, select, text
 from sqlalchemy.orm import selectinload
 
 from api.audit import record_audit
+from api.auth import service as auth
 from api.citizens.models import Citizen
 from api.dbtypes import utcnow
 from api.documents import service as documents
@@ -495,6 +496,43 @@ def staff_dossier(actor: Actor, code: str) -> Dossier:
     record_audit("dossier.read", actor=actor.ref, target=f"dossier:{dossier.code}")
     db.session.commit()
     return dossier
+
+
+def attached_document(dossier: Dossier, document_id: uuid.UUID):
+    """A document attached to `dossier`, from its applicant's store; 404 for any other id, so an
+    officer reaches only the papers that were given to their desk."""
+    if not any(attachment.document_id == document_id for attachment in dossier.attachments):
+        raise ApiError(404, "document_not_found", "Hồ sơ này không có giấy tờ đính kèm như vậy.")
+    return documents.get_owned(dossier.citizen_id, document_id)
+
+
+def attachment_document(attachment: DossierAttachment):
+    """The stored document behind an attachment (title, file name, type) for the staff view."""
+    return documents.get_owned(attachment.dossier.citizen_id, attachment.document_id)
+
+
+def read_attachment(actor: Actor, dossier: Dossier, document_id: uuid.UUID):
+    """(document, bytes) of an attachment an officer opens: a read of personal papers, on the record."""
+    document = attached_document(dossier, document_id)
+    data = documents.read_content(document)
+    record_audit(
+        "dossier.document_read",
+        actor=actor.ref,
+        target=f"dossier:{dossier.code}",
+        document_id=str(document_id),
+    )
+    db.session.commit()
+    return document, data
+
+
+def actor_name(actor_ref: str) -> str:
+    """Who took a step, as staff read it in the history: staff by name, never `staff:<id>`."""
+    kind = actor_ref.partition(":")[0]
+    if kind == "citizen":
+        return "Người nộp hồ sơ"
+    if kind == "wallet":
+        return "Thanh toán trực tuyến"
+    return auth.staff_name(actor_ref) or "Cán bộ (tài khoản đã xóa)"
 
 
 def queue(

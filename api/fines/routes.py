@@ -203,6 +203,16 @@ class PoliceFineBatch(MethodView):
         return service.import_notices(rows, actor=_actor(), default_source=_default_source())
 
 
+@police_blp.route("/<uuid:fine_id>")
+class PoliceFine(MethodView):
+    @allow(POLICE_STAFF)
+    @police_blp.response(200, StaffFineSchema)
+    @police_blp.alt_response(404, description="`fine_not_found`")
+    def get(self, fine_id):
+        """One notice with its owner, evidence and provenance. Audited."""
+        return service.police_read(_actor(), fine_id)
+
+
 @police_blp.route("/<uuid:fine_id>/cancel")
 class CancelFine(MethodView):
     @allow(POLICE_STAFF)

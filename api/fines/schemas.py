@@ -28,6 +28,7 @@ from marshmallow import (
     validates_schema,
 )
 
+from api.auth import service as auth
 from api.citizens import cccd as cccd_rules
 from api.dbtypes import utcnow
 from api.errors import FieldErrorSchema
@@ -487,7 +488,17 @@ class StaffFineSchema(CitizenFineSchema):
     owner_citizen_id = fields.UUID(attribute="fine.owner_citizen_id", allow_none=True)
     source_ref = fields.String(attribute="fine.source_ref")
     issued_by = fields.String(attribute="fine.issued_by")
+    issued_by_name = computed(
+        lambda view: auth.staff_name(view.fine.issued_by),
+        fields.String(allow_none=True),
+        metadata={"description": "tên cán bộ lập (null khi hệ thống camera hoặc tệp nhập gửi)"},
+    )
     cancelled_by = fields.String(attribute="fine.cancelled_by", allow_none=True)
+    cancelled_by_name = computed(
+        lambda view: auth.staff_name(view.fine.cancelled_by),
+        fields.String(allow_none=True),
+        metadata={"description": "tên cán bộ huỷ"},
+    )
     reminded_at = VietnamDateTime(attribute="fine.reminded_at", allow_none=True)
     created_at = VietnamDateTime(attribute="fine.created_at")
 

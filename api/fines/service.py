@@ -529,6 +529,14 @@ def get_notice(fine_id: uuid.UUID) -> FineNotice:
     return fine
 
 
+def police_read(actor: str, fine_id: uuid.UUID) -> FineNotice:
+    """One notice for the police's page of it; like a search, reading an owner's data is audited."""
+    fine = get_notice(fine_id)
+    record_audit("fine.read", actor=actor, target=f"fine:{fine.id}")
+    db.session.commit()
+    return fine
+
+
 def cancel(actor: str, fine_id: uuid.UUID, reason: str | None) -> FineNotice:
     """The police cancel an unpaid notice, with the reason the citizen will read."""
     reason = nfc(reason or "")

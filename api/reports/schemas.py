@@ -9,6 +9,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, pre_load, validate
 from marshmallow.validate import Length, OneOf, Range
 
+from api.auth.service import staff_name
 from api.fields import VietnamDateTime, computed
 from api.reports.categories import CATEGORIES, UNIT_NAMES, get_category
 from api.reports.service import COMMENT_MAX, DESCRIPTION_MAX, UNIT_ROLES
@@ -180,6 +181,11 @@ class ReportCommentSchema(Schema):
 
 class ReportStaffCommentSchema(ReportCommentSchema):
     author = fields.String()
+    author_name = computed(
+        lambda c: staff_name(c.author),
+        fields.String(allow_none=True),
+        metadata={"description": "tên cán bộ viết (null với người phản ánh)"},
+    )
     internal = fields.Boolean()
 
 
@@ -199,6 +205,7 @@ def _history(report, *, staff: bool) -> list[dict]:
         }
         if staff:
             item["actor"] = step.actor
+            item["actor_name"] = staff_name(step.actor)
         steps.append(item)
     return steps
 
@@ -211,13 +218,14 @@ class ReportHistorySchema(Schema):
     at = VietnamDateTime()
     note = fields.String(allow_none=True)
     actor = fields.String()
+    actor_name = fields.String(allow_none=True, metadata={"description": "tên cán bộ thao tác"})
 
 
 class ReportStepSchema(ReportHistorySchema):
     """A step as the reporter sees it: not who acted."""
 
     class Meta:
-        exclude = ("actor",)
+        exclude = ("actor", "actor_name")
 
 
 class ReportWardSchema(Schema):
@@ -344,6 +352,11 @@ class StaffReportSchema(ReportSchema):
     unit_kind = fields.String()
     unit_ward = computed(lambda r: _ward(r.unit_ward_code), fields.Nested(ReportWardSchema))
     assignee = fields.String(allow_none=True)
+    assignee_name = computed(
+        lambda r: staff_name(r.assignee),
+        fields.String(allow_none=True),
+        metadata={"description": "tên cán bộ được giao"},
+    )
     channel = fields.String(metadata={"description": "app | chat | open311"})
     has_identity = computed(
         lambda r: r.identity is not None,
@@ -378,6 +391,11 @@ class ReportQueueItemSchema(Schema):
     deadline = fields.Date()
     overdue = computed(_is_overdue, fields.Boolean())
     assignee = fields.String(allow_none=True)
+    assignee_name = computed(
+        lambda r: staff_name(r.assignee),
+        fields.String(allow_none=True),
+        metadata={"description": "tên cán bộ được giao"},
+    )
     affected_count = fields.Integer()
     urgent = computed(lambda r: bool((c := get_category(r.category_code)) and c.urgent), fields.Boolean())
 

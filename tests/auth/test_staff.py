@@ -37,6 +37,10 @@ def test_sign_in_gives_a_token_with_the_role(client, make_staff):
         "role": "police",
         "identity_level": None,
         "scopes": [],
+        # Named by name and unit, so no screen shows `staff:<id>`.
+        "display_name": "Cán bộ police",
+        "ward_code": "24133",
+        "ward_name": "Phường Buôn Ma Thuột",
     }
 
 
