@@ -148,6 +148,7 @@ banner:
 	@echo "  Ứng dụng      $(API_URL)/app/   (ứng dụng công dân: mở ở cửa sổ cỡ điện thoại, đăng nhập VNeID bằng CCCD in ở trên, mã 123456)"
 	@echo "  Đăng nhập API $(API_URL)/auth/vneid/login   (cho công cụ, script: kết thúc bằng cặp token JSON)"
 	@echo "  Trò chuyện    curl -X POST $(API_URL)/chat -H 'Content-Type: application/json' -d '{\"message\": \"xin chào\"}'"
+	@echo "  Cán bộ        $(API_URL)/workspace/   (không gian làm việc: canbo.motcua, congan.phuong, quantri / CongDanSo@2025)"
 	@echo "  Tổng đài viên $(API_URL)/agent/console   (tongdaivien / CongDanSo@2025)"
 	@echo "  Truyền thông  $(API_URL)/comms/console   (truyenthong / CongDanSo@2025)"
 	@echo "  Tài liệu API  $(API_URL)/docs   (OpenAPI: $(API_URL)/openapi.json)"

@@ -111,6 +111,7 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(docs.assets)
     app.register_blueprint(frontends.citizen_app)
+    app.register_blueprint(frontends.staff_workspace)
     app.register_blueprint(home_routes.home)
     app.register_blueprint(chat_routes.console)
     app.register_blueprint(content_routes.console)

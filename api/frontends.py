@@ -1,4 +1,5 @@
-"""The web front ends the API serves from its own origin: the citizen app (PWA) at `/app/`.
+"""The web front ends the API serves from its own origin: the citizen app (PWA) at `/app/` and
+the staff workspace at `/workspace/`.
 
 `make web` builds web/app into `WEB_BUILD_DIR/app` (web/build.mjs adds the service worker's list
 of files). Every app path that is not a file gets the app's page, so a deep link or a reload of
@@ -25,6 +26,7 @@ from api.config import APP_SIGNED_IN_PATH, app_redirect_uris
 from api.errors import ApiError
 
 citizen_app = Blueprint("citizen_app", __name__)
+staff_workspace = Blueprint("staff_workspace", __name__)
 
 HOTLINE = "1900 0368"
 EMERGENCY_NUMBERS = (
@@ -37,14 +39,19 @@ EMERGENCY_NUMBERS = (
 _ALWAYS_REVALIDATE = {"sw.js", "index.html", "manifest.webmanifest"}
 
 
-def _app_dir() -> Path:
-    folder = Path(current_app.config["WEB_BUILD_DIR"]) / "app"
+_NOT_BUILT = {
+    "app": ("app_not_built", "Ứng dụng công dân chưa được dựng. Hãy chạy `make web` (hoặc `make run`)."),
+    "workspace": (
+        "workspace_not_built",
+        "Không gian làm việc chưa được dựng. Hãy chạy `make web` (hoặc `make run`).",
+    ),
+}
+
+
+def _built(front_end: str) -> Path:
+    folder = Path(current_app.config["WEB_BUILD_DIR"]) / front_end
     if not (folder / "index.html").is_file():
-        raise ApiError(
-            503,
-            "app_not_built",
-            "Ứng dụng công dân chưa được dựng. Hãy chạy `make web` (hoặc `make run`).",
-        )
+        raise ApiError(503, *_NOT_BUILT[front_end])
     return folder
 
 
@@ -102,11 +109,37 @@ def content_security_policy() -> str:
     )
 
 
-def _secured(response):
-    response.headers["Content-Security-Policy"] = content_security_policy()
+# The workspace runs its own scripts only; attached documents are previewed from blob: URLs
+# (images, and PDFs in a frame).
+WORKSPACE_CSP = (
+    "default-src 'self'; img-src 'self' data: blob:; frame-src blob:; object-src 'none'; "
+    "style-src 'self'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def _secured(response, policy: str):
+    response.headers["Content-Security-Policy"] = policy
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "same-origin"
     return response
+
+
+def _serve(front_end: str, path: str, policy: str):
+    """A file of the front end, or its page for any path that is not one (the front end draws it)."""
+    folder = _built(front_end)
+    if not (folder / path).is_file():
+        # A file name (name.ext) that is not there is a real 404, not the page; a dossier code
+        # such as 66.24133-251122-0007 has a dot too, but no extension after it: a path.
+        if re.search(r"\.[A-Za-z0-9]+$", path.rsplit("/", 1)[-1]):
+            raise ApiError(404, "not_found", "Không có tệp này.")
+        path = "index.html"
+    revalidate = path in _ALWAYS_REVALIDATE
+    response = send_from_directory(folder, path, max_age=0 if revalidate else 300)
+    if revalidate:
+        response.headers["Cache-Control"] = "no-cache"
+    if path == "manifest.webmanifest":
+        response.mimetype = "application/manifest+json"
+    return _secured(response, policy)
 
 
 @citizen_app.get("/app/config.json")
@@ -121,17 +154,11 @@ def config_json():
 @citizen_app.get("/app/<path:path>")
 @allow(PUBLIC)
 def app_file(path: str = "index.html"):
-    folder = _app_dir()
-    if not (folder / path).is_file():
-        # A file name (name.ext) that is not there is a real 404, not the page; a dossier code
-        # such as 66.24133-251122-0007 has a dot too, but no extension after it: an app path.
-        if re.search(r"\.[A-Za-z0-9]+$", path.rsplit("/", 1)[-1]):
-            raise ApiError(404, "not_found", "Không có tệp này trong ứng dụng.")
-        path = "index.html"  # an app path: the app draws it
-    revalidate = path in _ALWAYS_REVALIDATE
-    response = send_from_directory(folder, path, max_age=0 if revalidate else 300)
-    if revalidate:
-        response.headers["Cache-Control"] = "no-cache"
-    if path == "manifest.webmanifest":
-        response.mimetype = "application/manifest+json"
-    return _secured(response)
+    return _serve("app", path, content_security_policy())
+
+
+@staff_workspace.get("/workspace/")
+@staff_workspace.get("/workspace/<path:path>")
+@allow(PUBLIC)
+def workspace_file(path: str = "index.html"):
+    return _serve("workspace", path, WORKSPACE_CSP)

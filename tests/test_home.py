@@ -91,9 +91,9 @@ def test_the_home_page_says_what_runs_and_links_every_part(client):
 
     assert set(page.links) >= EXPECTED_LINKS
     assert page.links["/comms/console"] == "Bảng điều khiển truyền thông"
-    # The front ends are linked once they exist: the citizen app does, the workspace not yet.
+    # The two front ends are linked.
     assert page.links["/app/"] == "Ứng dụng công dân"
-    assert "/workspace/" not in page.links
+    assert page.links["/workspace/"] == "Không gian làm việc của cán bộ"
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
     assert "<script>" not in response.get_data(as_text=True)  # no inline script
 
@@ -104,8 +104,8 @@ def test_every_link_of_the_home_page_is_served(live_server):
     assert set(page.links) >= EXPECTED_LINKS
     for href in page.links:
         answer = httpx.get(f"{live_server}{href}", follow_redirects=True, timeout=10)
-        if href in ("/docs", "/app/") and answer.status_code == 503:  # served, not built (`make web`)
-            assert answer.json()["code"] in ("docs_not_built", "app_not_built")
+        if href in ("/docs", "/app/", "/workspace/") and answer.status_code == 503:  # not built (`make web`)
+            assert answer.json()["code"] in ("docs_not_built", "app_not_built", "workspace_not_built")
             continue
         assert answer.status_code == 200, (href, answer.status_code)
     for asset in ("/home/home.js", "/home/home.css"):

@@ -4,6 +4,7 @@
 //   build/web/app/    the citizen app (PWA): web/app's page, styles and icons, its modules bundled
 //                     and minified by esbuild into one js/main.js (with a source map), and its
 //                     service worker with the list of the shell's files and a version from their content
+//   build/web/workspace/ the staff workspace: its page, its modules and stylesheet bundled the same way
 //   build/web/test/   axe-core, injected by the browser tests (never served)
 import { createHash } from "node:crypto";
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -26,6 +27,26 @@ const copies = [
 ];
 
 rmSync(out, { recursive: true, force: true });
+
+/** A front end's modules (js/main.js, with web/shared) and stylesheet (with shared/base.css),
+ * each bundled and minified by esbuild into one file: one request instead of a waterfall of
+ * imports, each costing a round trip on a phone's network (bench/app_bench.py). */
+function bundle(source, target, stylesheet) {
+  for (const [entry, options] of [
+    [join("js", "main.js"), { format: "esm", target: "es2022", sourcemap: "linked" }],
+    [stylesheet, { loader: { ".css": "css" } }],
+  ]) {
+    buildSync({
+      entryPoints: [join(source, entry)],
+      outfile: join(target, entry),
+      bundle: true,
+      minify: true,
+      legalComments: "none",
+      logLevel: "warning",
+      ...options,
+    });
+  }
+}
 for (const [from, to] of copies) {
   mkdirSync(dirname(join(out, to)), { recursive: true });
   cpSync(join(here, from), join(out, to));
@@ -35,20 +56,17 @@ for (const [from, to] of copies) {
 const appSource = join(here, "app");
 const appOut = join(out, "app");
 cpSync(appSource, appOut, { recursive: true });
-// One request instead of a waterfall of ~20 modules: on a phone's network each level of imports
-// costs a round trip (bench/app_bench.py).
 rmSync(join(appOut, "js"), { recursive: true });
-buildSync({
-  entryPoints: [join(appSource, "js", "main.js")],
-  outfile: join(appOut, "js", "main.js"),
-  bundle: true,
-  format: "esm",
-  target: "es2022",
-  minify: true,
-  sourcemap: "linked",
-  legalComments: "none",
-  logLevel: "warning",
-});
+bundle(appSource, appOut, "app.css");
+
+// The staff workspace: its page, its modules and stylesheet bundled the same way (no service
+// worker: staff work online).
+const workspaceSource = join(here, "workspace");
+const workspaceOut = join(out, "workspace");
+cpSync(workspaceSource, workspaceOut, { recursive: true });
+rmSync(join(workspaceOut, "js"), { recursive: true });
+bundle(workspaceSource, workspaceOut, "workspace.css");
+
 const walk = (folder) =>
   readdirSync(folder).flatMap((name) => {
     const path = join(folder, name);
@@ -66,4 +84,4 @@ const worker = readFileSync(join(appSource, "sw.js"), "utf8")
   .replace("__PRECACHE__", JSON.stringify(precache));
 writeFileSync(join(appOut, "sw.js"), worker);
 
-console.log(`web: ${copies.length} files and the app's ${shell.length} in ${out}`);
+console.log(`web: ${copies.length} files, the app's ${shell.length} and the workspace in ${out}`);

@@ -101,7 +101,7 @@ export async function render() {
   };
   let content;
   try {
-    if (route.auth && !isSignedIn()) content = await signInScreen(ctx);
+    if ((route.auth || route.roles) && !isSignedIn()) content = await signInScreen(ctx);
     else if (!mayOpen(route)) content = refusedScreen(ctx, route);
     else content = await route.render(ctx);
   } catch (error) {
