@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -58,6 +59,20 @@ def watch_errors(page: Page, errors: list[str], who: str = "") -> None:
             "Content Security Policy" in message.text and errors.append(f"{prefix}{message.text}")
         ),
     )
+
+
+@contextmanager
+def watched_page(browser: Browser, **context_options) -> Iterator[Page]:
+    """A page in a fresh browser context (a screen size, a locale...); script errors and
+    Content-Security-Policy refusals seen while it was open fail the test at the end."""
+    context = browser.new_context(**context_options)
+    context.set_default_timeout(UI_TIMEOUT_MS)
+    page = context.new_page()
+    errors: list[str] = []
+    watch_errors(page, errors)
+    yield page
+    context.close()
+    assert errors == [], f"script errors or CSP refusals: {errors}"
 
 
 def axe_violations(page: Page) -> list[dict]:

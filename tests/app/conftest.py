@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from api.config import from_environment
-from tests.browser import UI_TIMEOUT_MS, chromium_browser, watch_errors  # noqa: F401 (fixture)
+from tests.browser import chromium_browser, watched_page  # noqa: F401 (fixture)
 from tests.conftest import serving
 
 PHONE = {
@@ -39,14 +39,8 @@ def app_url(make_app) -> Iterator[str]:
 
 @pytest.fixture
 def phone(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(**PHONE)
-    context.set_default_timeout(UI_TIMEOUT_MS)
-    page = context.new_page()
-    errors: list[str] = []
-    watch_errors(page, errors)
-    yield page
-    context.close()
-    assert errors == [], f"script errors or CSP refusals in the app: {errors}"
+    with watched_page(browser, **PHONE) as page:
+        yield page
 
 
 def sign_in(page: Page, app_url: str, cccd: str, *, start: str = "/app/sign-in") -> None:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser import UI_TIMEOUT_MS, chromium_browser, watch_errors  # noqa: F401 (fixture)
+from tests.browser import chromium_browser, watched_page  # noqa: F401 (fixture)
 from tests.conftest import serving
 
 DESKTOP = {"viewport": {"width": 1280, "height": 800}, "locale": "vi-VN", "timezone_id": "Asia/Ho_Chi_Minh"}
@@ -27,14 +27,8 @@ def workspace_url(make_app) -> Iterator[str]:
 
 @pytest.fixture
 def desk(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(**DESKTOP)
-    context.set_default_timeout(UI_TIMEOUT_MS)
-    page = context.new_page()
-    errors: list[str] = []
-    watch_errors(page, errors)
-    yield page
-    context.close()
-    assert errors == [], f"script errors or CSP refusals in the workspace: {errors}"
+    with watched_page(browser, **DESKTOP) as page:
+        yield page
 
 
 def staff_sign_in(
