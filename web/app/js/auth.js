@@ -81,6 +81,6 @@ export async function finishSignIn(params) {
   if (!response.ok) {
     throw new SignInError(body.code || "sign_in_failed", body.detail || "Đăng nhập không thành công. Vui lòng thử lại.");
   }
-  session.store(body);
+  await session.store(body);
   return pending.returnTo || "/app/";
 }

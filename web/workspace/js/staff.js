@@ -40,7 +40,7 @@ export async function signIn(username, password, totp) {
   const body = { username, password };
   if (totp) body.totp = totp;
   const pair = await api.post("/auth/staff/login", body, { auth: false, remember: false });
-  session.store(pair);
+  await session.store(pair);
   forgetMe();
   return me();
 }
