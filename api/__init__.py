@@ -94,6 +94,7 @@ def _register_blueprints(app: Flask) -> None:
     from api.benefits import routes as benefit_routes
     from api.chat import routes as chat_routes
     from api.citizens import routes as citizen_routes
+    from api.dashboard import routes as dashboard_routes
     from api.documents import routes as document_routes
     from api.dossiers import routes as dossier_routes
     from api.dossiers.catalogue import routes as catalogue_routes
@@ -153,6 +154,9 @@ def _register_blueprints(app: Flask) -> None:
         wallet_routes.staff_blp,
         content_routes.staff_blp,
         content_routes.public_blp,
+        content_routes.comms_announcements_blp,
+        content_routes.staff_announcements_blp,
+        dashboard_routes.blp,
         audit.blp,
     ):
         api.register_blueprint(blueprint)

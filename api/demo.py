@@ -40,6 +40,7 @@ DEMO_STAFF = (
     ("congan.phuong", "Nguyễn Văn Hùng", "police", "24133"),
     ("truyenthong", "Lê Thu Hà", "comms", None),
     ("tongdaivien", "Phạm Minh Tuấn", "agent", None),
+    ("lanhdao", "Võ Thị Thanh", "leader", None),
     ("quantri", "Hoàng Đức Long", "admin", None),
 )
 
@@ -297,6 +298,7 @@ def seed_demo() -> dict:
 
     from api.benefits.demo import seed_demo_benefits
     from api.chat.demo import seed_demo_handoffs
+    from api.dashboard.service import make_periodic_reports
     from api.dossiers.demo import seed_demo_dossiers
     from api.records.demo import seed_demo_records
     from api.reports.demo import seed_demo_reports
@@ -351,6 +353,9 @@ def seed_demo() -> dict:
         [registered[p.person.cccd].id for p in profiles if p.person.identity_level == 2 and p.age < 60][:2]
     )
     added["inbox"] = _deliver_inbox()
+    # Last week's and last month's reports for `lanhdao`, over what was just filed (the scheduler
+    # would make them within the hour; seeding makes them at once, and only once).
+    added["leader_reports"] = make_periodic_reports()
     return added
 
 

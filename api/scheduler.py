@@ -96,6 +96,12 @@ JOBS = (
         "start due push campaigns and resume those sending (bounded by CAMPAIGN_RUN_SECONDS)",
         executor="campaigns",
     ),
+    ScheduledJob(
+        "dashboard.periodic_reports",
+        "api.dashboard.service:make_periodic_reports",
+        3600,
+        "last week's and last month's reports for leaders, once each",
+    ),
 )
 JOBS_BY_NAME = {job.name: job for job in JOBS}
 

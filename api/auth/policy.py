@@ -31,7 +31,7 @@ from api.errors import ApiError
 
 log = logging.getLogger(__name__)
 
-STAFF_ROLES = ("officer", "police", "comms", "agent", "admin")
+STAFF_ROLES = ("officer", "police", "comms", "agent", "leader", "admin")
 
 
 @dataclass(frozen=True)

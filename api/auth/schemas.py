@@ -125,6 +125,7 @@ STAFF_ROLE_NAMES = {
     "police": "Công an",
     "comms": "Truyền thông",
     "agent": "Tổng đài viên",
+    "leader": "Lãnh đạo",
     "admin": "Quản trị viên",
 }
 _ROLE = validate.OneOf(list(STAFF_ROLE_NAMES), error="Vai trò phải là một trong: {choices}.")

@@ -13,6 +13,7 @@ export const ROLE_NAMES = {
   police: "Công an",
   comms: "Truyền thông",
   agent: "Tổng đài viên",
+  leader: "Lãnh đạo",
   admin: "Quản trị",
 };
 
