@@ -1,6 +1,6 @@
 """The home page `/`: what runs, and links to every part a newcomer looks for, each one served.
 
-The browser test (marked e2e, like the consoles') opens it in Debian's Chromium and watches the
+The browser test (marked e2e, like the agent's journey with Rasa) opens it in Debian's Chromium and watches the
 chatbot's line turn from "Chưa sẵn sàng" to "Sẵn sàng" by itself when a server starts answering
 at the chatbot's address:
     .venv/bin/pytest tests/test_home.py -m e2e -p no:cacheprovider
@@ -18,8 +18,8 @@ from tests.conftest import LoopbackHTTP, free_port, serving
 
 EXPECTED_LINKS = {
     "/auth/vneid/login",
-    "/agent/console",
-    "/comms/console",
+    "/app/",
+    "/workspace/",
     "/docs",
     "/openapi.json",
     "/ready",
@@ -90,7 +90,6 @@ def test_the_home_page_says_what_runs_and_links_every_part(client):
     assert page.rows["scheduler"][0].startswith("Bộ lập lịch")
 
     assert set(page.links) >= EXPECTED_LINKS
-    assert page.links["/comms/console"] == "Bảng điều khiển truyền thông"
     # The two front ends are linked.
     assert page.links["/app/"] == "Ứng dụng công dân"
     assert page.links["/workspace/"] == "Không gian làm việc của cán bộ"
@@ -145,8 +144,8 @@ def test_the_page_shows_the_chatbot_ready_once_it_answers(make_app, browser):
         chatbot = page.locator('tr[data-component="chatbot"] .state')
         expect(chatbot).to_have_text("Chưa sẵn sàng")
         expect(chatbot).to_be_visible()
-        expect(page.get_by_role("link", name="Bảng điều khiển tổng đài viên")).to_be_visible()
-        expect(page.get_by_role("link", name="Bảng điều khiển truyền thông")).to_be_visible()
+        expect(page.get_by_role("link", name="Không gian làm việc của cán bộ")).to_be_visible()
+        expect(page.get_by_role("link", name="Ứng dụng công dân")).to_be_visible()
         assert_accessible(page, "the home page")
 
         rasa = stand_in_rasa(rasa_port)
@@ -158,7 +157,7 @@ def test_the_page_shows_the_chatbot_ready_once_it_answers(make_app, browser):
             rasa.stop()
         assert_accessible(page, "the home page, updated")
 
-        page.get_by_role("link", name="Bảng điều khiển tổng đài viên").click()
-        page.wait_for_url(f"{base_url}/agent/console")
+        page.get_by_role("link", name="Không gian làm việc của cán bộ").click()
+        page.wait_for_url(f"{base_url}/workspace/")
         page.close()
     assert errors == []

@@ -24,6 +24,12 @@ the app fetches messages on demand instead. A stream ends itself after `CHAT_STR
 (or when the caller's access token expires, if sooner) with a `retry:` hint: the app reconnects
 with `Last-Event-ID` and a fresh token, so no stream outlives a sign-in, and load balancers see
 connections that end.
+
+The call centre's panel in the staff workspace keeps one stream of the same kind open per agent
+(`GET /agent/events`): it watches the queue's key (`QUEUE`), which the chat service wakes with
+`publish_queue` whenever a handoff changes or a handed-over conversation gets a message, and
+carries the messages of the conversation the agent has open plus a `queue` event when the queue
+changed. One stream per agent, not one per panel part: agents' streams share the cap with citizens'.
 """
 
 from __future__ import annotations
@@ -69,10 +75,15 @@ CHANNEL = "congdanso:chat:live"
 # so a Redis outage does not add a connection timeout to every agent's reply.
 REDIS_RETRY_SECONDS = 10
 EXTENSION = "chat_live"
+# The wake-up key of the agents' streams: not a conversation id, so no conversation's wake-up
+# is taken for it.
+QUEUE = "agent-queue"
 
 # read(after_id, limit) -> (messages as the messages route dumps them, status now), or None when
 # the conversation is gone (its citizen deleted their account).
 Reader = Callable[[int, int], "tuple[list[dict], str] | None"]
+# The event sent when the status read changes: (event name, data).
+StateEvent = Callable[[str], "tuple[str, dict]"]
 
 
 def setting(name: str) -> float:
@@ -228,15 +239,28 @@ def publish(conversation_id: uuid.UUID) -> None:
     _state().notifier.publish(str(conversation_id))
 
 
+def publish_queue() -> None:
+    """Wake the agents' streams (the queue, or a conversation an agent has open, changed)."""
+    _state().notifier.publish(QUEUE)
+
+
 # ---- the stream -------------------------------------------------------------------------------
 
 
 def event_stream(
-    conversation_id: uuid.UUID, after_id: int, read: Reader, token_expires_at: float | None = None
+    conversation_id: uuid.UUID | None,
+    after_id: int,
+    read: Reader,
+    token_expires_at: float | None = None,
+    *,
+    watch: str | None = None,
+    state_event: StateEvent | None = None,
 ) -> Response:
     """The response streaming the conversation's events to an authorised caller, from `after_id`.
 
-    Refused with 503 `chat_stream_busy` when the process holds its cap of streams.
+    `watch` is the wake-up key (the conversation's id unless told: the agents' `QUEUE`), and
+    `state_event` shapes the event sent when the status read changes (the conversation's `status`
+    unless told). Refused with 503 `chat_stream_busy` when the process holds its cap of streams.
     """
     state = _state()
     if not state.slots.acquire(blocking=False):
@@ -250,7 +274,10 @@ def event_stream(
     release = _once(state.slots.release)
     try:
         lifetime = _lifetime(token_expires_at)
-        events = _events(state.notifier, str(conversation_id), after_id, read, lifetime, release)
+        key = watch or str(conversation_id)
+        events = _events(
+            state.notifier, key, after_id, read, lifetime, release, state_event or _status_of(key)
+        )
         response = Response(
             stream_with_context(events),
             mimetype="text/event-stream",
@@ -267,6 +294,11 @@ def event_stream(
     # the generator never started (then its own `finally` does not run).
     response.call_on_close(release)
     return response
+
+
+def _status_of(conversation_id: str) -> StateEvent:
+    """The conversation's own `status` event (the citizen's stream)."""
+    return lambda status: ("status", {"conversation_id": conversation_id, "status": status})
 
 
 def _lifetime(token_expires_at: float | None) -> float:
@@ -286,6 +318,7 @@ def _events(
     read: Reader,
     lifetime: float,
     release: Callable[[], None],
+    state_event: StateEvent,
 ) -> Iterator[bytes]:
     heartbeat = setting("CHAT_STREAM_HEARTBEAT_SECONDS")
     recheck = recheck_seconds()
@@ -310,9 +343,7 @@ def _events(
                     if messages:
                         after_id = messages[-1]["id"]
                     if status != last_status:
-                        chunks.append(
-                            _event("status", {"conversation_id": conversation_id, "status": status})
-                        )
+                        chunks.append(_event(*state_event(status)))
                         last_status = status
                     now = time.monotonic()
                     next_recheck = now + recheck

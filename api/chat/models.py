@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, SmallInteger, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.dbtypes import UUID, UTCDateTime, new_uuid, utcnow
@@ -54,6 +54,10 @@ class ChatMessage(db.Model):
     # For a citizen's message: did Rasa receive it? False means Rasa was down: the message was
     # kept here and an agent answers it (and the transcript shows it beside Rasa's).
     delivered_to_bot: Mapped[bool | None] = mapped_column(Boolean)
+    # What a system message is for the app beyond its text: "rating_request" (the satisfaction
+    # question asked when an agent closes a handoff; its buttons answer through the rating route,
+    # never through Rasa) or "rating_thanks" (the question was answered). None: an ordinary message.
+    kind: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -71,6 +75,8 @@ class Handoff(db.Model):
             sqlite_where=text(OPEN_HANDOFF_SQL),
         ),
         Index("ix_chat_handoffs_status_requested_at", "status", "requested_at"),
+        # The call centre's figures read the handoffs closed in a period.
+        Index("ix_chat_handoffs_closed_at", "closed_at"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(UUID, primary_key=True, default=new_uuid)
@@ -83,6 +89,11 @@ class Handoff(db.Model):
     agent_id: Mapped[uuid.UUID | None] = mapped_column(UUID, ForeignKey("staff_users.id"))
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The citizen's answer to the question asked when the chat with the agent ends: 1 (very
+    # unhappy) to 5 (very happy), once; what the call centre's satisfaction figures count.
+    rating: Mapped[int | None] = mapped_column(SmallInteger)
+    rating_comment: Mapped[str | None] = mapped_column(String(500))
+    rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class AgentPresence(db.Model):

@@ -1,23 +1,30 @@
-"""Chat endpoints: the app's chat with the bot, the bot's handoff requests, the agents' console.
+"""Chat endpoints: the app's chat with the bot, the citizen's satisfaction with an agent's help,
+the bot's handoff requests, and what the call centre's panel of the staff workspace
+(/workspace/agent) calls: the queue, the conversations, the agents' live stream and figures.
 
-Thin: parse, authorise (`@allow`), call api/chat/service.py.
+Thin: parse, authorise (`@allow`), call api/chat/service.py. The old agent console's addresses
+redirect to the workspace.
 """
 
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 
 from flask import Blueprint as FlaskBlueprint
-from flask import send_from_directory
+from flask import redirect
 from flask.views import MethodView
 from flask_jwt_extended import get_jwt
 
 from api.auth.policy import PUBLIC, Service, Staff, allow, current_principal, require_principal
 from api.chat import live, rasa, service
 from api.chat.schemas import (
+    AgentEventsHeadersSchema,
+    AgentEventsQuerySchema,
+    AgentFiguresSchema,
     AgentReplySchema,
     ChatMessageSchema,
+    ChatRatingRequestSchema,
+    ChatRatingSchema,
     ChatRequestSchema,
     ConversationKeySchema,
     ConversationMessagesSchema,
@@ -35,14 +42,19 @@ from api.dbtypes import utcnow
 from api.extensions import chat_limit, limiter
 from api.health import register_readiness_check
 from api.http import Blueprint
+from api.periods import PERIOD_ERRORS, PeriodQuerySchema, resolve_period
 
 chat_blp = Blueprint("chat", __name__, url_prefix="/chat", description="Trò chuyện với trợ lý ảo")
 agent_blp = Blueprint("agent", __name__, url_prefix="/agent", description="Tổng đài viên")
+# The agent console's old addresses, kept as redirects into the workspace for bookmarks.
 console = FlaskBlueprint("agent_console", __name__)
 chat_blp.record_once(lambda state: register_readiness_check(state.app, "chatbot", rasa.readiness))
 
 AGENTS = Staff("agent", "admin")
-CONSOLE_FILES = Path(__file__).parent / "console"
+# The figures are a team board: every agent sees the whole team's rows (see README, call centre),
+# and leaders read them as the call centre's results.
+FIGURES_READERS = Staff("agent", "leader", "admin")
+WORKSPACE_PANEL = "/workspace/agent"
 
 
 class ChatView(MethodView):
@@ -93,6 +105,32 @@ class ConversationMessages(ChatView):
         }
 
 
+# What both live streams (the citizen's and the agents') document: the stream itself, and the
+# refusal when this process already holds all the streams it may (api/chat/live.py).
+STREAM_BUSY = {
+    "description": "`chat_stream_busy`: máy chủ đã đủ kết nối trực tiếp; thử lại sau `Retry-After` giây",
+    "headers": {
+        "Retry-After": {
+            "description": "số giây nên chờ trước khi mở lại luồng",
+            "required": True,
+            "schema": {"type": "integer", "minimum": 1},
+        }
+    },
+}
+
+
+def event_stream_doc(description: str) -> dict:
+    return {
+        "description": description,
+        "responses": {
+            "200": {
+                "description": "Luồng sự kiện (server-sent events), mở đến khi tự kết thúc",
+                "content": {"text/event-stream": {"schema": {"type": "string"}}},
+            }
+        },
+    }
+
+
 EVENTS_DESCRIPTION = """Luồng [server-sent events](https://html.spec.whatwg.org/multipage/server-sent-events.html)
 (`text/event-stream`, UTF-8) của một cuộc trò chuyện: trả lời của tổng đài viên và trợ lý ảo đến
 ngay khi được lưu, không cần hỏi định kỳ. Quyền như `GET …/messages`: công dân chủ cuộc trò chuyện
@@ -133,26 +171,9 @@ class ConversationEvents(ChatView):
         404, description="`conversation_not_found`: không có, hoặc không phải của người gọi"
     )
     @chat_blp.alt_response(403, description="`chat_citizens_only`: cán bộ không dùng kênh trò chuyện")
-    @chat_blp.alt_response(
-        503,
-        description="`chat_stream_busy`: máy chủ đã đủ kết nối trực tiếp; thử lại sau `Retry-After` giây",
-        headers={
-            "Retry-After": {
-                "description": "số giây nên chờ trước khi mở lại luồng",
-                "required": True,
-                "schema": {"type": "integer", "minimum": 1},
-            }
-        },
-    )
+    @chat_blp.alt_response(503, **STREAM_BUSY)
     @chat_blp.doc(
-        summary="Luồng sự kiện trực tiếp của cuộc trò chuyện",
-        description=EVENTS_DESCRIPTION,
-        responses={
-            "200": {
-                "description": "Luồng sự kiện (server-sent events), mở đến khi tự kết thúc",
-                "content": {"text/event-stream": {"schema": {"type": "string"}}},
-            }
-        },
+        summary="Luồng sự kiện trực tiếp của cuộc trò chuyện", **event_stream_doc(EVENTS_DESCRIPTION)
     )
     def get(self, query, headers, conversation_id: uuid.UUID):
         principal = current_principal()
@@ -172,6 +193,38 @@ class ConversationEvents(ChatView):
         return live.event_stream(conversation_id, after, read, token_expires_at)
 
 
+@chat_blp.route("/conversations/<uuid:conversation_id>/rating")
+class ConversationRating(ChatView):
+    @allow(PUBLIC)
+    @chat_blp.arguments(ChatRatingRequestSchema)
+    @chat_blp.arguments(ConversationKeySchema, location="headers")
+    @chat_blp.response(200, ChatRatingSchema)
+    @chat_blp.alt_response(
+        404, description="`conversation_not_found`: không có, hoặc không phải của người gọi"
+    )
+    @chat_blp.alt_response(
+        409,
+        description="`nothing_to_rate`: chưa có phiên hỗ trợ nào của tổng đài viên kết thúc; "
+        "`already_rated`: phiên hỗ trợ gần nhất đã được đánh giá",
+    )
+    @chat_blp.alt_response(403, description="`chat_citizens_only`: cán bộ không dùng kênh trò chuyện")
+    @chat_blp.doc(
+        summary="Đánh giá mức độ hài lòng với tổng đài viên",
+        description="Trả lời câu hỏi (tin nhắn `kind` = `rating_request`) gửi khi tổng đài viên kết thúc hỗ "
+        "trợ: đánh giá phiên hỗ trợ gần nhất đã kết thúc của cuộc trò chuyện, một lần. Chỉ chủ cuộc trò "
+        "chuyện (công dân đã đăng nhập, hoặc khách ẩn danh với `X-Conversation-Key`). Không chuyển tới trợ "
+        "lý ảo; lời cảm ơn (`rating_thanks`) đến qua luồng sự kiện như mọi tin nhắn.",
+    )
+    def post(self, body, headers, conversation_id: uuid.UUID):
+        return service.rate(
+            current_principal(),
+            conversation_id,
+            headers["conversation_key"],
+            body["rating"],
+            body["comment"],
+        )
+
+
 @chat_blp.route("/handoffs")
 class HandoffRequest(MethodView):
     @allow(Service("chat:handoff"))
@@ -185,7 +238,7 @@ class HandoffRequest(MethodView):
         return service.request_handoff(body["conversation_id"], body["reason"])
 
 
-# ---- the agents' console --------------------------------------------------------------------
+# ---- the call centre (the workspace's agent panel) ---------------------------------------------
 
 
 def _agent_id() -> uuid.UUID:
@@ -212,11 +265,15 @@ class HandoffDetail(MethodView):
     )
     def get(self, handoff_id: uuid.UUID):
         handoff = service.get_handoff(handoff_id)
+        # Read before the transcript: a message stored meanwhile comes again on the stream, and
+        # the panel shows each message id once.
+        last_message_id = service.last_message_id(handoff.conversation_id)
         turns, source = service.transcript(handoff)
         return {
             **service.handoff_view(handoff, _agent_id()),
             "transcript": turns,
             "transcript_source": source,
+            "last_message_id": last_message_id,
         }
 
 
@@ -264,17 +321,70 @@ class Presence(MethodView):
         return {"on_duty": body["on_duty"], "agents_unavailable": service.agents_unavailable(utcnow())}
 
 
-@console.get("/agent/console")
-@allow(PUBLIC)
-def console_page():
-    """The page holds no data: it signs the agent in and calls the endpoints above."""
-    response = send_from_directory(CONSOLE_FILES, "index.html", max_age=0)
-    # Only the console's own script runs: a citizen's message can never become markup here.
-    response.headers["Content-Security-Policy"] = "default-src 'self'; frame-ancestors 'none'"
-    return response
+AGENT_EVENTS_DESCRIPTION = """Luồng [server-sent events](https://html.spec.whatwg.org/multipage/server-sent-events.html)
+của bảng tổng đài viên trong không gian làm việc: một luồng cho mỗi tổng đài viên, thay cho việc hỏi
+định kỳ. Đọc bằng `fetch()` với Bearer (EventSource không gửi được tiêu đề).
+
+- `queue`: hàng chờ vừa thay đổi (có yêu cầu mới, được nhận, kết thúc, công dân nhắn thêm); gửi khi mở
+  luồng và mỗi khi đổi. `data`: `{"version": "…"}`; bảng tải lại `GET /agent/handoffs`.
+- `message`: với `?handoff=<id>`, mỗi tin nhắn mới của cuộc trò chuyện đó sau `after` (hoặc
+  `Last-Event-ID`), cùng dạng `ChatMessage` như ứng dụng nhận; `id:` là mã tin nhắn.
+- dòng chú thích `: heartbeat` khi lâu không có gì để gửi.
+
+Luồng tự kết thúc sau vài phút (hoặc khi mã truy cập hết hạn) với dòng `retry:`; bảng kết nối lại.
+Khi máy chủ đã đủ kết nối trực tiếp: 503 `chat_stream_busy` với `Retry-After`."""
 
 
+@agent_blp.route("/events")
+class AgentEvents(MethodView):
+    @allow(AGENTS)
+    @agent_blp.arguments(AgentEventsQuerySchema, location="query")
+    @agent_blp.arguments(AgentEventsHeadersSchema, location="headers")
+    @agent_blp.alt_response(404, description="`handoff_not_found`: không có yêu cầu hỗ trợ này")
+    @agent_blp.alt_response(503, **STREAM_BUSY)
+    @agent_blp.doc(
+        summary="Luồng sự kiện trực tiếp của tổng đài viên", **event_stream_doc(AGENT_EVENTS_DESCRIPTION)
+    )
+    def get(self, query, headers):
+        conversation_id = None
+        if query["handoff"] is not None:
+            conversation_id = service.get_handoff(query["handoff"]).conversation_id  # or 404
+        after = headers["last_event_id"] if headers["last_event_id"] is not None else query["after"]
+        token_expires_at = get_jwt().get("exp")
+
+        def read(after_id: int, limit: int):
+            messages, version = service.agent_news(conversation_id, after_id, limit)
+            return ChatMessageSchema(many=True).dump(messages), version
+
+        return live.event_stream(
+            conversation_id,
+            after,
+            read,
+            token_expires_at,
+            watch=live.QUEUE,
+            state_event=lambda version: ("queue", {"version": version}),
+        )
+
+
+@agent_blp.route("/figures")
+class Figures(MethodView):
+    @allow(FIGURES_READERS)
+    @agent_blp.arguments(PeriodQuerySchema, location="query")
+    @agent_blp.response(200, AgentFiguresSchema(many=True))
+    @agent_blp.alt_response(422, description=PERIOD_ERRORS)
+    @agent_blp.doc(
+        summary="Số liệu tổng đài theo tổng đài viên",
+        description="Các yêu cầu hỗ trợ kết thúc trong kỳ (ngày giờ Việt Nam, gồm cả hai đầu; mặc định 30 ngày "
+        "gần nhất), theo từng tổng đài viên: số cuộc, trung vị thời gian chờ và thời gian hỗ trợ (giây), điểm "
+        "hài lòng trung bình và số lượt đánh giá. Mọi tổng đài viên đang làm việc đều có một dòng.",
+    )
+    def get(self, query):
+        return service.agent_figures(*resolve_period(query.get("period_from"), query.get("period_to")))
+
+
+@console.get("/agent/console", strict_slashes=False)
 @console.get("/agent/console/<path:filename>")
 @allow(PUBLIC)
-def console_asset(filename: str):
-    return send_from_directory(CONSOLE_FILES, filename, max_age=300)
+def console_moved(filename: str | None = None):
+    """The console moved into the staff workspace (issue 17): old bookmarks land on its panel."""
+    return redirect(WORKSPACE_PANEL, code=308)

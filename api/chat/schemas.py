@@ -59,6 +59,15 @@ class ChatMessageSchema(Schema):
     sender = fields.String(metadata={"description": "citizen | bot | agent | system"})
     text = fields.String()
     buttons = fields.List(fields.Nested(ButtonSchema), allow_none=True)
+    kind = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "null: tin nhắn thường. `rating_request` (tin `system`): câu hỏi mức độ hài lòng "
+            'khi tổng đài viên kết thúc hỗ trợ; `buttons` (payload "1"…"5") được trả lời bằng '
+            "`POST /chat/conversations/{id}/rating`, không gửi qua `POST /chat`. `rating_thanks`: lời cảm ơn "
+            "sau khi công dân đã đánh giá (câu hỏi trước đó đã được trả lời)."
+        },
+    )
     created_at = VietnamDateTime()
 
 
@@ -143,6 +152,12 @@ class TurnSchema(Schema):
 class HandoffDetailSchema(HandoffSchema):
     transcript = fields.List(fields.Nested(TurnSchema))
     transcript_source = fields.String(metadata={"description": "rasa | api (khi trợ lý ảo gián đoạn)"})
+    last_message_id = fields.Integer(
+        metadata={
+            "description": "mã tin nhắn mới nhất lúc đọc: luồng `GET /agent/events` mở với `after` bằng số "
+            "này để nhận các tin nhắn đến sau"
+        }
+    )
 
 
 class AgentReplySchema(Schema):
@@ -161,3 +176,71 @@ class PresenceStateSchema(Schema):
     agents_unavailable = fields.String(
         allow_none=True, metadata={"description": "null: công dân được chuyển tới tổng đài viên"}
     )
+
+
+class ChatRatingRequestSchema(Schema):
+    rating = fields.Integer(
+        required=True,
+        strict=True,
+        validate=validate.Range(min=1, max=5, error="Mức đánh giá từ {min} đến {max}."),
+        metadata={"description": "1 rất không hài lòng … 5 rất hài lòng"},
+    )
+    comment = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=500, error="Góp ý dài tối đa {max} ký tự."),
+    )
+
+
+class ChatRatingSchema(Schema):
+    rating = fields.Integer(required=True)
+    comment = fields.String(required=True, allow_none=True, attribute="rating_comment")
+    rated_at = VietnamDateTime(required=True)
+
+
+class AgentEventsQuerySchema(MessagesQuerySchema):
+    handoff = fields.UUID(
+        load_default=None,
+        metadata={
+            "description": "yêu cầu hỗ trợ tổng đài viên đang mở: luồng gửi kèm tin nhắn mới của cuộc trò chuyện "
+            "đó (sau `after`, thường là `last_message_id` của `GET /agent/handoffs/{id}`)"
+        },
+    )
+
+
+class AgentEventsHeadersSchema(Schema):
+    last_event_id = fields.Integer(
+        data_key="Last-Event-ID",
+        load_default=None,
+        validate=validate.Range(min=0, max=MAX_INT32),
+        metadata={"description": "khi kết nối lại: `id` của sự kiện `message` cuối cùng đã nhận"},
+    )
+
+
+class AgentFiguresSchema(Schema):
+    agent_id = fields.UUID(required=True)
+    display_name = fields.String(required=True)
+    handled = fields.Integer(
+        required=True, metadata={"description": "số yêu cầu hỗ trợ tổng đài viên đã kết thúc trong kỳ"}
+    )
+    median_wait_seconds = fields.Integer(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "trung vị thời gian công dân chờ, từ lúc yêu cầu đến lúc được nhận (hoặc kết thúc "
+            "ngay từ hàng chờ); null khi không có"
+        },
+    )
+    median_handling_seconds = fields.Integer(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "trung vị thời gian hỗ trợ, từ lúc nhận đến lúc kết thúc; null khi không có"
+        },
+    )
+    satisfaction_average = fields.Float(
+        required=True,
+        allow_none=True,
+        metadata={"description": "điểm hài lòng trung bình (1–5) của các đánh giá; null khi chưa có"},
+    )
+    satisfaction_responses = fields.Integer(required=True, metadata={"description": "số lượt đánh giá"})

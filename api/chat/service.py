@@ -10,7 +10,12 @@ closing the handoff resumes the bot.
 
 Every commit that stores a message or changes the conversation's status is followed by
 `live.publish`, which wakes the app's open event stream (api/chat/live.py) in whichever process
-holds it.
+holds it; one that changes the agents' queue or a handed-over conversation also wakes the agents'
+streams (`live.publish_queue`).
+
+When an agent closes a handoff, the citizen is asked how satisfied they were (1–5, once, through
+`rate`, never through Rasa); `agent_figures` counts what each agent handled, how long citizens
+waited and were helped, and what they answered.
 """
 
 from __future__ import annotations
@@ -20,10 +25,11 @@ import hashlib
 import hmac
 import re
 import secrets
+import statistics
 import unicodedata
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 from flask import current_app
@@ -42,9 +48,18 @@ from api.dbtypes import new_uuid, utcnow
 from api.errors import ApiError
 from api.events import record_event
 from api.extensions import db
-from api.workdays import VIETNAM, is_working_day
+from api.workdays import VIETNAM, is_working_day, moments_of
 
 HOTLINE = "1900 0368"
+RATING_QUESTION = "Bạn có hài lòng với cuộc trò chuyện này không?"
+RATING_NAMES = {
+    1: "Rất không hài lòng",
+    2: "Không hài lòng",
+    3: "Bình thường",
+    4: "Hài lòng",
+    5: "Rất hài lòng",
+}
+# The per-agent figures: the last 30 days unless asked otherwise, never more than a year at once.
 OPEN = ("waiting", "active")
 HANDOFF_REASONS = {
     "request_human": "Công dân yêu cầu gặp tổng đài viên",
@@ -105,12 +120,13 @@ def _exchange(principal: Principal | None, conversation: Conversation, text: str
         # An agent took this chat while the bot was down: the bot stays out of it.
         message.delivered_to_bot = False
         db.session.commit()
-        live.publish(conversation.id)
+        _publish(conversation.id, queue=True)
         return Exchange(conversation, [], bot_available=True)
     # Committed before the slow call: the message is kept whatever happens to Rasa, and no
     # database lock is held while Rasa's actions call back into this API.
     db.session.commit()
-    live.publish(conversation.id)
+    # A handed-over conversation's words are the agent's news too (transcript, queue's last words).
+    _publish(conversation.id, queue=handoff is not None)
 
     try:
         if conversation.bot_paused and handoff is None:
@@ -208,6 +224,13 @@ def _chat_token(principal: Principal) -> str:
     )
 
 
+def _publish(conversation_id: uuid.UUID, *, queue: bool = False) -> None:
+    """After a commit: wake the conversation's streams, and the agents' when `queue`."""
+    live.publish(conversation_id)
+    if queue:
+        live.publish_queue()
+
+
 def _add_message(conversation: Conversation, sender: str, text: str, **fields) -> ChatMessage:
     message = ChatMessage(conversation_id=conversation.id, sender=sender, text=text, **fields)
     conversation.last_message_at = utcnow()
@@ -235,7 +258,7 @@ def _keep_for_agent(conversation: Conversation, message: ChatMessage) -> Exchang
         f"{HOTLINE}; trường hợp khẩn cấp gọi 113 (Công an), 114 (Cứu hỏa), 115 (Cấp cứu).",
     )
     db.session.commit()
-    live.publish(conversation.id)
+    _publish(conversation.id, queue=True)
     return Exchange(conversation, [note], bot_available=False)
 
 
@@ -275,7 +298,7 @@ def request_handoff(conversation_id: uuid.UUID, reason: str) -> dict:
             if handoff is None:
                 raise
         else:
-            live.publish(conversation.id)
+            _publish(conversation.id, queue=True)
     ahead = queue_position(handoff)
     waiting = f"Trước bạn có {ahead} người đang chờ. " if ahead else ""
     return {
@@ -431,7 +454,7 @@ def accept(handoff_id: uuid.UUID, agent_id: uuid.UUID) -> Handoff:
         return handoff
     record_audit("chat.handoff_accepted", target=f"handoff:{handoff.id}")
     db.session.commit()
-    live.publish(handoff.conversation_id)
+    _publish(handoff.conversation_id, queue=True)
     return handoff
 
 
@@ -452,7 +475,7 @@ def reply(handoff_id: uuid.UUID, agent_id: uuid.UUID, text: str) -> ChatMessage:
         recipient=conversation.citizen_id,
     )
     db.session.commit()
-    live.publish(conversation.id)
+    _publish(conversation.id, queue=True)
     if conversation.bot_paused:
         # Without Rasa its transcript misses this line; the API's copy, which the app reads, has it.
         with contextlib.suppress(rasa.RasaUnavailable):
@@ -477,9 +500,18 @@ def close(handoff_id: uuid.UUID, agent_id: uuid.UUID) -> Handoff:
         "Tổng đài viên đã kết thúc phiên hỗ trợ. Trợ lý ảo tiếp tục hỗ trợ bạn; khi cần, hãy nhắn "
         f'"gặp tổng đài viên" hoặc gọi {HOTLINE}.',
     )
+    # Asked of every closed handoff, even one closed from the queue: a citizen left waiting has
+    # an opinion too. The buttons answer through `rate`; Rasa never sees them.
+    _add_message(
+        conversation,
+        "system",
+        RATING_QUESTION,
+        kind="rating_request",
+        buttons=[{"title": title, "payload": str(score)} for score, title in RATING_NAMES.items()],
+    )
     record_audit("chat.handoff_closed", target=f"handoff:{handoff.id}")
     db.session.commit()
-    live.publish(conversation.id)
+    _publish(conversation.id, queue=True)
     if conversation.bot_paused:
         try:
             rasa.resume(str(conversation.id))
@@ -558,3 +590,158 @@ def handoff_view(handoff: Handoff, agent_id: uuid.UUID) -> dict:
         "last_message": last.text if last else None,
         "allowed_actions": allowed_actions(handoff, agent_id),
     }
+
+
+def last_message_id(conversation_id: uuid.UUID) -> int:
+    """The newest message of the conversation (0: none): where an agent's stream starts after the
+    transcript they were just given."""
+    return (
+        db.session.scalar(
+            select(func.max(ChatMessage.id)).where(ChatMessage.conversation_id == conversation_id)
+        )
+        or 0
+    )
+
+
+def queue_version() -> str:
+    """A short fingerprint of the queue as agents see it: which handoffs are open, their status
+    and agent, and the citizens' last words in them. It changes exactly when the queue's list
+    would, so the agents' stream tells the panel to reload it only then."""
+    rows = db.session.execute(
+        select(Handoff.id, Handoff.status, Handoff.agent_id, Handoff.conversation_id)
+        .where(Handoff.status.in_(OPEN))
+        .order_by(Handoff.requested_at, Handoff.id)
+    ).all()
+    latest = (
+        db.session.scalar(
+            select(func.max(ChatMessage.id)).where(
+                ChatMessage.conversation_id.in_([row.conversation_id for row in rows]),
+                ChatMessage.sender == "citizen",
+            )
+        )
+        if rows
+        else None
+    )
+    seen = "|".join(f"{row.id}:{row.status}:{row.agent_id}" for row in rows) + f"|{latest}"
+    return hashlib.sha256(seen.encode()).hexdigest()[:16]
+
+
+def agent_news(conversation_id: uuid.UUID | None, after_id: int, limit: int) -> tuple[list[ChatMessage], str]:
+    """What an agent's stream has not sent yet: the open conversation's messages after `after_id`
+    (none when no conversation is open) and the queue's fingerprint now."""
+    messages: list[ChatMessage] = []
+    if conversation_id is not None:
+        messages = list(
+            db.session.scalars(
+                select(ChatMessage)
+                .where(ChatMessage.conversation_id == conversation_id, ChatMessage.id > after_id)
+                .order_by(ChatMessage.id)
+                .limit(limit)
+            )
+        )
+    return messages, queue_version()
+
+
+# ---- the citizen's satisfaction ---------------------------------------------------------------
+
+
+def rate(
+    principal: Principal | None,
+    conversation_id: uuid.UUID,
+    key: str | None,
+    rating: int,
+    comment: str | None,
+) -> Handoff:
+    """The citizen's answer to the question asked when the agent closed their chat: it rates the
+    conversation's last closed handoff, once. Only the conversation's owner (404 for anyone
+    else, as the other chat routes); 409 `nothing_to_rate` before any handoff was closed,
+    409 `already_rated` the second time."""
+    conversation = conversation_for(principal, conversation_id, key)
+    handoff = db.session.scalar(
+        select(Handoff)
+        .where(Handoff.conversation_id == conversation.id, Handoff.status == "closed")
+        .order_by(Handoff.closed_at.desc(), Handoff.requested_at.desc())
+        .limit(1)
+    )
+    if handoff is None:
+        raise ApiError(
+            409,
+            "nothing_to_rate",
+            "Chưa có phiên hỗ trợ nào của tổng đài viên kết thúc trong cuộc trò chuyện này để đánh giá.",
+        )
+    comment = unicodedata.normalize("NFC", comment or "").strip() or None
+    # Compare-and-set: two taps at once (two tabs, a double click) rate once.
+    rated = db.session.execute(
+        update(Handoff)
+        .where(Handoff.id == handoff.id, Handoff.rating.is_(None))
+        .values(rating=rating, rating_comment=comment, rated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not rated:
+        db.session.rollback()
+        raise ApiError(409, "already_rated", "Bạn đã đánh giá phiên hỗ trợ này rồi. Cảm ơn bạn!")
+    _add_message(
+        conversation,
+        "system",
+        f"Cảm ơn bạn đã đánh giá: {RATING_NAMES[rating]} ({rating}/5). Ý kiến của bạn giúp tổng đài "
+        "phục vụ tốt hơn.",
+        kind="rating_thanks",
+    )
+    db.session.commit()
+    _publish(conversation.id, queue=True)
+    db.session.refresh(handoff)
+    return handoff
+
+
+# ---- the call centre's figures ------------------------------------------------------------------
+
+
+def _median_seconds(durations: list[timedelta]) -> int | None:
+    return round(statistics.median(d.total_seconds() for d in durations)) if durations else None
+
+
+def agent_figures(since: date, until: date) -> list[dict]:
+    """Per agent, the handoffs they closed in the period (Vietnamese days, both included): how
+    many, the median wait (from the request until an agent took it, or closed it from the queue),
+    the median handling time (from taking it until closing it), and the citizens' satisfaction.
+
+    Every active agent has a row (a quiet day shows as 0, not as a missing colleague), and so has
+    anyone else who closed handoffs in the period (an admin standing in, an agent since gone)."""
+    start, end = moments_of(since, until)
+    closed = db.session.execute(
+        select(
+            Handoff.agent_id,
+            Handoff.requested_at,
+            Handoff.accepted_at,
+            Handoff.closed_at,
+            Handoff.rating,
+        ).where(
+            Handoff.status == "closed",
+            Handoff.agent_id.is_not(None),
+            Handoff.closed_at >= start,
+            Handoff.closed_at < end,
+        )
+    ).all()
+    agents = db.session.scalars(auth.staff_accounts(role="agent", active=True))
+    by_agent: dict[uuid.UUID, list] = {agent.id: [] for agent in agents}
+    for row in closed:
+        by_agent.setdefault(row.agent_id, []).append(row)
+    rows = []
+    for agent_id, handled in by_agent.items():
+        ratings = [row.rating for row in handled if row.rating is not None]
+        rows.append(
+            {
+                "agent_id": agent_id,
+                "display_name": _agent_name(agent_id) or "Cán bộ đã bị xóa",
+                "handled": len(handled),
+                "median_wait_seconds": _median_seconds(
+                    [(row.accepted_at or row.closed_at) - row.requested_at for row in handled]
+                ),
+                "median_handling_seconds": _median_seconds(
+                    [row.closed_at - row.accepted_at for row in handled if row.accepted_at]
+                ),
+                "satisfaction_average": round(statistics.fmean(ratings), 2) if ratings else None,
+                "satisfaction_responses": len(ratings),
+            }
+        )
+    return sorted(rows, key=lambda row: (row["display_name"], str(row["agent_id"])))

@@ -1,7 +1,7 @@
 """`GET /`: the home page (HTML), or a small JSON index for a client that asks for JSON.
 
 Public, like `/ready` whose checks it shows: it holds no one's data. Not in the OpenAPI document
-(a page for people, like the consoles).
+(a page for people, like the workspace).
 """
 
 from __future__ import annotations
@@ -55,10 +55,12 @@ WAITING_HINTS = {
 # (path, title, what it is); a path is linked only when the app serves it.
 LINKS = (
     ("/app/", "Ứng dụng công dân", "ứng dụng web cho công dân"),
-    ("/workspace/", "Không gian làm việc của cán bộ", "một cửa, công an, truyền thông, tổng đài"),
+    (
+        "/workspace/",
+        "Không gian làm việc của cán bộ",
+        "một cửa, công an, lãnh đạo, tổng đài, truyền thông, quản trị",
+    ),
     ("/auth/vneid/login", "Đăng nhập công dân (VNeID)", "trả về cặp mã truy cập của API"),
-    ("/agent/console", "Bảng điều khiển tổng đài viên", "hàng chờ hỗ trợ, trả lời công dân"),
-    ("/comms/console", "Bảng điều khiển truyền thông", "bài viết, FAQ của trợ lý ảo, chiến dịch thông báo"),
     ("/docs", "Tài liệu API", "Swagger UI, thử trực tiếp các API"),
     ("/openapi.json", "Đặc tả OpenAPI 3", "tài liệu máy đọc được"),
     ("/ready", "Tình trạng sẵn sàng", "JSON: từng thành phần và trạng thái"),

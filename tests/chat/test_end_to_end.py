@@ -1,5 +1,5 @@
 """End to end: the API, the real action server and the real Rasa with the trained model, as
-separate processes on loopback, and the agent console in headless Chromium.
+separate processes on loopback, and the workspace's call-centre panel in headless Chromium.
 
 `make test` runs these after training (`make e2e`, marker `e2e`): they need
 chatbot/models/current.tar.gz, .venv-bot and Debian's chromium.
@@ -206,12 +206,14 @@ def test_an_emergency_gets_the_numbers_at_once(stack):
     assert "114" in reply and "113" in reply and "115" in reply
 
 
-def test_a_citizen_reaches_an_agent_in_the_console_and_back(stack, citizen_headers, make_staff):
+def test_a_citizen_reaches_an_agent_in_the_workspace_and_back(
+    stack, rasa_server, citizen_headers, make_staff
+):
     from playwright.sync_api import expect, sync_playwright
 
     chromium = shutil.which("chromium")
     require_built(Path(chromium) if chromium else None, "Debian's chromium")
-    agent = make_staff("agent")
+    agent = make_staff("agent", full_name="Nguyễn Thu Hằng")
     httpx.put(  # on duty from the start: the handoff must find someone
         f"{stack}/agent/presence",
         json={"on_duty": True},
@@ -231,22 +233,23 @@ def test_a_citizen_reaches_an_agent_in_the_console_and_back(stack, citizen_heade
             headless=True,
             args=["--no-sandbox", "--disable-background-networking", "--disable-component-update"],
         )
-        page = browser.new_page()
-        page.goto(f"{stack}/agent/console")
-        page.fill("#username", agent["username"])
-        page.fill("#password", STAFF_PASSWORD)
-        page.click("#sign-in button[type=submit]")
-        entry = page.locator("#queue li", has_text="Lê Thị Mai")
+        page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="vi-VN")
+        page.goto(f"{stack}/workspace/agent")
+        page.get_by_label("Tên đăng nhập").fill(agent["username"])
+        page.get_by_label("Mật khẩu").fill(STAFF_PASSWORD)
+        page.get_by_role("button", name="Đăng nhập").click()
+        entry = page.locator(".agent-queue li", has_text="Lê Thị Mai")
         expect(entry).to_be_visible(timeout=15_000)
         expect(entry).to_contain_text("Công dân yêu cầu gặp tổng đài viên")
-        entry.click()
+        entry.get_by_role("button").click()
         # The transcript comes from Rasa's tracker: the citizen's words and the bot's answer.
-        expect(page.locator("#transcript")).to_contain_text("cho tôi gặp tổng đài viên")
-        expect(page.locator("#transcript-source")).to_have_text("")
+        transcript = page.get_by_role("log", name="Nội dung cuộc trò chuyện")
+        expect(transcript).to_contain_text("cho tôi gặp tổng đài viên", timeout=10_000)
+        expect(page.get_by_text("Trợ lý ảo đang gián đoạn")).to_have_count(0)
 
-        page.fill("#reply-text", "Chào chị Mai, tôi là tổng đài viên. Chị cần hỗ trợ gì ạ?")
-        page.click("#send")
-        expect(page.locator("#transcript li.agent")).to_contain_text("tôi là tổng đài viên")
+        page.get_by_label("Trả lời công dân").fill("Chào chị Mai, tôi là tổng đài viên. Chị cần hỗ trợ gì ạ?")
+        page.get_by_role("button", name="Gửi", exact=True).click()
+        expect(transcript.locator(".agent-turn-agent")).to_contain_text("tôi là tổng đài viên")
 
         # The citizen's app sees the agent's reply; while the agent has the chat, the bot is quiet.
         messages = httpx.get(f"{stack}/chat/conversations/{conversation}/messages", headers=headers).json()
@@ -254,11 +257,31 @@ def test_a_citizen_reaches_an_agent_in_the_console_and_back(stack, citizen_heade
         assert messages["messages"][-1]["sender"] == "agent"
         quiet = chat(stack, "tôi muốn hỏi về đăng ký tạm trú", headers, conversation)
         assert quiet["replies"] == [] and quiet["status"] == "with_agent"
-        expect(page.locator("#transcript")).to_contain_text("tôi muốn hỏi về đăng ký tạm trú", timeout=10_000)
+        # ... and her words reach the agent's open transcript by themselves.
+        expect(transcript).to_contain_text("tôi muốn hỏi về đăng ký tạm trú", timeout=10_000)
 
-        page.click("#close")
+        page.get_by_role("button", name="Kết thúc, trả lại cho trợ lý ảo").click()
         expect(entry).to_have_count(0, timeout=10_000)
+        expect(transcript).to_contain_text("Bạn có hài lòng với cuộc trò chuyện này không?")
+
+        # The citizen is asked how satisfied she was, and answers; the API keeps it, not Rasa.
+        closing = httpx.get(f"{stack}/chat/conversations/{conversation}/messages", headers=headers).json()
+        assert closing["messages"][-1]["kind"] == "rating_request"
+        rated = httpx.post(
+            f"{stack}/chat/conversations/{conversation}/rating",
+            json={"rating": 5},
+            headers=headers,
+            timeout=10,
+        )
+        assert rated.status_code == 200, rated.text
+        expect(transcript).to_contain_text("Cảm ơn bạn đã đánh giá: Rất hài lòng (5/5)", timeout=10_000)
         browser.close()
+
+    tracker = httpx.get(
+        f"{rasa_server}/conversations/{conversation}/tracker", params={"token": RASA_TOKEN}, timeout=10
+    ).json()
+    said_by_her = [event.get("text") for event in tracker["events"] if event.get("event") == "user"]
+    assert "5" not in said_by_her and not any("hài lòng" in (text or "") for text in said_by_her)
 
     # Closing resumed the bot: it answers again.
     again = chat(stack, "xin chào", headers, conversation)

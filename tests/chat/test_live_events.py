@@ -229,7 +229,8 @@ def test_the_agents_reply_arrives_on_the_open_stream_without_asking(server, citi
 
         agent.close(handoff_id)
         closing, status = stream.messages_until_status()
-        assert [m["sender"] for m in closing] == ["system"]
+        # The note that the agent left, and the satisfaction question (tests/chat/test_satisfaction.py).
+        assert [(m["sender"], m["kind"]) for m in closing] == [("system", None), ("system", "rating_request")]
         assert "kết thúc phiên hỗ trợ" in closing[0]["text"]
         assert status == "bot"
 

@@ -13,11 +13,17 @@
 // and the conversation id stay in this tab's sessionStorage (never in a URL or localStorage), so
 // a shared phone's next user does not inherit them. A message that could not be sent stays on the
 // screen (and in sessionStorage) with a "Gửi lại" button.
+//
+// When an agent closes their part, the API asks "Bạn có hài lòng…" (a system message of kind
+// rating_request, with five buttons): the answer goes to POST …/rating, never to the bot, and the
+// thank-you (kind rating_thanks) comes back on the stream like every message, so a reopened
+// conversation shows the question as answered.
 
 import * as api from "../../../shared/api.js";
 import * as auth from "../auth.js";
 import { h, chip, errorBox, showFieldErrors, clearFieldErrors } from "../../../shared/ui.js";
 import { signInScreen } from "./home.js";
+import { backoff, pause, serverSentEvents } from "../../../shared/sse.js";
 
 const MESSAGE_MAX = 1000; // api/chat/schemas.py MESSAGE_MAX
 const PAGE = 100; // the messages route's page (api/chat/service.py messages_after)
@@ -60,77 +66,6 @@ function loadSaved() {
 
 function save(saved) {
   sessionStorage.setItem(storageKey(), JSON.stringify(saved));
-}
-
-// ---- server-sent events ------------------------------------------------------------------------
-
-/**
- * The events of a text/event-stream body, read as the HTML standard says: yields
- * {type, data, id} for each event with data, and {retry} for a reconnection hint (milliseconds).
- * Comments (the API's heartbeats) only keep the connection alive.
- */
-async function* serverSentEvents(body) {
-  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = "";
-  let type = "";
-  let data = [];
-  let id = null;
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      buffer += value;
-      for (let end = buffer.search(/[\r\n]/); end !== -1; end = buffer.search(/[\r\n]/)) {
-        // A CR at the very end may be the first half of a CRLF split between two chunks.
-        if (buffer[end] === "\r" && end === buffer.length - 1) break;
-        const line = buffer.slice(0, end);
-        buffer = buffer.slice(end + (buffer.startsWith("\r\n", end) ? 2 : 1));
-        if (line === "") {
-          if (data.length) yield { type: type || "message", data: data.join("\n"), id };
-          type = "";
-          data = [];
-          continue;
-        }
-        if (line.startsWith(":")) continue;
-        const colon = line.indexOf(":");
-        const field = colon === -1 ? line : line.slice(0, colon);
-        let value = colon === -1 ? "" : line.slice(colon + 1);
-        if (value.startsWith(" ")) value = value.slice(1);
-        if (field === "event") type = value;
-        else if (field === "data") data.push(value);
-        else if (field === "id" && !value.includes("\0")) id = value;
-        else if (field === "retry" && /^\d+$/.test(value)) yield { retry: Number(value) };
-      }
-    }
-  } finally {
-    reader.cancel().catch(() => {});
-  }
-}
-
-/** Wait `ms`, or less when the network comes back; rejects with the signal's abort. */
-function pause(ms, signal) {
-  return new Promise((resolve, reject) => {
-    const done = () => {
-      clearTimeout(timer);
-      window.removeEventListener("online", done);
-      signal.removeEventListener("abort", aborted);
-      resolve();
-    };
-    const aborted = () => {
-      done();
-      reject(new DOMException("left the screen", "AbortError"));
-    };
-    const timer = setTimeout(done, ms);
-    window.addEventListener("online", done);
-    if (signal.aborted) aborted();
-    else signal.addEventListener("abort", aborted);
-  });
-}
-
-/** 1, 2, 4 … 30 s, each between half and all of it so that phones back online do not all come at once. */
-function backoff(failures) {
-  const ceiling = Math.min(30_000, 1000 * 2 ** Math.min(failures, 5));
-  return ceiling / 2 + Math.random() * (ceiling / 2);
 }
 
 // ---- the screen --------------------------------------------------------------------------------
@@ -184,6 +119,7 @@ async function chatScreen(ctx) {
   const log = h("ol", { class: "chat-log" });
   const logRegion = h("div", { class: "chat-log-region", role: "log", "aria-live": "polite", "aria-label": "Nội dung cuộc trò chuyện" }, log);
   const shown = new Map(); // message id → node
+  let ratingBoxes = []; // the satisfaction questions on screen still waiting for an answer
   const buttonTitles = new Map(); // a button's payload → its title, to show what the citizen tapped
   const pending = []; // the citizen's messages not yet seen with an id
   let lastStreamId = 0; // the last message of an unbroken sequence read from the API (history, stream)
@@ -260,12 +196,58 @@ async function chatScreen(ctx) {
     }
     for (const button of message.buttons || []) buttonTitles.set(button.payload, button.title);
     if (message.sender === "bot" && message.buttons?.length) node.buttons = message.buttons;
+    if (message.kind === "rating_request") {
+      // A later question supersedes an unanswered earlier one (the API rates the latest closed handoff).
+      ratingBoxes.forEach((box) => box.remove());
+      ratingBoxes = [ratingBox(message)];
+      node.append(ratingBoxes[0]);
+    } else if (message.kind === "rating_thanks") {
+      ratingBoxes.forEach((box) => box.remove());
+      ratingBoxes = [];
+    }
     node.dataset.id = message.id;
     node.dataset.order = message.id;
     shown.set(message.id, node);
     place(node);
     refreshAround();
     followBottom(false);
+  }
+
+  // ---- the satisfaction question: five buttons and an optional comment, answered once ----
+  function ratingBox(message) {
+    const comment = h("input", { type: "text", name: "comment", maxlength: "500", autocomplete: "off", id: `rating-comment-${message.id}` });
+    const alert = h("div", { class: "chat-rating-alert", role: "alert" });
+    const buttons = (message.buttons || []).map((button) =>
+      h("button", { type: "button", onclick: (event) => answer(event.currentTarget, Number(button.payload)) }, `${button.payload} · ${button.title}`),
+    );
+    const box = h(
+      "div",
+      { class: "chat-rating", role: "group", "aria-label": message.text },
+      h("div", { class: "field" }, h("label", { for: comment.id }, "Góp ý thêm (không bắt buộc)"), comment),
+      h("div", { class: "quick-replies" }, buttons),
+      alert,
+    );
+    async function answer(pressed, rating) {
+      buttons.forEach((button) => (button.disabled = true));
+      pressed.setAttribute("aria-busy", "true");
+      try {
+        const body = { rating };
+        if (comment.value.trim()) body.comment = comment.value.trim();
+        await api.post(`${conversationPath()}/rating`, body, { headers: keyHeaders() });
+        // The thank-you arrives on the stream too; say it here at once.
+        box.replaceChildren(h("p", { class: "chat-rating-done" }, "Cảm ơn bạn đã đánh giá!"));
+      } catch (error) {
+        if (error.code === "already_rated" || error.code === "nothing_to_rate") {
+          box.replaceChildren(h("p", { class: "chat-rating-done" }, error.message));
+        } else {
+          alert.replaceChildren(errorBox(error));
+          buttons.forEach((button) => (button.disabled = false));
+        }
+      } finally {
+        pressed.removeAttribute("aria-busy");
+      }
+    }
+    return box;
   }
 
   // ---- status line and connection note ----
