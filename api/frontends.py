@@ -110,9 +110,10 @@ def content_security_policy() -> str:
 
 
 # The workspace runs its own scripts only; attached documents are previewed from blob: URLs
-# (images, and PDFs in a frame).
+# (images, and PDFs in a frame). Articles' pictures are https links chosen by comms staff: their
+# preview (a sandboxed srcdoc frame, which inherits this policy) shows them as the app will.
 WORKSPACE_CSP = (
-    "default-src 'self'; img-src 'self' data: blob:; frame-src blob:; object-src 'none'; "
+    "default-src 'self'; img-src 'self' data: blob: https:; frame-src blob:; object-src 'none'; "
     "style-src 'self'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
 

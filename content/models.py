@@ -25,8 +25,20 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, SmallInteger, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    func,
+    select,
+)
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from api.dbtypes import UUID, UTCDateTime, new_uuid, utcnow
 from api.extensions import db
@@ -205,3 +217,73 @@ class FaqVersion(db.Model):
     by: Mapped[str] = mapped_column(String(64))
     # questions, answer, category, active as they were
     content: Mapped[dict] = mapped_column(JSON)
+
+
+# ---- internal announcements to staff ----------------------------------------------------------
+
+# Importance: an important announcement stands out as a banner in the workspace until opened.
+NORMAL = "normal"
+IMPORTANT = "important"
+IMPORTANCES = (NORMAL, IMPORTANT)
+IMPORTANCE_NAMES = {NORMAL: "Bình thường", IMPORTANT: "Quan trọng"}
+
+
+class Announcement(db.Model):
+    """A notice from the comms team (or an admin) to staff, published when written.
+
+    The audience (every staff role, or some; optionally one ward) is resolved into recipients
+    when it is published (`AnnouncementRecipient`): who was addressed is then a fact, like the
+    recipients of a letter, so "read by 7 of 9" keeps its meaning when accounts later change role
+    or ward, and "addressed to me" is one indexed lookup.
+    """
+
+    __tablename__ = "content_announcements"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID, primary_key=True, default=new_uuid)
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)  # plain text; line breaks kept
+    # None: every staff role; otherwise the roles addressed (api/auth/policy.py STAFF_ROLES).
+    audience_roles: Mapped[list | None] = mapped_column(JSON)
+    audience_ward_code: Mapped[str | None] = mapped_column(String(5))  # None: every unit
+    importance: Mapped[str] = mapped_column(String(10), default=NORMAL)
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    created_by: Mapped[str] = mapped_column(String(64))  # "staff:<uuid>"
+
+
+class AnnouncementRecipient(db.Model):
+    """One staff member an announcement was addressed to, and when they opened it."""
+
+    __tablename__ = "content_announcement_recipients"
+    __table_args__ = (
+        # "Addressed to me, newest first" and "how many have I not read".
+        Index("ix_content_announcement_recipients_staff", "staff_id", "read_at"),
+    )
+
+    announcement_id: Mapped[uuid.UUID] = mapped_column(
+        UUID, ForeignKey("content_announcements.id", ondelete="CASCADE"), primary_key=True
+    )
+    staff_id: Mapped[uuid.UUID] = mapped_column(UUID, primary_key=True)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    announcement: Mapped[Announcement] = relationship(lazy="joined")
+
+
+# How many were addressed and how many have opened it: counted in SQL with the announcement (the
+# comms list asks for them with `undefer`), loaded on access otherwise.
+Announcement.recipient_count = column_property(
+    select(func.count())
+    .where(AnnouncementRecipient.announcement_id == Announcement.id)
+    .correlate_except(AnnouncementRecipient)
+    .scalar_subquery(),
+    deferred=True,
+)
+Announcement.read_count = column_property(
+    select(func.count())
+    .where(
+        AnnouncementRecipient.announcement_id == Announcement.id,
+        AnnouncementRecipient.read_at.is_not(None),
+    )
+    .correlate_except(AnnouncementRecipient)
+    .scalar_subquery(),
+    deferred=True,
+)

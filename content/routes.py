@@ -10,18 +10,19 @@ the body (`version`) or as `If-Match` with the ETag the GET returned; a stale on
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 
 from flask import Blueprint as FlaskBlueprint
-from flask import request, send_from_directory
+from flask import redirect, request
 from flask.views import MethodView
 
 from api.auth.policy import PUBLIC, Staff, allow, current_principal, require_principal
 from api.fields import MAX_INT32
 from api.http import Blueprint, PublicLookupView, SelectPage
 from api.openapi import request_header
-from content import service
+from content import announcements, service
 from content.schemas import (
+    AnnouncementInSchema,
+    AnnouncementQuerySchema,
     ArticleActionSchema,
     ArticleCreateSchema,
     ArticleEditSchema,
@@ -38,9 +39,12 @@ from content.schemas import (
     PublicArticleSummarySchema,
     PublicFaqQuerySchema,
     PublicFaqSchema,
+    ReceivedAnnouncementSchema,
+    SentAnnouncementSchema,
     StaffArticleDetailSchema,
     StaffArticleQuerySchema,
     StaffArticleSchema,
+    UnreadAnnouncementsSchema,
 )
 
 staff_blp = Blueprint(
@@ -56,14 +60,24 @@ public_blp = Blueprint(
     description="Bài viết tuyên truyền, chủ đề và hỏi đáp cho người dân",
 )
 
-# The comms console (content/console/): a static page, served like the agents' console.
+comms_announcements_blp = Blueprint(
+    "announcements_comms",
+    __name__,
+    url_prefix="/comms/announcements",
+    description="Cán bộ truyền thông: thông báo nội bộ tới cán bộ (gửi, xem bao nhiêu người đã đọc)",
+)
+staff_announcements_blp = Blueprint(
+    "announcements_staff",
+    __name__,
+    url_prefix="/staff/announcements",
+    description="Mọi cán bộ: thông báo nội bộ gửi tới mình (đọc, đánh dấu đã đọc, số chưa đọc)",
+)
+
+# The comms console moved into the staff workspace (/workspace/comms); its old addresses, kept
+# in bookmarks, lead there.
 console = FlaskBlueprint("comms_console", __name__)
 
 COMMS = Staff("comms", "admin")
-CONSOLE_FILES = Path(__file__).parent / "console"
-# Only the console's own script runs, and nothing may frame it. Images may come from https
-# (articles' covers and pictures in the preview); the preview itself is a sandboxed iframe.
-CONSOLE_CSP = "default-src 'self'; img-src 'self' https:; frame-ancestors 'none'"
 
 
 def _actor() -> str:
@@ -291,22 +305,92 @@ class PublicFaq(MethodView):
         return service.faq_entries(query.get("category"), True, query.get("q"))
 
 
-# ---- the comms console ------------------------------------------------------------------------
+# ---- internal announcements ------------------------------------------------------------------
+
+
+def _staff_id() -> uuid.UUID:
+    return uuid.UUID(require_principal().id)
+
+
+@comms_announcements_blp.route("")
+class SentAnnouncements(MethodView):
+    @allow(COMMS)
+    @comms_announcements_blp.response(200, SentAnnouncementSchema(many=True))
+    @comms_announcements_blp.paginate(SelectPage)
+    def get(self):
+        """Every announcement sent, newest first, with how many staff it was addressed to and how
+        many have opened it."""
+        return announcements.sent()
+
+    @allow(COMMS)
+    @comms_announcements_blp.arguments(AnnouncementInSchema)
+    @comms_announcements_blp.response(201, SentAnnouncementSchema)
+    @comms_announcements_blp.alt_response(
+        422, description="`unknown_ward`: không có phường/xã này; `audience_empty`: không cán bộ nào nhận"
+    )
+    def post(self, data):
+        """Publish an announcement to staff now: every role or some, optionally one ward's staff;
+        important ones stand out in the workspace until opened. Audited."""
+        return announcements.publish(data, _staff_id())
+
+
+@comms_announcements_blp.route("/<uuid:announcement_id>")
+class SentAnnouncement(MethodView):
+    @allow(COMMS)
+    @comms_announcements_blp.response(200, SentAnnouncementSchema)
+    def get(self, announcement_id):
+        """One announcement sent, with its read figures."""
+        return announcements.get_sent(announcement_id)
+
+
+@staff_announcements_blp.route("")
+class ReceivedAnnouncements(MethodView):
+    @allow(Staff())
+    @staff_announcements_blp.arguments(AnnouncementQuerySchema, location="query")
+    @staff_announcements_blp.response(200, ReceivedAnnouncementSchema(many=True))
+    @staff_announcements_blp.paginate(SelectPage)
+    def get(self, query):
+        """The announcements addressed to me, newest first, each with whether I have read it."""
+        return announcements.inbox(
+            _staff_id(), unread=query.get("unread"), importance=query.get("importance")
+        )
+
+
+@staff_announcements_blp.route("/unread")
+class UnreadAnnouncements(MethodView):
+    @allow(Staff())
+    @staff_announcements_blp.response(200, UnreadAnnouncementsSchema)
+    def get(self):
+        """How many announcements addressed to me I have not opened (and how many are important)."""
+        return announcements.unread_counts(_staff_id())
+
+
+@staff_announcements_blp.route("/<uuid:announcement_id>")
+class ReceivedAnnouncement(MethodView):
+    @allow(Staff())
+    @staff_announcements_blp.response(200, ReceivedAnnouncementSchema)
+    def get(self, announcement_id):
+        """One announcement addressed to me (404 for any other). Reading it here does not mark it
+        read: POST …/read does, when the person opens it."""
+        return announcements.received(_staff_id(), announcement_id)
+
+
+@staff_announcements_blp.route("/<uuid:announcement_id>/read")
+class ReadAnnouncement(MethodView):
+    @allow(Staff())
+    @staff_announcements_blp.response(200, ReceivedAnnouncementSchema)
+    def post(self, announcement_id):
+        """I opened it: the first time is recorded (what comms sees as read); again changes nothing."""
+        return announcements.mark_read(_staff_id(), announcement_id)
+
+
+# ---- the old comms console --------------------------------------------------------------------
 
 
 @console.get("/comms/console")
-@allow(PUBLIC)
-def console_page():
-    """The page holds no data: it signs the comms officer in and calls the endpoints above and
-    /comms/campaigns."""
-    response = send_from_directory(CONSOLE_FILES, "index.html", max_age=0)
-    response.headers["Content-Security-Policy"] = CONSOLE_CSP
-    return response
-
-
+@console.get("/comms/console/")
 @console.get("/comms/console/<path:filename>")
 @allow(PUBLIC)
-def console_asset(filename: str):
-    response = send_from_directory(CONSOLE_FILES, filename, max_age=300)
-    response.headers["Content-Security-Policy"] = CONSOLE_CSP
-    return response
+def console_moved(filename: str | None = None):
+    """Moved for good (308, as /agent/console): the comms panels are in the staff workspace."""
+    return redirect("/workspace/comms", code=308)

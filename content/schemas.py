@@ -10,14 +10,19 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates, validates_schema
 
-from api.auth.policy import current_principal
+from api.auth.policy import STAFF_ROLES, current_principal
+from api.auth.service import staff_name
 from api.fields import MAX_INT32, VietnamDateTime, computed
-from api.text import nfc
+from api.text import nfc, nfc_lines
+from content.announcements import audience_label
 from content.models import (
     AUDIENCE_PROVINCE,
     AUDIENCE_SCOPES,
     AUDIENCE_WARDS,
     CATEGORIES,
+    IMPORTANCE_NAMES,
+    IMPORTANCES,
+    NORMAL,
     STATUS_NAMES,
     STATUSES,
 )
@@ -36,6 +41,8 @@ ANSWER_MAX_CHARS = 4_000  # a chat bubble, not an article
 QUESTION_MAX_CHARS = 300
 MAX_QUESTIONS = 200
 MAX_WARDS = 200
+ANNOUNCEMENT_TITLE_MAX = 200
+ANNOUNCEMENT_BODY_MAX = 5_000  # a notice to colleagues, not an article
 
 
 def _length(minimum: int | None = None, maximum: int | None = None) -> validate.Length:
@@ -301,6 +308,10 @@ class StaffArticleSchema(Schema):
     submitted_by = fields.String(allow_none=True)
     published_at = VietnamDateTime(allow_none=True)
     published_by = fields.String(allow_none=True)
+    # Staff read each other by name, never `staff:<id>` (the workspace shows these).
+    created_by_name = computed(lambda a: staff_name(a.created_by), fields.String(allow_none=True))
+    updated_by_name = computed(lambda a: staff_name(a.updated_by), fields.String(allow_none=True))
+    published_by_name = computed(lambda a: staff_name(a.published_by), fields.String(allow_none=True))
 
 
 def _allowed_for_caller(article) -> list[str]:
@@ -365,6 +376,7 @@ class FaqSchema(Schema):
     created_by = fields.String()
     updated_at = VietnamDateTime()
     updated_by = fields.String()
+    updated_by_name = computed(lambda e: staff_name(e.updated_by), fields.String(allow_none=True))
 
 
 class FaqVersionSchema(Schema):
@@ -381,3 +393,109 @@ class PublicFaqSchema(Schema):
     answer = fields.String()
     category = fields.String()
     category_name = computed(_category_name, _CATEGORY_NAME)
+
+
+# ---- internal announcements to staff ----------------------------------------------------------
+
+
+class PlainText(fields.String):
+    """Text shown as it is typed: NFC, line breaks kept, no control or invisible characters."""
+
+    def __init__(self, what: str, maximum: int, multiline: bool, **kwargs):
+        super().__init__(validate=_length(1, maximum), **kwargs)
+        self.what, self.multiline = what, multiline
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        raw = super()._deserialize(value, attr, data, **kwargs)
+        text = nfc_lines(raw) if self.multiline else nfc(raw)
+        if not text:
+            raise ValidationError(f"{self.what} không được để trống.")
+        code_point = unsafe_character(text, multiline=self.multiline)
+        if code_point:
+            raise ValidationError(unsafe_character_message(self.what, code_point))
+        return text
+
+
+class AnnouncementInSchema(Schema):
+    title = PlainText("Tiêu đề", ANNOUNCEMENT_TITLE_MAX, False, required=True)
+    body = PlainText(
+        "Nội dung",
+        ANNOUNCEMENT_BODY_MAX,
+        True,
+        required=True,
+        metadata={"description": f"văn bản thuần, giữ xuống dòng; tối đa {ANNOUNCEMENT_BODY_MAX} ký tự"},
+    )
+    roles = fields.List(
+        fields.String(validate=_one_of(STAFF_ROLES)),
+        allow_none=True,
+        validate=validate.Length(min=1, error="Chọn ít nhất một vai trò, hoặc bỏ trống để gửi mọi cán bộ."),
+        metadata={"description": "các vai trò nhận; bỏ trống hoặc null: mọi cán bộ"},
+    )
+    ward_code = fields.String(
+        allow_none=True,
+        validate=validate.Regexp(r"^\d{5}$", error="Mã phường/xã gồm 5 chữ số."),
+        metadata={"description": "chỉ cán bộ của phường/xã này; bỏ trống: mọi đơn vị"},
+    )
+    importance = fields.String(
+        load_default=NORMAL,
+        validate=_one_of(IMPORTANCES),
+        metadata={"description": "important: hiện thành dải thông báo nổi bật cho tới khi người nhận mở"},
+    )
+
+
+class AnnouncementQuerySchema(Schema):
+    unread = fields.Boolean(metadata={"description": "true: chỉ thông báo chưa đọc; false: đã đọc"})
+    importance = fields.String(validate=_one_of(IMPORTANCES))
+
+
+class AnnouncementAudienceSchema(Schema):
+    roles = fields.List(fields.String(), allow_none=True, metadata={"description": "null: mọi cán bộ"})
+    ward_code = fields.String(allow_none=True)
+    label = fields.String(metadata={"description": "đối tượng nhận, bằng lời"})
+
+
+def _audience(announcement) -> dict:
+    return {
+        "roles": announcement.audience_roles,
+        "ward_code": announcement.audience_ward_code,
+        "label": audience_label(announcement),
+    }
+
+
+class SentAnnouncementSchema(Schema):
+    """An announcement as comms sees it: to whom, and whether it landed."""
+
+    id = fields.UUID()
+    title = fields.String()
+    body = fields.String()
+    audience = computed(_audience, fields.Nested(AnnouncementAudienceSchema))
+    importance = fields.String()
+    importance_name = computed(lambda a: IMPORTANCE_NAMES[a.importance], fields.String())
+    published_at = VietnamDateTime()
+    created_by = fields.String()
+    created_by_name = computed(lambda a: staff_name(a.created_by), fields.String(allow_none=True))
+    recipients = fields.Integer(attribute="recipient_count", metadata={"description": "số cán bộ nhận"})
+    read = fields.Integer(attribute="read_count", metadata={"description": "số cán bộ đã mở đọc"})
+
+
+class ReceivedAnnouncementSchema(Schema):
+    """An announcement as its recipient reads it, with whether they have opened it."""
+
+    id = fields.UUID(attribute="announcement.id")
+    title = fields.String(attribute="announcement.title")
+    body = fields.String(attribute="announcement.body")
+    importance = fields.String(attribute="announcement.importance")
+    importance_name = computed(lambda r: IMPORTANCE_NAMES[r.announcement.importance], fields.String())
+    published_at = VietnamDateTime(attribute="announcement.published_at")
+    author_name = computed(
+        lambda r: staff_name(r.announcement.created_by),
+        fields.String(allow_none=True),
+        metadata={"description": "người gửi; null nếu tài khoản không còn"},
+    )
+    read = computed(lambda r: r.read_at is not None, fields.Boolean())
+    read_at = VietnamDateTime(allow_none=True)
+
+
+class UnreadAnnouncementsSchema(Schema):
+    unread = fields.Integer(required=True, metadata={"description": "số thông báo chưa đọc"})
+    important = fields.Integer(required=True, metadata={"description": "trong đó, số thông báo quan trọng"})
