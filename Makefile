@@ -148,9 +148,9 @@ banner:
 	@echo "  Ứng dụng      $(API_URL)/app/   (ứng dụng công dân: mở ở cửa sổ cỡ điện thoại, đăng nhập VNeID bằng CCCD in ở trên, mã 123456)"
 	@echo "  Đăng nhập API $(API_URL)/auth/vneid/login   (cho công cụ, script: kết thúc bằng cặp token JSON)"
 	@echo "  Trò chuyện    curl -X POST $(API_URL)/chat -H 'Content-Type: application/json' -d '{\"message\": \"xin chào\"}'"
-	@echo "  Cán bộ        $(API_URL)/workspace/   (không gian làm việc: canbo.motcua, congan.phuong, quantri / CongDanSo@2025)"
-	@echo "  Tổng đài viên $(API_URL)/agent/console   (tongdaivien / CongDanSo@2025)"
-	@echo "  Truyền thông  $(API_URL)/comms/console   (truyenthong / CongDanSo@2025)"
+	@echo "  Cán bộ        $(API_URL)/workspace/   (không gian làm việc: canbo.motcua, congan.phuong, lanhdao, quantri / CongDanSo@2025)"
+	@echo "  Tổng đài viên $(API_URL)/workspace/agent   (tongdaivien / CongDanSo@2025)"
+	@echo "  Truyền thông  $(API_URL)/workspace/comms   (truyenthong / CongDanSo@2025)"
 	@echo "  Tài liệu API  $(API_URL)/docs   (OpenAPI: $(API_URL)/openapi.json)"
 	@echo "  Tình trạng    $(API_URL)/health   $(API_URL)/ready"
 	@echo "  Thanh toán    $${PAYMENT_API_URL:-http://127.0.0.1:8420}   (localstripe; thẻ thử 4242 4242 4242 4242, mã pm_card_visa)"
@@ -183,10 +183,12 @@ endef
 # the API reads is bounded in the document (tests/contract/test_document.py, in both passes), so
 # what SQLite alone overflowed on is refused before it reaches SQL on either engine.
 CONTRACT_FUZZ_ONCE := $(if $(TEST_DATABASE_URL),--deselect tests/contract/test_schemathesis.py)
+# The browser tests too run once, on PostgreSQL, when there is a PostgreSQL pass.
+BROWSER_ONCE := $(if $(TEST_DATABASE_URL),-m 'not e2e and not browser')
 
 test: lint bot-venv web chromium
 	@echo "== tests on SQLite =="
-	@TEST_DATABASE_URL= $(call run_pytest,-q --cov --cov-report=term:skip-covered $(CONTRACT_FUZZ_ONCE))
+	@TEST_DATABASE_URL= $(call run_pytest,-q --cov --cov-report=term:skip-covered $(CONTRACT_FUZZ_ONCE) $(BROWSER_ONCE))
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== tests on PostgreSQL ($$TEST_DATABASE_URL) =="; \
 		$(call run_pytest,-q); \

@@ -7,7 +7,7 @@ observed days too. Dates are calendar dates in Asia/Ho_Chi_Minh.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -28,6 +28,14 @@ def is_working_day(day: date) -> bool:
 def local_date(moment: datetime) -> date:
     """The date in Vietnam of an aware moment (a dossier submitted at 23:30 UTC is next day here)."""
     return moment.astimezone(VIETNAM).date()
+
+
+def moments_of(first: date, last: date) -> tuple[datetime, datetime]:
+    """The moments of the Vietnamese calendar days `first` to `last` inclusive, as [start, end):
+    what a "from … to …" date filter means to someone in Vietnam, whatever the server's zone."""
+    start = datetime.combine(first, time.min, tzinfo=VIETNAM)
+    end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=VIETNAM)
+    return start, end
 
 
 def add_working_days(start: date, days: int) -> date:

@@ -25,6 +25,14 @@ from api import create_app
 from api.config import normalise_database_url
 from api.extensions import db, limiter
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that drives Chromium (it asks for `browser`) is marked `browser`. `make test` runs
+    those once, in the PostgreSQL pass, as production runs; the SQLite pass checks the API."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
 TEST_CONFIG = {
     "TESTING": True,
     "CDS_ENV": "testing",
@@ -242,10 +250,12 @@ STAFF_PASSWORD = "Mat-khau-2025-an-toan"
 def make_staff(app):
     from api.auth import service
 
-    def factory(role="officer", username=None, password=STAFF_PASSWORD, ward_code=DEMO_WARD):
+    def factory(role="officer", username=None, password=STAFF_PASSWORD, ward_code=DEMO_WARD, full_name=None):
         username = username or f"{role}-{uuid.uuid4().hex[:6]}"
         with app.app_context():
-            user = service.create_staff_user(username, f"Cán bộ {role}", role, password, ward_code)
+            user = service.create_staff_user(
+                username, full_name or f"Cán bộ {role}", role, password, ward_code
+            )
             db.session.commit()
             return {"id": user.id, "username": username, "password": password}
 

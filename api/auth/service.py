@@ -11,7 +11,7 @@ import uuid
 import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from api.audit import record_audit
@@ -138,6 +138,22 @@ def staff_name(ref: str | None) -> str | None:
 
 def get_staff(user_id: uuid.UUID) -> StaffUser | None:
     return db.session.get(StaffUser, user_id)
+
+
+def active_staff(role: str, ward_code: str | None) -> list[StaffUser]:
+    """The active staff of one unit, by name: those of this role at this ward, and the province
+    level ones of the role (ward None), who work for every ward."""
+    return list(
+        db.session.scalars(
+            select(StaffUser)
+            .where(
+                StaffUser.active.is_(True),
+                StaffUser.role == role,
+                or_(StaffUser.ward_code == ward_code, StaffUser.ward_code.is_(None)),
+            )
+            .order_by(StaffUser.full_name, StaffUser.id)
+        )
+    )
 
 
 def staff_by_username(username: str) -> StaffUser | None:

@@ -21,6 +21,7 @@ from api.errors import ApiError
 from api.http import MULTIPART_MIME, Blueprint, PublicLookupView, SelectPage, accepts, download, max_body
 from api.reports import service
 from api.reports.schemas import (
+    AssigneeSchema,
     ChatReportInSchema,
     ReportActionSchema,
     ReportCategorySchema,
@@ -322,6 +323,15 @@ class DeskReport(MethodView):
     def get(self, report_id):
         """Chi tiết một phản ánh, với ghi chú nội bộ (không có thông tin người tố giác). Được ghi nhật ký."""
         return service.staff_read(_staff_actor(), report_id)
+
+
+@staff_blp.route("/<uuid:report_id>/assignees")
+class DeskAssignees(MethodView):
+    @allow(DESK)
+    @staff_blp.response(200, AssigneeSchema(many=True))
+    def get(self, report_id):
+        """Cán bộ đang làm việc của đơn vị xử lý phản ánh: những người có thể được giao (thao tác assign)."""
+        return service.assignees(_staff_actor(), report_id)
 
 
 @staff_blp.route("/<uuid:report_id>/actions")

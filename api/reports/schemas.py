@@ -434,3 +434,10 @@ class ReportStatisticsSchema(Schema):
     by_status = fields.List(fields.Nested(ReportStatusCountSchema))
     by_category = fields.List(fields.Nested(ReportCategoryCountSchema))
     by_ward = fields.List(fields.Nested(ReportWardCountSchema))
+
+
+class AssigneeSchema(Schema):
+    """A colleague the report may be given to, by name."""
+
+    id = fields.UUID(required=True)
+    display_name = fields.String(required=True, attribute="full_name")

@@ -33,6 +33,7 @@ from sqlalchemy import Select, and_, false, func, select, true
 from sqlalchemy.orm.exc import StaleDataError
 
 from api.audit import record_audit
+from api.auth import service as auth
 from api.citizens import service as citizens
 from api.citizens.models import Citizen
 from api.config import ConfigurationError
@@ -617,6 +618,12 @@ def staff_read(actor: Actor, report_id: uuid.UUID | str) -> Report:
     return report
 
 
+def assignees(actor: Actor, report_id: uuid.UUID | str) -> list:
+    """Who the report may be given to: the active staff of the unit that handles it."""
+    report = staff_report(actor, report_id)
+    return auth.active_staff(UNIT_ROLES[report.unit_kind], report.unit_ward_code)
+
+
 def act(
     actor: Actor,
     report_id: uuid.UUID,
@@ -644,6 +651,12 @@ def act(
         )
     values: dict[str, Any] = {}
     if action.name == "assign":
+        if assignee is not None and assignee not in {person.id for person in assignees(actor, report.id)}:
+            raise _invalid(
+                "unknown_assignee",
+                "assignee",
+                "Chỉ giao được cho cán bộ đang làm việc của đơn vị xử lý phản ánh này.",
+            )
         values["assignee"] = f"staff:{assignee or actor.id}"
     elif action.name == "start" and report.assignee is None:
         values["assignee"] = actor.ref

@@ -178,6 +178,39 @@ def test_only_admins_read_the_audit_log(client, staff_headers):
     assert len(listing.json) == 2
 
 
+def test_the_audit_log_is_searched_by_the_days_it_happened_in_vietnam(app, client, staff_headers):
+    from datetime import UTC, datetime
+
+    from api.audit import AuditEntry
+    from api.extensions import db
+
+    admin, _ = staff_headers("admin")
+    with app.app_context():
+        # 16:59 and 17:00 UTC on 1 March: the last minute of 1 March and the first of 2 March here.
+        for minute, target in ((59, "report:late-on-the-1st"), (0, "report:early-on-the-2nd")):
+            hour = 16 if minute else 17
+            db.session.add(
+                AuditEntry(
+                    action="report.read", target=target, at=datetime(2026, 3, 1, hour, minute, tzinfo=UTC)
+                )
+            )
+        db.session.commit()
+
+    def targets(query: str) -> list[str]:
+        response = client.get(f"/admin/audit?action=report.read&{query}", headers=admin)
+        assert response.status_code == 200, response.json
+        return [entry["target"] for entry in response.json]
+
+    assert targets("from=2026-03-01&to=2026-03-01") == ["report:late-on-the-1st"]
+    assert targets("from=2026-03-02") == ["report:early-on-the-2nd"]
+    assert targets("to=2026-03-01") == ["report:late-on-the-1st"]
+    assert targets("target=report:early-on-the-2nd") == ["report:early-on-the-2nd"]
+    backwards = client.get("/admin/audit?from=2026-03-02&to=2026-03-01", headers=admin)
+    assert backwards.status_code == 422
+    assert [error["field"] for error in backwards.json["errors"]] == ["query.from"]
+    assert client.get("/admin/audit?from=1-3-2026", headers=admin).status_code == 422
+
+
 def test_staff_unit_must_be_a_real_ward(app):
     from api.auth import service
     from api.errors import ApiError

@@ -48,3 +48,26 @@ def test_the_desk_names_the_assignee_the_actor_and_the_note_writer(client, app, 
     mine = client.get(f"/me/reports/{report['id']}", headers=reporter["headers"]).json
     assert "Nguyễn Thị Hạnh" not in str(mine)
     assert all("actor_name" not in step for step in mine["history"])
+
+
+def test_a_report_is_given_to_a_colleague_of_its_unit_and_to_nobody_else(
+    client, app, reporter, submit, make_staff
+):
+    officer = _sign_in(client, app, "Nguyễn Thị Hạnh")
+    colleague = make_staff("officer", full_name="Bùi Văn Khoa")
+    elsewhere = make_staff("officer", full_name="Hồ Thị Lan", ward_code="24163")
+    police = make_staff("police", full_name="Đặng Quốc Bảo")
+    report = submit()["report"]  # a ward report of DEMO_WARD
+
+    offered = client.get(f"/staff/reports/{report['id']}/assignees", headers=officer)
+    assert offered.status_code == 200
+    assert [person["display_name"] for person in offered.json] == ["Bùi Văn Khoa", "Nguyễn Thị Hạnh"]
+
+    for stranger in (elsewhere, police):
+        refused = act(client, officer, report["id"], "assign", assignee=str(stranger["id"]))
+        assert refused.status_code == 422 and refused.json["code"] == "unknown_assignee"
+    assert client.get(f"/staff/reports/{report['id']}", headers=officer).json["status"] == "received"
+
+    given = act(client, officer, report["id"], "assign", assignee=str(colleague["id"]))
+    assert given.status_code == 200
+    assert given.json["assignee_name"] == "Bùi Văn Khoa"

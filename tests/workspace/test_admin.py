@@ -3,6 +3,10 @@ their open session ends; the audit log names who did what; other roles are refus
 
 from __future__ import annotations
 
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
 from playwright.sync_api import Page, expect
 
 from tests.browser import assert_accessible, screenshot, watch_errors
@@ -96,6 +100,27 @@ def test_an_admin_creates_an_officer_then_locks_them_out_and_the_log_shows_it(
         "1 mục khớp bộ lọc · người thực hiện: Cán bộ admin (qt.tinh)"
     )
     expect(desk.locator("tbody tr")).to_have_count(1)
+    # Today's entries (Vietnam's date), then yesterday's: none, since everything happened today.
+    today = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
+    yesterday = today - timedelta(days=1)
+
+    def filter_days(first, last) -> None:
+        desk.get_by_label("Từ ngày").fill(first.isoformat())
+        desk.get_by_label("Đến ngày").fill(last.isoformat())
+        desk.get_by_role("button", name="Lọc").click()
+        expect(desk).to_have_url(re.compile(f"from={first.isoformat()}&to={last.isoformat()}"))
+        expect(desk.locator("#view")).to_have_attribute("aria-busy", "false")
+
+    filter_days(today, today)
+    expect(desk.locator("tbody tr")).to_have_count(1)
+    filter_days(yesterday, yesterday)
+    expect(desk.get_by_text("Không có mục nào khớp bộ lọc.")).to_be_visible()
+    desk.get_by_label("Từ ngày").fill(today.isoformat())
+    desk.get_by_role("button", name="Lọc").click()
+    expect(desk.locator(".field-error")).to_contain_text("Ngày bắt đầu phải trước hoặc bằng ngày kết thúc")
+    assert f"from={yesterday.isoformat()}" in desk.url  # the refused filter is not applied
+    desk.get_by_label("Từ ngày").fill("")
+    desk.get_by_label("Đến ngày").fill("")
     desk.get_by_label("Tên đăng nhập người thực hiện").fill("khong.co")
     desk.get_by_role("button", name="Lọc").click()
     expect(desk.locator(".field-error")).to_contain_text("Không có cán bộ nào có tên đăng nhập")

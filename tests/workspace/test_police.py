@@ -51,6 +51,9 @@ def test_police_triage_a_crime_report_to_resolved_with_a_photo_and_reject_anothe
         description="Nhóm thanh niên đua xe trên đường Lê Duẩn mỗi tối.",
     )
     police = make_staff("police")
+    make_staff("police", full_name="Đặng Quốc Bảo")  # a colleague of the same ward's police
+    make_staff("police", full_name="Lý Văn Xa", ward_code="24163")  # another ward's: not offered
+    make_staff("officer", full_name="Mai Thị Phường")  # the ward's officer: not the police's desk
     staff_sign_in(desk, workspace_url, police["username"], police["password"])
 
     # The police's first screen is their unit's queue, nearest deadline first.
@@ -78,7 +81,11 @@ def test_police_triage_a_crime_report_to_resolved_with_a_photo_and_reject_anothe
     expect(desk.get_by_text("Xe máy bị trộm trước nhà số 12")).to_be_visible()
     assert_accessible(desk, "police report detail")
 
-    desk.get_by_role("button", name="Nhận xử lý (giao cho tôi)").click()
+    # The report goes to someone of the unit: the colleagues are offered by name, the person
+    # acting first; nobody of another ward or unit is.
+    assignee = desk.get_by_label("Giao cho")
+    expect(assignee.locator("option")).to_have_text(["Cán bộ police (bạn)", "Đặng Quốc Bảo"])
+    desk.get_by_role("button", name="Giao xử lý").click()
     expect(desk.get_by_text("Đã phân công xử lý").first).to_be_visible()
     expect(desk.get_by_text("Cán bộ police (bạn)").first).to_be_visible()
     desk.get_by_role("button", name="Bắt đầu xử lý").click()

@@ -198,3 +198,22 @@ export function age(timestamp) {
   if (hours < 24) return `${hours} giờ trước`;
   return `${Math.round(hours / 24)} ngày trước`;
 }
+
+/** Previous/next links for a paged list whose filters live in the address (`ctx.query`);
+ *  nothing when everything fits on one page. `info` is api.pageInfo(headers). */
+export function pager(ctx, info, base, label) {
+  if (!info || info.total_pages <= 1) return null;
+  const page = info.page || 1;
+  const link = (target, text) => {
+    const search = new URLSearchParams(ctx.query);
+    search.set("page", String(target));
+    return h("a", { class: "button secondary", href: `${base}?${search}` }, text);
+  };
+  return h(
+    "nav",
+    { class: "pager", "aria-label": label },
+    page > 1 ? link(page - 1, "‹ Trang trước") : null,
+    h("span", {}, `Trang ${page}/${info.total_pages}`),
+    page < info.total_pages ? link(page + 1, "Trang sau ›") : null,
+  );
+}

@@ -4,7 +4,7 @@
 import * as api from "../../shared/api.js";
 import * as router from "../../shared/router.js";
 import { h, busy, card, errorBox, field, showFieldErrors, clearFieldErrors } from "../../shared/ui.js";
-import * as panels from "./panels/index.js";
+import { PANELS } from "./panels/index.js";
 import { ROLE_NAMES, forgetMe, me, session, signIn } from "./staff.js";
 
 let role = null; // the signed-in person's role, known before any panel is drawn
@@ -46,11 +46,9 @@ function refusedScreen() {
   );
 }
 
-/** The routes this person may open and that go in the navigation. */
+/** The routes this person may open and that go in the navigation, in PANELS' order. */
 function navigable() {
-  return Object.values(panels)
-    .flatMap((module) => module.routes || [])
-    .filter((route) => route.nav && (!route.roles || route.roles.includes(role)));
+  return PANELS.flatMap((module) => module.routes || []).filter((route) => route.nav && (!route.roles || route.roles.includes(role)));
 }
 
 function drawChrome(who) {
@@ -62,6 +60,8 @@ function drawChrome(who) {
   whoLine.textContent = [who.display_name, who.ward_name].filter(Boolean).join(" · ");
   whoLine.hidden = false;
   document.getElementById("sign-out").hidden = false;
+  // Panels that put something in the chrome (the unread announcements' count and banner).
+  for (const module of PANELS) module.onSignedIn?.(who);
 }
 
 function clearChrome() {
@@ -70,6 +70,7 @@ function clearChrome() {
   document.getElementById("nav").hidden = true;
   document.getElementById("who").hidden = true;
   document.getElementById("sign-out").hidden = true;
+  for (const module of PANELS) module.onSignedOut?.();
 }
 
 /** The navigation entry of the screen shown: the longest path the address starts with
@@ -105,7 +106,7 @@ async function start() {
   });
   router.setSignInScreen(signInScreen);
   router.register([{ path: "/", title: "Không gian làm việc", auth: true, render: home }]);
-  for (const module of Object.values(panels)) router.register(module.routes || []);
+  for (const module of PANELS) router.register(module.routes || []);
   router.onRendered(markCurrent);
   window.addEventListener("cds:signed-out", () => {
     clearChrome();

@@ -6,6 +6,7 @@ import * as api from "../../../shared/api.js";
 import * as auth from "../auth.js";
 import { documentPicker, loadStore, schemaForm } from "../forms.js";
 import { busy, card, chip, clearFieldErrors, empty, errorBox, facts, formatMoney, h, linkRow, list, showFieldErrors, toast } from "../../../shared/ui.js";
+import { suggestWards } from "../../../shared/wards.js";
 
 const ONLINE_LEVELS = [
   ["", "Tất cả"],
@@ -272,30 +273,8 @@ function requirementsOf(procedures) {
   return requirements;
 }
 
-/** A datalist of wards matching what is typed, for the fields that take a 5-digit ward code. */
-function wardLookup(input) {
-  const listId = `${input.id || input.name.replace(/[^a-zA-Z0-9_-]/g, "-")}-wards`;
-  const datalist = h("datalist", { id: listId });
-  input.setAttribute("list", listId);
-  input.after(datalist);
-  let timer = null;
-  input.addEventListener("input", () => {
-    clearTimeout(timer);
-    const text = input.value.trim();
-    if (text.length < 2 || /^\d{5}$/.test(text)) return;
-    timer = setTimeout(async () => {
-      try {
-        const wards = await api.get(`/units/wards${api.query({ q: text, page_size: 10 })}`, { remember: false, auth: false });
-        datalist.replaceChildren(...wards.map((ward) => h("option", { value: ward.code }, ward.full_name)));
-      } catch {
-        // Only a convenience: the code can still be typed.
-      }
-    }, 300);
-  });
-}
-
 function decorateWardFields(control, schema, path) {
-  if (path.endsWith(".ward_code") && control.tagName === "INPUT") wardLookup(control);
+  if (path.endsWith(".ward_code") && control.tagName === "INPUT") control.after(suggestWards(control));
 }
 
 /** In a group, what was typed in one procedure's form fills the same field of the later ones
@@ -337,7 +316,7 @@ function wardChoice(routingRules) {
   );
   input.id = "apply-ward";
   input.setAttribute("aria-describedby", "apply-ward-hint");
-  wardLookup(input);
+  input.after(suggestWards(input));
   return {
     node: card(
       h("h3", {}, "Nơi nộp hồ sơ"),

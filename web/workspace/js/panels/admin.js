@@ -7,7 +7,8 @@
 // the API's own message when it refuses.
 
 import * as api from "../../../shared/api.js";
-import { busy, card, chip, clearFieldErrors, empty, errorBox, facts, field, formatDateTime, h, showFieldErrors, toast } from "../../../shared/ui.js";
+import { busy, card, chip, clearFieldErrors, empty, errorBox, facts, field, formatDateTime, h, pager, showFieldErrors, toast } from "../../../shared/ui.js";
+import { wardCodeInput } from "../../../shared/wards.js";
 import { ROLE_NAMES, me } from "../staff.js";
 
 const ROLES = ["admin"]; // api/auth/admin.py: ADMINS = Staff("admin")
@@ -33,42 +34,6 @@ function roleSelect(name, value, { any = false } = {}) {
 
 function stateChips(account) {
   return h("span", { class: "chips" }, account.active ? chip("Đang hoạt động", "ok") : chip("Đã khóa", "bad"), account.totp_enabled ? chip("Có xác thực 2 lớp", "info") : null);
-}
-
-/** A page-by-page pager for a list whose filters live in the address. */
-function pager(ctx, info, base, label) {
-  if (!info || info.total_pages <= 1) return null;
-  const page = info.page || 1;
-  const link = (target, text) => {
-    const search = new URLSearchParams(ctx.query);
-    search.set("page", String(target));
-    return h("a", { class: "button secondary", href: `${base}?${search}` }, text);
-  };
-  return h(
-    "nav",
-    { class: "admin-pager", "aria-label": label },
-    page > 1 ? link(page - 1, "‹ Trang trước") : null,
-    h("span", {}, `Trang ${page}/${info.total_pages}`),
-    page < info.total_pages ? link(page + 1, "Trang sau ›") : null,
-  );
-}
-
-/** A ward-code input offering the wards whose names match what is typed (GET /units/wards). */
-function wardInput(value) {
-  const listId = `wards-${Math.random().toString(36).slice(2, 8)}`;
-  const options = h("datalist", { id: listId });
-  const input = h("input", { name: "ward_code", list: listId, inputmode: "numeric", autocomplete: "off", maxlength: 5, value: value || "" });
-  let timer = null;
-  input.addEventListener("input", () => {
-    clearTimeout(timer);
-    const text = input.value.trim();
-    if (text.length < 2 || /^\d{5}$/.test(text)) return;
-    timer = setTimeout(async () => {
-      const wards = await api.get(`/units/wards${api.query({ q: text, page_size: 10 })}`, { remember: false }).catch(() => []);
-      options.replaceChildren(...wards.map((ward) => h("option", { value: ward.code }, ward.full_name || ward.name)));
-    }, 250);
-  });
-  return [input, options];
 }
 
 /**
@@ -188,7 +153,7 @@ function createScreen() {
   const username = h("input", { name: "username", autocomplete: "off", required: true, maxlength: 64, spellcheck: "false" });
   const fullName = h("input", { name: "full_name", required: true, maxlength: 120 });
   const role = roleSelect("role", "officer");
-  const [ward, wards] = wardInput("");
+  const [ward, wards] = wardCodeInput("ward_code", "");
   const password = h("input", { name: "password", type: "password", autocomplete: "new-password", maxlength: 256 });
   const submit = h("button", { type: "submit", class: "button" }, "Tạo tài khoản");
   const form = h(
@@ -228,7 +193,7 @@ function createScreen() {
 function editForm(ctx, account, etag) {
   const fullName = h("input", { name: "full_name", required: true, maxlength: 120, value: account.full_name });
   const role = roleSelect("role", account.role);
-  const [ward, wards] = wardInput(account.ward_code);
+  const [ward, wards] = wardCodeInput("ward_code", account.ward_code);
   const submit = h("button", { type: "submit", class: "button" }, "Lưu thay đổi");
   const form = h(
     "form",
@@ -434,6 +399,11 @@ const ACTION_NAMES = {
   "benefit.beneficiary_search": "Tra cứu người hưởng trợ cấp",
   "chat.transcript_read": "Xem nội dung trò chuyện",
   "chat.handoff_accepted": "Nhận cuộc trò chuyện",
+  "chat.agent_replied": "Tổng đài viên trả lời",
+  "chat.handoff_closed": "Kết thúc cuộc trò chuyện",
+  "dashboard.export": "Tải số liệu tổng hợp",
+  "dashboard.report_made": "Lập báo cáo định kỳ",
+  "announcement.published": "Gửi thông báo nội bộ",
   "campaign.approved": "Duyệt chiến dịch thông báo",
   "citizen.phone_changed": "Công dân đổi số điện thoại",
 };
@@ -487,19 +457,25 @@ function detailText(entry) {
   return parts.join("; ");
 }
 
+// What the log can be narrowed by, as the address keeps it (the API's query parameters).
+const AUDIT_FILTERS = ["action", "actor", "from", "to"];
+
 function auditFilters(ctx) {
   const actions = h("datalist", { id: "audit-actions" }, Object.entries(ACTION_NAMES).map(([code, label]) => h("option", { value: code }, label)));
   const action = h("input", { name: "action", list: "audit-actions", value: ctx.query.get("action") || "", autocomplete: "off", maxlength: 64 });
-  const actorQuery = ctx.query.get("actor") || "";
   const actor = h("input", { name: "actor_username", value: ctx.query.get("actor_username") || "", autocomplete: "off", maxlength: 64 });
+  const from = h("input", { name: "from", type: "date", value: ctx.query.get("from") || "" });
+  const to = h("input", { name: "to", type: "date", value: ctx.query.get("to") || "" });
   const form = h(
     "form",
     { class: "toolbar", role: "search", "aria-label": "Lọc nhật ký" },
     field("Hành động", action),
     actions,
     field("Tên đăng nhập người thực hiện", actor),
+    field("Từ ngày", from),
+    field("Đến ngày", to),
     h("button", { type: "submit", class: "button secondary" }, "Lọc"),
-    actorQuery || ctx.query.get("action") ? h("a", { class: "button secondary", href: "/workspace/admin/audit" }, "Bỏ lọc") : null,
+    AUDIT_FILTERS.some((name) => ctx.query.get(name)) ? h("a", { class: "button secondary", href: "/workspace/admin/audit" }, "Bỏ lọc") : null,
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -517,7 +493,11 @@ function auditFilters(ctx) {
         }
         actorId = `staff:${account.id}`;
       }
-      ctx.navigate(`/workspace/admin/audit${api.query({ action: action.value.trim(), actor: actorId, actor_username: username })}`);
+      if (from.value && to.value && from.value > to.value) {
+        showFieldErrors(form, { message: "Ngày bắt đầu phải trước hoặc bằng ngày kết thúc.", fieldErrors: { from: ["Ngày bắt đầu phải trước hoặc bằng ngày kết thúc."] } });
+        return;
+      }
+      ctx.navigate(`/workspace/admin/audit${api.query({ action: action.value.trim(), actor: actorId, actor_username: username, from: from.value, to: to.value })}`);
     });
   });
   return form;
@@ -525,13 +505,13 @@ function auditFilters(ctx) {
 
 async function auditScreen(ctx) {
   const page = Number(ctx.query.get("page")) || 1;
-  const filters = { action: ctx.query.get("action"), actor: ctx.query.get("actor") };
+  const filters = Object.fromEntries(AUDIT_FILTERS.map((name) => [name, ctx.query.get(name)]));
   const listing = await api.request(`/admin/audit${api.query({ ...filters, page, page_size: PAGE_SIZE })}`, { signal: ctx.signal, remember: false });
   const entries = listing.data || [];
   const info = api.pageInfo(listing.headers);
   const names = await staffNames(entries, ctx.signal);
   const actorName = filters.actor ? subjectText(filters.actor, await staffNames([{ actor: filters.actor }], ctx.signal)) : null;
-  const filtered = filters.action || filters.actor;
+  const filtered = AUDIT_FILTERS.some((name) => filters[name]);
   return card(
     h("h2", {}, "Nhật ký kiểm toán"),
     auditFilters(ctx),

@@ -8,7 +8,7 @@
 // dossier someone else changed meanwhile: that 412 is explained, with a reload.
 
 import * as api from "../../../shared/api.js";
-import { busy, card, chip, clearFieldErrors, empty, errorBox, facts, field, formatDate, formatDateTime, formatMoney, h, showFieldErrors, toast } from "../../../shared/ui.js";
+import { busy, card, chip, clearFieldErrors, empty, errorBox, facts, field, formatDate, formatDateTime, formatMoney, h, pager, showFieldErrors, toast } from "../../../shared/ui.js";
 
 const ROLES = ["officer", "admin"]; // api/dossiers/routes.py: OFFICERS = Staff("officer", "admin")
 const PAGE_SIZE = 20;
@@ -111,23 +111,6 @@ function queueTable(rows) {
   );
 }
 
-function pager(ctx, info) {
-  if (!info || info.total_pages <= 1) return null;
-  const page = info.page || 1;
-  const link = (target, text) => {
-    const search = new URLSearchParams(ctx.query);
-    search.set("page", String(target));
-    return h("a", { class: "button secondary", href: `/workspace/desk?${search}` }, text);
-  };
-  return h(
-    "nav",
-    { class: "desk-pager", "aria-label": "Trang danh sách hồ sơ" },
-    page > 1 ? link(page - 1, "‹ Trang trước") : null,
-    h("span", {}, `Trang ${page}/${info.total_pages}`),
-    page < info.total_pages ? link(page + 1, "Trang sau ›") : null,
-  );
-}
-
 async function queueScreen(ctx) {
   const page = Number(ctx.query.get("page")) || 1;
   const filters = {
@@ -148,7 +131,7 @@ async function queueScreen(ctx) {
     queueFilters(ctx, catalogue),
     h("p", { class: "muted", role: "status" }, `${total} hồ sơ${filtered ? " khớp bộ lọc" : ""}, hạn trả sớm nhất trước.`),
     rows.length ? queueTable(rows) : empty(filtered ? "Không có hồ sơ nào khớp bộ lọc." : "Không có hồ sơ nào đang chờ xử lý."),
-    pager(ctx, info),
+    pager(ctx, info, "/workspace/desk", "Trang danh sách hồ sơ"),
   );
 }
 

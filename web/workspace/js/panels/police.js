@@ -355,15 +355,32 @@ function commentsCard(ctx, report, person, redraw) {
   return card(h("h3", {}, "Trao đổi"), items.length ? h("ul", { class: "police-comments" }, items) : h("p", { class: "muted" }, "Chưa có trao đổi nào."), h("h4", {}, "Trả lời hoặc ghi chú"), form);
 }
 
+/** The colleagues of the report's unit, the signed-in person first chosen; until the list
+ *  arrives (or if it cannot), the only choice is "me", which the API takes as the default. */
+function assigneeSelect(report) {
+  const select = h("select", { name: "assignee" }, h("option", { value: "" }, "Tôi"));
+  Promise.all([api.get(`/staff/reports/${report.id}/assignees`, { remember: false }), me()])
+    .then(([people, person]) => {
+      const options = people.map((colleague) =>
+        h("option", { value: colleague.id, selected: colleague.id === person.id }, colleague.id === person.id ? `${colleague.display_name} (bạn)` : colleague.display_name),
+      );
+      if (options.length) select.replaceChildren(...options);
+    })
+    .catch(() => {});
+  return select;
+}
+
 /** One move of the desk (assign, start, reject, resolve) as a form with what it needs. */
-function actionForm(ctx, report, redraw, { action, title, submit, note, evidence }) {
+function actionForm(ctx, report, redraw, { action, title, submit, note, evidence, assignee }) {
   const noteBox = note ? h("textarea", { name: "note", rows: "3", maxlength: "2000", required: true }) : null;
+  const assigneeBox = assignee ? assigneeSelect(report) : null;
   const photo = evidence ? h("input", { type: "file", name: "evidence_media_id", accept: "image/jpeg,image/png", required: true }) : null;
   const button = h("button", { type: "submit", class: action === "reject" ? "button danger" : "button" }, submit);
   const form = h(
     "form",
     { class: "police-action", novalidate: true },
     title ? h("h4", {}, title) : null,
+    assignee ? field("Giao cho", assigneeBox, "Cán bộ của đơn vị xử lý phản ánh này.") : null,
     note ? field(note.label, noteBox, note.hint) : null,
     evidence ? field("Ảnh kết quả xử lý (JPEG, PNG)", photo, "Bắt buộc: ảnh hiện trường sau khi đã xử lý.") : null,
     button,
@@ -375,6 +392,7 @@ function actionForm(ctx, report, redraw, { action, title, submit, note, evidence
       try {
         const body = { action };
         if (noteBox) body.note = noteBox.value;
+        if (assigneeBox?.value) body.assignee = assigneeBox.value;
         if (photo) {
           if (!photo.files.length) {
             showFieldErrors(form, { message: "Hãy chọn ảnh kết quả xử lý.", fieldErrors: { evidence_media_id: ["Hãy chọn ảnh kết quả xử lý."] } });
@@ -406,7 +424,7 @@ function actionsCard(ctx, report, redraw) {
       note: { label: "Lý do không xử lý", hint: "Người phản ánh đọc được lý do này." },
     });
   if (report.status === "received") {
-    forms.push(actionForm(ctx, report, redraw, { action: "assign", submit: "Nhận xử lý (giao cho tôi)" }), rejectForm());
+    forms.push(actionForm(ctx, report, redraw, { action: "assign", title: "Giao xử lý", submit: "Giao xử lý", assignee: true }), rejectForm());
   } else if (report.status === "assigned") {
     forms.push(actionForm(ctx, report, redraw, { action: "start", submit: "Bắt đầu xử lý" }), rejectForm());
   } else if (report.status === "in_progress") {
