@@ -25,6 +25,7 @@ from api import create_app
 from api.config import normalise_database_url
 from api.extensions import db, limiter
 
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """A test that drives Chromium (it asks for `browser`) is marked `browser`. `make test` runs
     those once, in the PostgreSQL pass, as production runs; the SQLite pass checks the API."""
