@@ -297,12 +297,12 @@ def seed_demo() -> dict:
     db.session.commit()
 
     from api.benefits.demo import seed_demo_benefits
-    from api.chat.demo import seed_demo_handoffs
+    from api.chat.demo import seed_demo_answered_chat, seed_demo_handoffs
     from api.dashboard.service import make_periodic_reports
     from api.dossiers.demo import seed_demo_dossiers
     from api.records.demo import seed_demo_records
     from api.reports.demo import seed_demo_reports
-    from content.demo import seed_demo_articles
+    from content.demo import seed_demo_announcements, seed_demo_articles
     from content.products.demo import seed_demo_products
     from notifications.campaigns.demo import seed_demo_campaigns
 
@@ -348,10 +348,12 @@ def seed_demo() -> dict:
     added["campaigns"] = seed_demo_campaigns(
         {"comms": f"staff:{staff['truyenthong'].id}", "admin": f"staff:{admin.id}"}
     )
-    # Two verified citizens of working age ask the call centre.
-    added["handoffs"] = seed_demo_handoffs(
-        [registered[p.person.cccd].id for p in profiles if p.person.identity_level == 2 and p.age < 60][:2]
+    # Two verified citizens of working age ask the call centre; a third was answered, and rated it.
+    callers = [registered[p.person.cccd].id for p in profiles if p.person.identity_level == 2 and p.age < 60]
+    added["handoffs"] = seed_demo_handoffs(callers[:2]) + seed_demo_answered_chat(
+        callers[2], staff["tongdaivien"].id
     )
+    added["announcements"] = seed_demo_announcements(staff["truyenthong"].id)
     added["inbox"] = _deliver_inbox()
     # Last week's and last month's reports for `lanhdao`, over what was just filed (the scheduler
     # would make them within the hour; seeding makes them at once, and only once).

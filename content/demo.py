@@ -12,8 +12,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from api.extensions import db
-from content import service
-from content.models import Article
+from content import announcements, service
+from content.models import Announcement, Article
 
 PUBLISHED, REVIEW, DRAFT = "published", "review", "draft"
 
@@ -109,3 +109,22 @@ def seed_demo_articles(writer: str, reviewer: str) -> int:
             service.transition(article, "publish", reviewer, article.version)
         added += 1
     return added
+
+
+# What the comms team tells colleagues on the first day: every staff role sees it as a banner
+# until they open it, and comms see who has.
+ANNOUNCEMENT = {
+    "title": "Từ nay làm việc trên Không gian làm việc chung",
+    "body": "Kính gửi các đồng chí,\n\nBảng điều khiển tổng đài và truyền thông đã chuyển vào Không gian làm "
+    "việc (/workspace/). Mỗi người đăng nhập một lần, thấy các chức năng của vai trò mình, và nhận "
+    'thông báo nội bộ tại mục "Thông báo nội bộ".\n\nCần hỗ trợ tài khoản, liên hệ quản trị viên.',
+    "importance": "important",
+}
+
+
+def seed_demo_announcements(author_id) -> int:
+    """The first-day announcement to every staff member, once."""
+    if db.session.scalar(select(Announcement.id).where(Announcement.title == ANNOUNCEMENT["title"]).limit(1)):
+        return 0
+    announcements.publish(ANNOUNCEMENT, author_id)
+    return 1

@@ -59,7 +59,7 @@ RATING_NAMES = {
     4: "Hài lòng",
     5: "Rất hài lòng",
 }
-# The per-agent figures: the last 30 days unless asked otherwise, never more than a year at once.
+RATING_BUTTONS = [{"title": title, "payload": str(score)} for score, title in RATING_NAMES.items()]
 OPEN = ("waiting", "active")
 HANDOFF_REASONS = {
     "request_human": "Công dân yêu cầu gặp tổng đài viên",
@@ -507,7 +507,7 @@ def close(handoff_id: uuid.UUID, agent_id: uuid.UUID) -> Handoff:
         "system",
         RATING_QUESTION,
         kind="rating_request",
-        buttons=[{"title": title, "payload": str(score)} for score, title in RATING_NAMES.items()],
+        buttons=RATING_BUTTONS,
     )
     record_audit("chat.handoff_closed", target=f"handoff:{handoff.id}")
     db.session.commit()
