@@ -199,7 +199,7 @@ def test_make_run_prints_every_address_the_readme_lists():
     table = readme.split("`make run` prints the URLs", 1)[1].split("\n\n", 2)[1]
     addresses = set(re.findall(r"http://127\.0\.0\.1:\d+[^\s|,)`]*", table))
     addresses |= {f"http://127.0.0.1:8000{path}" for path in re.findall(r"`(/[a-z]+)`", table)}
-    assert "http://127.0.0.1:8000/comms/console" in addresses
+    assert "http://127.0.0.1:8000/workspace/comms" in addresses
 
     banner = subprocess.run(
         ["make", "-s", "--no-print-directory", "banner"],  # noqa: S607 (make from PATH, as a developer runs it)
