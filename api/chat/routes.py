@@ -119,13 +119,27 @@ STREAM_BUSY = {
 }
 
 
+# One event of the stream, as OpenAPI documents server-sent events (the fields of the HTML
+# standard's event-stream format; `data` is JSON text): before 3.2, the media type's `schema`
+# describes each event.
+SSE_EVENT = {
+    "type": "object",
+    "properties": {
+        "event": {"type": "string", "description": "tên sự kiện, ví dụ `message`, `queue`"},
+        "data": {"type": "string", "description": "nội dung sự kiện, là JSON"},
+        "id": {"type": "string"},
+        "retry": {"type": "integer", "minimum": 0},
+    },
+}
+
+
 def event_stream_doc(description: str) -> dict:
     return {
         "description": description,
         "responses": {
             "200": {
                 "description": "Luồng sự kiện (server-sent events), mở đến khi tự kết thúc",
-                "content": {"text/event-stream": {"schema": {"type": "string"}}},
+                "content": {"text/event-stream": {"schema": SSE_EVENT}},
             }
         },
     }

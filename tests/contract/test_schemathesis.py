@@ -62,7 +62,7 @@ CALLERS = (
     (
         "admin",
         "quantri",
-        re.compile(r"^/(staff|agent|admin)/(?!reports/\{report_id\}/identity)|^/auth/whoami$"),
+        re.compile(r"^/(staff|agent|admin|leader)/(?!reports/\{report_id\}/identity)|^/auth/whoami$"),
     ),
 )
 
