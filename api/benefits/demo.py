@@ -22,15 +22,11 @@ from api.extensions import db
 
 ACTOR = "demo"
 MONTHS_PAID = 3
-# The printed demo citizen's programmes.
+# The printed demo citizen's programmes, each at its programme's reference amount (the one the
+# law sets: api/law/data/benefit_amounts.yaml, seeded with the programmes).
 PRINTED_CITIZEN_ENROLMENTS = (
     {"programme": "NCT", "channel": CASH, "channel_detail": "Bưu điện Phường Tân Lập"},
-    {
-        "programme": "NCC",
-        "channel": BANK,
-        "channel_detail": "Agribank Đắk Lắk ****6789",
-        "monthly_amount_vnd": 2_789_000,
-    },
+    {"programme": "NCC", "channel": BANK, "channel_detail": "Agribank Đắk Lắk ****6789"},
 )
 
 

@@ -16,7 +16,6 @@ import uuid
 
 from flask.views import MethodView
 
-from api.auth.policy import Citizen, Staff, allow, require_principal
 from api.benefits import service
 from api.benefits.schemas import (
     BeneficiaryQuerySchema,
@@ -36,6 +35,7 @@ from api.benefits.schemas import (
     StaffBenefitPaymentSchema,
 )
 from api.http import Blueprint, SelectPage
+from api.policy import Citizen, Staff, allow, require_principal
 
 citizen_blp = Blueprint(
     "benefits",

@@ -1,10 +1,11 @@
-"""The violations a notice may name: a small catalogue of the most common ones, in code.
+"""The violations a notice may name: the catalogue of api/law/data/violations.yaml.
 
-Each entry cites the point, clause and article of Nghị định 168/2024/NĐ-CP that sets its fine
-(Điều 6: ô tô; Điều 7: xe mô tô, xe gắn máy), the range of the fine in VND, and the points taken
-off the driving licence (Điều 6 khoản 16, Điều 7 khoản 13). Every reference, range and point
-count below was checked against the decree's text. A notice's amount must lie within its
-violation's range; the police choose the amount inside it.
+Each violation cites the point, clause and article of the decree that sets its fine (Nghị định
+168/2024/NĐ-CP, Điều 6: ô tô; Điều 7: xe mô tô, xe gắn máy), the range of the fine in VND, and
+the points taken off the driving licence. The file keeps each range as a dated history, so a
+new decree is added as data ahead of its day; `catalogue(on)` is the catalogue in force on a
+day. A notice's amount must lie within its violation's range; the police choose the amount
+inside it.
 
 The codes are stable identifiers shared with the police's violation feed and the chatbot; add new
 entries, never rename one.
@@ -13,13 +14,18 @@ entries, never rename one.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from functools import lru_cache
+from typing import Any
 
+from api.law import LawDataError, in_force, read
 from api.text import format_vnd
+from api.workdays import local_date
 
+LAW_DATA = "violations"
 DECREE = "Nghị định 168/2024/NĐ-CP"
 CAR, MOTORBIKE = "car", "motorbike"
 VEHICLE_KINDS = (CAR, MOTORBIKE)
-VEHICLE_KIND_NAMES = {CAR: "Ô tô", MOTORBIKE: "Xe mô tô, xe gắn máy"}
 
 
 @dataclass(frozen=True)
@@ -34,11 +40,13 @@ class Violation:
     max_vnd: int
     licence_points: int | None = None  # điểm giấy phép lái xe bị trừ
     additional_penalty: str | None = None
+    decree: str = DECREE  # the document whose article sets this range
+    effective_from: str | None = None  # ISO day this range took effect
 
     @property
     def legal_reference(self) -> str:
         prefix = f"Điểm {self.point} khoản {self.clause}" if self.point else f"Khoản {self.clause}"
-        return f"{prefix} Điều {self.article} {DECREE}"
+        return f"{prefix} Điều {self.article} {self.decree}"
 
     def allows(self, amount_vnd: int) -> bool:
         return self.min_vnd <= amount_vnd <= self.max_vnd
@@ -48,132 +56,75 @@ class Violation:
         return f"từ {format_vnd(self.min_vnd)} đến {format_vnd(self.max_vnd)}"
 
 
-_ALCOHOL_1 = "chưa vượt quá 50 miligam/100 mililít máu hoặc chưa vượt quá 0,25 miligam/1 lít khí thở"
-_ALCOHOL_2 = (
-    "vượt quá 50 miligam đến 80 miligam/100 mililít máu hoặc vượt quá 0,25 miligam đến 0,4 miligam/1 lít "
-    "khí thở"
-)
-_ALCOHOL_3 = "vượt quá 80 miligam/100 mililít máu hoặc vượt quá 0,4 miligam/1 lít khí thở"
-_PHONE = (
-    "Dùng tay cầm và sử dụng điện thoại hoặc các thiết bị điện tử khác khi điều khiển phương tiện "
-    "đang di chuyển trên đường bộ"
-)
-_NO_PARKING = "Đỗ xe tại nơi có biển “Cấm đỗ xe” hoặc biển “Cấm dừng xe và đỗ xe”"
-_WRONG_LANE = "Đi không đúng phần đường hoặc làn đường quy định (làn cùng chiều hoặc làn ngược chiều)"
+def _checked(content: dict[str, Any]) -> dict[str, Any]:
+    """What the schema cannot say: codes unique, each range the right way round."""
+    seen: set[str] = set()
+    for entry in content["violations"]:
+        if entry["code"] in seen:
+            raise LawDataError(f"law data {LAW_DATA!r}: violation {entry['code']!r} appears twice")
+        seen.add(entry["code"])
+        for fine in entry["fines"]:
+            if fine["min_vnd"] > fine["max_vnd"]:
+                raise LawDataError(
+                    f"law data {LAW_DATA!r}: {entry['code']} from {fine['effective_from']}: "
+                    "min_vnd is above max_vnd"
+                )
+    return content
 
 
-def _revoked(article: int, clause: int, point: str) -> str:
-    return (
-        "Tước quyền sử dụng giấy phép lái xe từ 22 tháng đến 24 tháng "
-        f"(điểm {point} khoản {clause} Điều {article} {DECREE})"
+def _violation(entry: dict[str, Any], fine: dict[str, Any]) -> Violation:
+    basis = fine["legal_basis"]
+    return Violation(
+        code=entry["code"],
+        description=entry["description"],
+        vehicle_kind=entry["vehicle_kind"],
+        point=basis.get("point"),
+        clause=basis["clause"],
+        article=basis["article"],
+        min_vnd=fine["min_vnd"],
+        max_vnd=fine["max_vnd"],
+        licence_points=fine.get("licence_points"),
+        additional_penalty=fine.get("additional_penalty"),
+        decree=basis["document"],
+        effective_from=fine["effective_from"],
     )
 
 
-CATALOGUE: tuple[Violation, ...] = (
-    # ---- ô tô: Điều 6 ----
-    Violation(
-        "oto-vuot-den-do",
-        "Không chấp hành hiệu lệnh của đèn tín hiệu giao thông (vượt đèn đỏ)",
-        CAR, "b", 9, 6, 18_000_000, 20_000_000, 4,
-    ),
-    Violation(
-        "oto-qua-toc-do-5-10",
-        "Chạy quá tốc độ quy định từ 05 km/h đến dưới 10 km/h",
-        CAR, "a", 3, 6, 800_000, 1_000_000,
-    ),
-    Violation(
-        "oto-qua-toc-do-10-20",
-        "Chạy quá tốc độ quy định từ 10 km/h đến 20 km/h",
-        CAR, "đ", 5, 6, 4_000_000, 6_000_000, 2,
-    ),
-    Violation(
-        "oto-qua-toc-do-20-35",
-        "Chạy quá tốc độ quy định trên 20 km/h đến 35 km/h",
-        CAR, "a", 6, 6, 6_000_000, 8_000_000, 4,
-    ),
-    Violation(
-        "oto-qua-toc-do-tren-35",
-        "Chạy quá tốc độ quy định trên 35 km/h",
-        CAR, "a", 7, 6, 12_000_000, 14_000_000, 6,
-    ),
-    Violation(
-        "oto-nong-do-con-muc-1",
-        f"Điều khiển xe mà trong máu hoặc hơi thở có nồng độ cồn {_ALCOHOL_1}",
-        CAR, "c", 6, 6, 6_000_000, 8_000_000, 4,
-    ),
-    Violation(
-        "oto-nong-do-con-muc-2",
-        f"Điều khiển xe mà trong máu hoặc hơi thở có nồng độ cồn {_ALCOHOL_2}",
-        CAR, "a", 9, 6, 18_000_000, 20_000_000, 10,
-    ),
-    Violation(
-        "oto-nong-do-con-muc-3",
-        f"Điều khiển xe mà trong máu hoặc hơi thở có nồng độ cồn {_ALCOHOL_3}",
-        CAR, "a", 11, 6, 30_000_000, 40_000_000,
-        additional_penalty=_revoked(6, 15, "c"),
-    ),
-    Violation("oto-dien-thoai", _PHONE, CAR, "h", 5, 6, 4_000_000, 6_000_000, 4),
-    Violation("oto-sai-lan", _WRONG_LANE, CAR, "b", 5, 6, 4_000_000, 6_000_000, 2),
-    Violation("oto-do-xe-noi-cam", _NO_PARKING, CAR, "e", 3, 6, 800_000, 1_000_000),
-    Violation(
-        "oto-khong-that-day-an-toan",
-        "Không thắt dây đai an toàn khi điều khiển xe chạy trên đường",
-        CAR, "k", 3, 6, 800_000, 1_000_000,
-    ),
-    # ---- xe mô tô, xe gắn máy: Điều 7 ----
-    Violation(
-        "xe-may-vuot-den-do",
-        "Không chấp hành hiệu lệnh của đèn tín hiệu giao thông (vượt đèn đỏ)",
-        MOTORBIKE, "c", 7, 7, 4_000_000, 6_000_000, 4,
-    ),
-    Violation(
-        "xe-may-qua-toc-do-5-10",
-        "Chạy quá tốc độ quy định từ 05 km/h đến dưới 10 km/h",
-        MOTORBIKE, "b", 2, 7, 400_000, 600_000,
-    ),
-    Violation(
-        "xe-may-qua-toc-do-10-20",
-        "Chạy quá tốc độ quy định từ 10 km/h đến 20 km/h",
-        MOTORBIKE, "a", 4, 7, 800_000, 1_000_000,
-    ),
-    Violation(
-        "xe-may-qua-toc-do-tren-20",
-        "Chạy quá tốc độ quy định trên 20 km/h",
-        MOTORBIKE, "a", 8, 7, 6_000_000, 8_000_000, 4,
-    ),
-    Violation(
-        "xe-may-nong-do-con-muc-1",
-        f"Điều khiển xe mà trong máu hoặc hơi thở có nồng độ cồn {_ALCOHOL_1}",
-        MOTORBIKE, "a", 6, 7, 2_000_000, 3_000_000, 4,
-    ),
-    Violation(
-        "xe-may-nong-do-con-muc-2",
-        f"Điều khiển xe mà trong máu hoặc hơi thở có nồng độ cồn {_ALCOHOL_2}",
-        MOTORBIKE, "b", 8, 7, 6_000_000, 8_000_000, 10,
-    ),
-    Violation(
-        "xe-may-nong-do-con-muc-3",
-        f"Điều khiển xe mà trong máu hoặc hơi thở có nồng độ cồn {_ALCOHOL_3}",
-        MOTORBIKE, "d", 9, 7, 8_000_000, 10_000_000,
-        additional_penalty=_revoked(7, 12, "c"),
-    ),
-    Violation(
-        "xe-may-dien-thoai",
-        "Dùng tay cầm và sử dụng điện thoại hoặc các thiết bị điện tử khác khi đang điều khiển xe",
-        MOTORBIKE, "đ", 4, 7, 800_000, 1_000_000, 4,
-    ),
-    Violation("xe-may-sai-lan", _WRONG_LANE, MOTORBIKE, "d", 3, 7, 600_000, 800_000),
-    Violation("xe-may-do-xe-noi-cam", _NO_PARKING, MOTORBIKE, "e", 2, 7, 400_000, 600_000),
-    Violation(
-        "xe-may-khong-doi-mu-bao-hiem",
-        "Không đội “mũ bảo hiểm cho người đi mô tô, xe máy” hoặc đội mũ bảo hiểm không cài quai "
-        "đúng quy cách khi điều khiển xe tham gia giao thông",
-        MOTORBIKE, "h", 2, 7, 400_000, 600_000,
-    ),
-)  # fmt: skip
+@lru_cache(maxsize=8)
+def _catalogue_on(day: str) -> tuple[Violation, ...]:
+    content = _checked(read(LAW_DATA))
+    found = []
+    for entry in content["violations"]:
+        fine = in_force(entry["fines"], date.fromisoformat(day))
+        if fine is not None:  # not in force yet (or any more): not offered that day
+            found.append(_violation(entry, fine))
+    return tuple(found)
 
+
+def _today() -> date:
+    return local_date(datetime.now(UTC))
+
+
+def catalogue(on: date | None = None) -> tuple[Violation, ...]:
+    """The violations in force on `on` (today in Vietnam by default), each with the range of its
+    fine on that day, in the file's order."""
+    return _catalogue_on((on or _today()).isoformat())
+
+
+def violations_by_code(on: date | None = None) -> dict[str, Violation]:
+    return {violation.code: violation for violation in catalogue(on)}
+
+
+def get_violation(code: str | None, on: date | None = None) -> Violation | None:
+    """The violation with this code (case and spaces ignored) as in force on `on` (today by
+    default), or None."""
+    wanted = (code or "").strip().lower()
+    return next((violation for violation in catalogue(on) if violation.code == wanted), None)
+
+
+VEHICLE_KIND_NAMES: dict[str, str] = dict(read(LAW_DATA)["vehicle_kinds"])
+# The catalogue as the process started: kept for the callers that list it once. Lookups go
+# through get_violation / catalogue(), which follow the day, so a range dated ahead takes effect
+# on its day without a restart.
+CATALOGUE: tuple[Violation, ...] = catalogue()
 VIOLATIONS: dict[str, Violation] = {violation.code: violation for violation in CATALOGUE}
-
-
-def get_violation(code: str | None) -> Violation | None:
-    return VIOLATIONS.get((code or "").strip().lower())

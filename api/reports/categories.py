@@ -1,7 +1,8 @@
-"""The catalogue of report categories: what a citizen can report, who handles it, how fast.
+"""The catalogue of report categories: what a citizen can report, who handles it, how fast, and
+the words that name it; read from api/law/data/report_categories.yaml (see its header).
 
-Kept in code like the violation catalogue of api/fines: it changes with a release, not at run
-time, and every report stores its category's code, so the code of a category never changes.
+It changes with a deployment, not at run time, and every report stores its category's code, so
+the code of a category never changes.
 
 - `unit` is the kind of unit that handles the report in the report's ward: `police` (Công an
   phường, xã) or `ward` (Ủy ban nhân dân phường, xã). Police staff handle the first, ward
@@ -9,24 +10,29 @@ time, and every report stores its category's code, so the code of a category nev
 - `response_days` counts Vietnamese working days from submission (api/workdays.py).
 - `emergency_number` is shown with the submission's answer: someone reporting a fight in
   progress must be told to call 113 rather than wait for a working-day deadline.
+- `keywords` are published with the categories (GET /reports/categories) for the chatbot, which
+  recognises a category in what a citizen types by them; the API itself does not match words.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
+from api.law import LawDataError, read
+
+LAW_DATA = "report_categories"
 POLICE, WARD = "police", "ward"
-UNIT_NAMES = {POLICE: "Công an phường, xã", WARD: "Ủy ban nhân dân phường, xã"}
 
-GROUPS: dict[str, str] = {
-    "an_ninh": "An ninh, trật tự và tội phạm",
-    "giao_thong": "An toàn giao thông",
-    "moi_truong": "Môi trường",
-    "ha_tang": "Hạ tầng đô thị",
-    "trat_tu": "Trật tự công cộng",
-}
 
-EMERGENCY_NAMES = {"113": "Cảnh sát", "114": "Cứu nạn, cứu hộ", "115": "Cấp cứu y tế"}
+@dataclass(frozen=True)
+class CategoryKeywords:
+    """Phrases naming a category; `accented_only` ones are matched only as typed with diacritics
+    ("cháy" would otherwise match "chạy"). The lowest `precedence` wins when several match."""
+
+    precedence: int = 0
+    phrases: tuple[str, ...] = ()
+    accented_only: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,7 @@ class Category:
     response_days: int
     emergency_number: str | None = None
     description: str = ""
+    keywords: CategoryKeywords = field(default_factory=CategoryKeywords)
 
     @property
     def group_name(self) -> str:
@@ -65,85 +72,61 @@ class Category:
         }
 
 
-CATEGORIES: tuple[Category, ...] = (
-    # Crime and security: handled by the ward police; the reporter may stay anonymous.
-    Category(
-        "ma-tuy",
-        "Tội phạm về ma tuý",
-        "an_ninh",
-        True,
-        POLICE,
-        3,
-        "113",
-        "Mua bán, tàng trữ, tổ chức sử dụng trái phép chất ma tuý",
-    ),
-    Category(
-        "co-bac",
-        "Đánh bạc, tổ chức đánh bạc",
-        "an_ninh",
-        True,
-        POLICE,
-        5,
-        None,
-        "Đánh bạc, cá độ, tổ chức đánh bạc, kể cả qua mạng",
-    ),
-    Category(
-        "trom-cap",
-        "Trộm cắp, cướp giật tài sản",
-        "an_ninh",
-        True,
-        POLICE,
-        3,
-        "113",
-        "Trộm cắp, cướp giật, cướp tài sản",
-    ),
-    Category(
-        "lua-dao",
-        "Lừa đảo chiếm đoạt tài sản",
-        "an_ninh",
-        True,
-        POLICE,
-        5,
-        None,
-        "Lừa đảo qua điện thoại, mạng xã hội, giả danh cơ quan nhà nước",
-    ),
-    Category(
-        "co-y-gay-thuong-tich",
-        "Cố ý gây thương tích, đánh nhau",
-        "an_ninh",
-        True,
-        POLICE,
-        2,
-        "113",
-        "Đánh nhau, hành hung, cố ý gây thương tích",
-    ),
-    Category("toi-pham-khac", "Hành vi phạm tội khác", "an_ninh", True, POLICE, 5, "113"),
-    # Traffic safety.
-    Category(
-        "tai-nan-giao-thong",
-        "Tai nạn giao thông",
-        "giao_thong",
-        False,
-        POLICE,
-        1,
-        "115",
-        "Va chạm, tai nạn giao thông có người bị thương hoặc gây ách tắc",
-    ),
-    Category("dua-xe-trai-phep", "Đua xe, lạng lách trái phép", "giao_thong", False, POLICE, 2, "113"),
-    Category("den-tin-hieu-hong", "Đèn tín hiệu giao thông hỏng", "giao_thong", False, WARD, 2),
-    # Environment.
-    Category("rac-thai", "Rác thải, đổ trộm phế thải", "moi_truong", False, WARD, 5),
-    Category("o-nhiem", "Ô nhiễm không khí, nước, mùi hôi", "moi_truong", False, WARD, 7),
-    Category("ngap-ung", "Ngập úng, tắc cống thoát nước", "moi_truong", False, WARD, 2),
-    Category("chay-no", "Cháy, nổ", "moi_truong", False, POLICE, 1, "114"),
-    # Infrastructure.
-    Category("den-duong-hong", "Đèn đường hỏng", "ha_tang", False, WARD, 5),
-    Category("o-ga", "Ổ gà, hư hỏng mặt đường", "ha_tang", False, WARD, 7),
-    Category("via-he-hu-hong", "Vỉa hè hư hỏng", "ha_tang", False, WARD, 10),
-    # Public order.
-    Category("lan-chiem-via-he", "Lấn chiếm vỉa hè, lòng đường", "trat_tu", False, WARD, 5),
-    Category("tieng-on", "Tiếng ồn gây mất trật tự", "trat_tu", False, WARD, 3),
-)
+def _category(entry: dict[str, Any]) -> Category:
+    keywords = entry["keywords"]
+    return Category(
+        code=entry["code"],
+        name=entry["name"],
+        group=entry["group"],
+        is_crime=entry["is_crime"],
+        unit=entry["unit"],
+        response_days=entry["response_days"],
+        emergency_number=entry.get("emergency_number"),
+        description=entry.get("description", ""),
+        keywords=CategoryKeywords(
+            precedence=keywords["precedence"],
+            phrases=tuple(keywords["phrases"]),
+            accented_only=tuple(keywords.get("accented_only", ())),
+        ),
+    )
+
+
+def _check(content: dict[str, Any], categories: tuple[Category, ...]) -> None:
+    """What the schema cannot say: codes and precedences unique, groups and numbers known."""
+    problems = []
+    codes = [category.code for category in categories]
+    problems += [
+        f"category {code!r} appears twice" for code in sorted({c for c in codes if codes.count(c) > 1})
+    ]
+    precedences = [category.keywords.precedence for category in categories]
+    problems += [
+        f"keyword precedence {number} is given to several categories"
+        for number in sorted({p for p in precedences if precedences.count(p) > 1})
+    ]
+    for category in categories:
+        if category.group not in content["groups"]:
+            problems.append(f"category {category.code!r}: unknown group {category.group!r}")
+        if category.emergency_number and category.emergency_number not in content["emergency_numbers"]:
+            problems.append(
+                f"category {category.code!r}: unknown emergency number {category.emergency_number}"
+            )
+    if problems:
+        raise LawDataError(f"law data {LAW_DATA!r}: " + "; ".join(problems))
+
+
+def load() -> tuple[Category, ...]:
+    """The categories of the data file, checked, in the file's order (the order they are offered)."""
+    content = read(LAW_DATA)
+    categories = tuple(_category(entry) for entry in content["categories"])
+    _check(content, categories)
+    return categories
+
+
+_CONTENT = read(LAW_DATA)
+UNIT_NAMES: dict[str, str] = dict(_CONTENT["units"])
+GROUPS: dict[str, str] = dict(_CONTENT["groups"])
+EMERGENCY_NAMES: dict[str, str] = dict(_CONTENT["emergency_numbers"])
+CATEGORIES: tuple[Category, ...] = load()
 _BY_CODE = {category.code: category for category in CATEGORIES}
 
 

@@ -150,6 +150,27 @@ class ReportEmergencySchema(Schema):
     message = fields.String()
 
 
+class ReportCategoryKeywordsSchema(Schema):
+    """How the chatbot recognises the category in what a citizen types (api/law/data/
+    report_categories.yaml)."""
+
+    precedence = fields.Integer(
+        metadata={"description": "khi tin nhắn khớp nhiều lĩnh vực, lĩnh vực có số nhỏ nhất được chọn"}
+    )
+    phrases = fields.List(
+        fields.String(),
+        metadata={
+            "description": "cụm từ viết có dấu; khớp theo từ, kể cả khi tin nhắn gõ không dấu (so sánh sau khi bỏ dấu)"
+        },
+    )
+    accented_only = fields.List(
+        fields.String(),
+        metadata={
+            "description": "cụm từ chỉ khớp khi tin nhắn gõ có dấu, vì bỏ dấu sẽ trùng từ khác (cháy/chạy, ồn/ổn)"
+        },
+    )
+
+
 class ReportCategorySchema(Schema):
     code = fields.String()
     name = fields.String()
@@ -162,6 +183,10 @@ class ReportCategorySchema(Schema):
     unit_name = fields.String()
     response_days = fields.Integer(metadata={"description": "thời hạn phản hồi, ngày làm việc"})
     emergency = fields.Nested(ReportEmergencySchema, allow_none=True)
+    keywords = fields.Nested(
+        ReportCategoryKeywordsSchema,
+        metadata={"description": "từ khoá nhận biết lĩnh vực trong tin nhắn (trợ lý ảo dùng)"},
+    )
 
 
 class ReportMediaSchema(Schema):

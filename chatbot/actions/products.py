@@ -27,7 +27,7 @@ from rasa_sdk.types import DomainDict
 from actions import texts
 from actions.api_client import ApiRefused, ApiUnavailable, api
 from actions.conversation import entity_values
-from actions.reports import best_ward, find_wards, ward_query
+from actions.report_api import best_ward, find_wards, ward_query
 from components.vietnamese_text import fold
 
 log = logging.getLogger(__name__)

@@ -5,34 +5,60 @@ is sent and what is said. The actions against the real API: tests/chat/test_repo
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
+from pathlib import Path
 
+import httpx
 import pytest
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
 
-from actions import texts
-from actions.reports import (
-    CRIME,
+from actions import api_client, report_api, texts
+from actions.api_client import ApiClient, Settings
+from actions.report_api import best_ward, category_named
+from actions.report_messages import describe_mine, describe_submitted
+from actions.report_slots import CATEGORY, CONFIRMED, CRIME, ISSUE, OTHER_CRIME, UNKNOWN
+from actions.report_time import VIETNAM, FutureTime, parse_incident_time
+from actions.report_words import (
     INCIDENT_CATEGORIES,
-    ISSUE,
-    OTHER_CRIME,
-    UNKNOWN,
-    VIETNAM,
-    FutureTime,
-    best_ward,
-    category_named,
-    describe_mine,
-    describe_submitted,
     describes_something,
     incident_category,
     is_question,
     is_stop,
     is_unknown,
     keyword_category,
-    parse_incident_time,
     tracking_token_in,
     wants_anonymity,
     yes_or_no,
 )
+from actions.reports import AskReportCategory, ValidateReportForm
+
+# The categories as GET /reports/categories publishes them: the keywords live in the API's data
+# file (api/law/data/report_categories.yaml), which the chatbot reads only through the API; the
+# test reads the same file so that it checks the words the API really sends.
+LAW_DATA = Path(__file__).resolve().parents[2] / "api" / "law" / "data" / "report_categories.yaml"
+
+
+def _published(entry: dict) -> dict:
+    keywords = entry["keywords"]
+    return {
+        "code": entry["code"],
+        "name": entry["name"],
+        "is_crime": entry["is_crime"],
+        "keywords": {
+            "precedence": keywords["precedence"],
+            "phrases": keywords["phrases"],
+            "accented_only": keywords.get("accented_only", []),
+        },
+    }
+
+
+API_CATEGORIES = [
+    _published(entry) for entry in yaml.safe_load(LAW_DATA.read_text(encoding="utf-8"))["categories"]
+]
+
 
 # Saturday 14 June 2025, 10:30 in Vietnam.
 NOW = datetime(2025, 6, 14, 10, 30, tzinfo=VIETNAM)
@@ -127,7 +153,7 @@ def test_the_iso_form_carries_vietnams_offset():
     ],
 )
 def test_field_report_categories_from_the_words(said, code):
-    assert keyword_category(said, ISSUE) == code
+    assert keyword_category(said, ISSUE, API_CATEGORIES) == code
 
 
 @pytest.mark.parametrize(
@@ -139,14 +165,29 @@ def test_field_report_categories_from_the_words(said, code):
     ],
 )
 def test_words_that_only_look_alike_without_diacritics_name_nothing(said):
-    assert keyword_category(said, ISSUE) is None
+    assert keyword_category(said, ISSUE, API_CATEGORIES) is None
 
 
 def test_crime_categories_from_the_words():
-    assert keyword_category("có người bán ma túy trong hẻm", CRIME) == "ma-tuy"
-    assert keyword_category("to giac duong day ca do", CRIME) == "co-bac"
-    assert keyword_category("bị lừa đảo qua mạng", CRIME) == "lua-dao"
-    assert keyword_category("tố giác tội phạm", CRIME) is None
+    assert keyword_category("có người bán ma túy trong hẻm", CRIME, API_CATEGORIES) == "ma-tuy"
+    assert keyword_category("to giac duong day ca do", CRIME, API_CATEGORIES) == "co-bac"
+    assert keyword_category("bị lừa đảo qua mạng", CRIME, API_CATEGORIES) == "lua-dao"
+    assert keyword_category("tố giác tội phạm", CRIME, API_CATEGORIES) is None
+
+
+def test_the_keywords_are_the_apis_and_its_precedence_decides():
+    # Without the API's categories no word names a category: the form asks.
+    assert keyword_category("đường Lê Duẩn có ổ gà to lắm", ISSUE, []) is None
+    # The order the API lists the categories in does not matter, their precedence does:
+    # "lấn chiếm vỉa hè" is an encroachment, not a broken pavement.
+    backwards = list(reversed(API_CATEGORIES))
+    assert keyword_category("quán nhậu lấn chiếm hết vỉa hè", ISSUE, backwards) == "lan-chiem-via-he"
+    assert keyword_category("den giao thong o nga ba bi hong", ISSUE, backwards) == "den-tin-hieu-hong"
+    # A crime's words do not name a field report's category, and the other way round.
+    assert keyword_category("có người bán ma túy", ISSUE, API_CATEGORIES) is None
+    assert keyword_category("đường có ổ gà", CRIME, API_CATEGORIES) is None
+    # Categories from an older API without keywords: nothing found, nothing breaks.
+    assert keyword_category("ổ gà", ISSUE, [{"code": "o-ga", "name": "Ổ gà", "is_crime": False}]) is None
 
 
 def test_the_incident_type_entity_maps_to_the_apis_categories():
@@ -284,3 +325,78 @@ def test_my_reports_are_listed_with_deadlines_and_overdue_flagged():
     assert "Đèn đường hỏng, gửi ngày 13/06/2025: Đã tiếp nhận; hạn phản hồi 20/06/2025." in listing
     assert "hạn phản hồi 01/06/2025 (đã quá hạn)" in listing
     assert "Còn 2 phản ánh khác" in listing
+
+
+# ---- the form with the API up and down -------------------------------------------------------------
+
+SETTINGS = Settings("http://api.test", "chatbot-actions", "secret", timeout=1.0)
+
+
+def serve(monkeypatch, routes) -> None:
+    monkeypatch.setattr(api_client, "_shared", ApiClient(SETTINGS, transport=httpx.MockTransport(routes)))
+    monkeypatch.setattr(report_api, "_categories_cache", None)
+
+
+@pytest.fixture
+def api_up(monkeypatch):
+    def routes(request):
+        if request.url.path == "/auth/service/token":
+            return httpx.Response(200, json={"access_token": "machine", "expires_in": 900})
+        if request.url.path == "/reports/categories":
+            return httpx.Response(200, json=API_CATEGORIES)
+        return httpx.Response(404, json={"status": 404, "code": "not_found"})
+
+    serve(monkeypatch, routes)
+
+
+@pytest.fixture
+def api_down(monkeypatch):
+    def routes(request):
+        raise httpx.ConnectError("connection refused")
+
+    serve(monkeypatch, routes)
+
+
+def issue_tracker(text: str, slots: dict | None = None) -> Tracker:
+    latest = {
+        "text": text,
+        "intent": {"name": "report_issue"},
+        "entities": [],
+        "metadata": {"cds_token": "t"},
+    }
+    return Tracker(
+        "c0ffee00-0000-4000-8000-000000000000", slots or {}, latest, [], False, None, {}, "action_listen"
+    )
+
+
+def test_the_first_message_names_the_category_by_the_apis_keywords(api_up):
+    found = asyncio.run(
+        ValidateReportForm().extract_report_category(
+            CollectingDispatcher(), issue_tracker("đường Lê Duẩn có ổ gà to lắm"), {}
+        )
+    )
+    assert found == {CATEGORY: "o-ga"}
+
+
+def test_with_the_api_down_no_keyword_names_the_category_and_the_form_asks(api_down):
+    said = issue_tracker("đường Lê Duẩn có ổ gà to lắm")
+    assert asyncio.run(ValidateReportForm().extract_report_category(CollectingDispatcher(), said, {})) == {}
+    dispatcher = CollectingDispatcher()
+    asyncio.run(AskReportCategory().run(dispatcher, said, {}))
+    assert [m["text"] for m in dispatcher.messages] == [texts.REPORT_ASK_CATEGORY_NO_LIST]
+    # An answer that is not a category's code cannot be checked without the API: nothing is sent.
+    dispatcher = CollectingDispatcher()
+    answer = asyncio.run(
+        ValidateReportForm().validate_report_category(
+            "ổ gà", dispatcher, issue_tracker("ổ gà", {"requested_slot": CATEGORY}), {}
+        )
+    )
+    assert answer == {CATEGORY: None, CONFIRMED: False}
+    assert [m["text"] for m in dispatcher.messages] == [texts.API_UNAVAILABLE]
+    # A category's code is kept: the API checks it when the report is sent.
+    kept = asyncio.run(
+        ValidateReportForm().validate_report_category(
+            "o-ga", CollectingDispatcher(), issue_tracker("o-ga", {"requested_slot": CATEGORY}), {}
+        )
+    )
+    assert kept == {CATEGORY: "o-ga"}

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from api.audit import AuditEntry
-from api.benefits import service
+from api.benefits import payments, service
 from api.events import OutboxEvent
 from api.extensions import db
 from tests.benefits.conftest import assert_problem, pay, payments_of, schedule, snapshot
@@ -126,7 +126,7 @@ def test_a_payment_that_cannot_be_sent_leaves_the_others_sent(
     for person in people:
         enrol(person["cccd"])
     schedule(client, officer, PERIOD)
-    real_send, calls = service._send, []
+    real_send, calls = payments._send, []
 
     def send_fails_on_the_second(payment, beneficiary):
         calls.append(payment.id)
@@ -134,7 +134,7 @@ def test_a_payment_that_cannot_be_sent_leaves_the_others_sent(
             raise RuntimeError("the channel's connection dropped")
         return real_send(payment, beneficiary)
 
-    monkeypatch.setattr(service, "_send", send_fails_on_the_second)
+    monkeypatch.setattr(payments, "_send", send_fails_on_the_second)
     with app.app_context(), pytest.raises(RuntimeError):
         service.pay_period(PERIOD, actor="staff:test")
     sent = [p for p in payments_of(app) if p.sent_at is not None]
@@ -143,7 +143,7 @@ def test_a_payment_that_cannot_be_sent_leaves_the_others_sent(
         interrupted = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "benefit.pay")).one()
         assert interrupted.detail["interrupted"] is True and interrupted.detail["sent"] == 1
 
-    monkeypatch.setattr(service, "_send", real_send)
+    monkeypatch.setattr(payments, "_send", real_send)
     report = pay(client, officer, PERIOD).json
     assert report["sent"] == 2  # the rest, never the first again
     assert all(p.sent_at is not None for p in payments_of(app))

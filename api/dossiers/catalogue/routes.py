@@ -4,25 +4,22 @@ from __future__ import annotations
 
 from flask_smorest import Page
 
-from api.auth.policy import PUBLIC, allow
 from api.dossiers.catalogue import service
-from api.dossiers.catalogue.cli import seed_command
 from api.dossiers.catalogue.schemas import (
+    EssentialServiceSchema,
     ProcedureGroupSchema,
     ProcedureQuerySchema,
     ProcedureSchema,
     ProcedureSummarySchema,
 )
 from api.http import Blueprint, PublicLookupView
+from api.policy import PUBLIC, allow
 
 blp = Blueprint(
     "procedures",
     __name__,
     description="Danh mục thủ tục hành chính và nhóm thủ tục liên thông",
-    cli_group="catalogue",
 )
-# Registered with the app together with the routes: `flask catalogue seed`.
-blp.cli.add_command(seed_command)
 
 
 @blp.route("/procedures")
@@ -64,3 +61,13 @@ class ProcedureGroupByCode(PublicLookupView):
     def get(self, code):
         """Một nhóm thủ tục liên thông và các thủ tục thành viên theo thứ tự giải quyết."""
         return service.require_group(code)
+
+
+@blp.route("/essential-services")
+class EssentialServices(PublicLookupView):
+    @allow(PUBLIC)
+    @blp.response(200, EssentialServiceSchema(many=True))
+    def get(self):
+        """53 dịch vụ công thiết yếu (Đề án 06): dịch vụ ứng dụng nhận hồ sơ trỏ tới thủ tục hoặc nhóm
+        liên thông; các dịch vụ khác chỉ là thông tin tham khảo (`offered_online` false), kèm lưu ý."""
+        return service.essential_services()

@@ -4,7 +4,7 @@ The law names the receiving body of each procedure by a place, and not always th
 tạm trú goes to the police of the ward where the applicant will stay (Luật Cư trú 2020, Điều 28),
 a building permit to the ward of the site, a household business to the ward of its premises,
 a birth to the residence of either parent. So every procedure of the catalogue carries a
-`routing` rule, a plain dict written next to its `authority` in data.py:
+`routing` rule, written next to its `authority` in api/law/data/procedures/<code>.yaml:
 
     {
         "to": "ward",                                   # or "province": the authority's level

@@ -133,3 +133,25 @@ class ProcedureGroupSchema(Schema):
     note = fields.String(allow_none=True)
     procedure_codes = fields.List(fields.String(), metadata={"description": "theo thứ tự giải quyết"})
     procedures = fields.List(fields.Nested(ProcedureSummarySchema))
+
+
+class EssentialServiceSchema(Schema):
+    number = fields.Integer(metadata={"description": "số thứ tự trong danh sách 53 dịch vụ thiết yếu"})
+    name = fields.String(metadata={"example": "Cấp hộ chiếu phổ thông ở trong nước"})
+    code = fields.String(metadata={"description": "mã thủ tục, nhóm liên thông hoặc mã thông tin"})
+    offered_online = fields.Boolean(
+        metadata={
+            "description": "true: nộp trong ứng dụng (xem procedure_code hoặc group_code); false: chỉ thông tin"
+        }
+    )
+    procedure_code = fields.String(allow_none=True, metadata={"description": "GET /procedures/<mã>"})
+    group_code = fields.String(allow_none=True, metadata={"description": "GET /procedure-groups/<mã>"})
+    field = fields.String(allow_none=True, metadata={"description": "lĩnh vực (dịch vụ chỉ thông tin)"})
+    authority = fields.String(allow_none=True, metadata={"description": "ward | province"})
+    authority_name = fields.String(allow_none=True)
+    legal_basis = fields.String(allow_none=True, metadata={"description": "điều đã biết, chưa đối chiếu"})
+    verified = fields.Boolean(metadata={"description": "thông tin đã được đối chiếu với văn bản pháp luật"})
+    source = fields.String(metadata={"description": "văn bản nêu dịch vụ trong danh sách thiết yếu"})
+    note = fields.String(
+        allow_none=True, metadata={"description": "lưu ý cho người dân (dịch vụ chỉ thông tin)"}
+    )

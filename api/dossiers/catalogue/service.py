@@ -1,6 +1,11 @@
 """The rules of the procedure catalogue: look-ups, accent-insensitive search, the one validator of
 application forms, and the idempotent seed.
 
+The `procedures` table holds a copy of the law's data files (data.py reads them): the seed
+writes the fee and time limit in force on its day, and every look-up brings a row's fee and time
+limit to the ones in force today (`bring_in_force`), so a decree's new fee, written ahead as a
+dated entry, is charged from its day even before the next seed or daily refresh writes it.
+
 Other domains call `get_procedure`, `require_procedure`, `validate_form`, `get_group`,
 `require_group` and `group_for_procedure`. Nothing here reads the request or commits: callers
 own the transaction.
@@ -36,17 +41,25 @@ def _code(code: str | None) -> str:
     return (code or "").strip().lower()
 
 
-def get_procedure(code: str | None, *, include_inactive: bool = False) -> Procedure | None:
-    """The procedure with this code; inactive ones only when asked (dossiers filed before a
-    procedure was withdrawn still need its name and time limit)."""
+def get_procedure(
+    code: str | None, *, include_inactive: bool = False, on: date | None = None
+) -> Procedure | None:
+    """The procedure with this code, its fee and time limit those in force `on` (today in
+    Vietnam by default); inactive ones only when asked (dossiers filed before a procedure was
+    withdrawn still need its name and time limit)."""
     statement = select(Procedure).where(Procedure.code == _code(code))
     if not include_inactive:
         statement = statement.where(Procedure.active.is_(True))
-    return db.session.scalar(statement)
+    procedure = db.session.scalar(statement)
+    if procedure is not None:
+        bring_in_force(procedure, on)
+    return procedure
 
 
-def require_procedure(code: str | None, *, include_inactive: bool = False) -> Procedure:
-    procedure = get_procedure(code, include_inactive=include_inactive)
+def require_procedure(
+    code: str | None, *, include_inactive: bool = False, on: date | None = None
+) -> Procedure:
+    procedure = get_procedure(code, include_inactive=include_inactive, on=on)
     if procedure is None:
         raise ApiError(
             404,
@@ -91,6 +104,12 @@ def group_for_procedure(code: str | None) -> ProcedureGroup | None:
         .order_by(ProcedureGroup.code)
         .limit(1)
     )
+
+
+def essential_services() -> list[dict[str, Any]]:
+    """The 53 essential online services (Đề án 06): those the app takes applications for point
+    to their procedure or group; the others are information only, with the note a citizen reads."""
+    return data.essential_services()
 
 
 # ---- search -------------------------------------------------------------------------------------
@@ -144,6 +163,8 @@ def search_procedures(
         statement = statement.where(and_(*(Procedure.name_folded.contains(w) for w in query.split())))
     # Sorted here, not in SQL: collations order Vietnamese differently on SQLite and PostgreSQL.
     procedures = sorted(db.session.scalars(statement), key=lambda p: (search_key(p.name), p.code))
+    for procedure in procedures:
+        bring_in_force(procedure)
     if field and search_key(field):
         wanted = search_key(field)
         procedures = [p for p in procedures if search_key(p.field) == wanted]
@@ -338,6 +359,8 @@ _PROCEDURE_COLUMNS = (
     "note",
 )
 _GROUP_COLUMNS = ("name", "description", "legal_basis", "processing_days", "note")
+# What a decree changes by date: brought to the day's values on every look-up.
+_IN_FORCE_COLUMNS = ("fee_vnd", "fee_varies", "fee_note", "processing_days", "processing_note")
 
 
 def _update(row: Any, values: Mapping[str, Any], columns: Iterable[str]) -> None:
@@ -365,6 +388,37 @@ def upsert_procedure(values: Mapping[str, Any]) -> bool:
     return created
 
 
+def bring_in_force(
+    procedure: Procedure, on: date | None = None, catalogue: data.Catalogue | None = None
+) -> bool:
+    """Set the row's fee and time limit to those the law files put in force `on` (today in
+    Vietnam by default); True when something changed. A procedure the files no longer carry
+    (withdrawn) keeps its last values. The change is written with the caller's transaction."""
+    entry = (catalogue or data.load()).entry(procedure.code)
+    if entry is None:
+        return False
+    values = normalise(data.in_force_values(entry, on))
+    changed = any(getattr(procedure, column) != values[column] for column in _IN_FORCE_COLUMNS)
+    _update(procedure, values, _IN_FORCE_COLUMNS)
+    return changed
+
+
+def refresh_in_force(on: date | None = None) -> int:
+    """Bring every stored procedure (and group) to the fee and time limit in force `on` (a daily
+    job and `flask catalogue refresh` call it); how many rows changed. Flushes, never commits."""
+    catalogue = data.load()
+    rows = db.session.scalars(select(Procedure))
+    changed = sum(bring_in_force(procedure, on, catalogue) for procedure in rows)
+    for group in db.session.scalars(select(ProcedureGroup)):
+        written = next((g for g in catalogue.groups if g["code"] == group.code), None)
+        days = data.group_values(written, on)["processing_days"] if written else group.processing_days
+        if group.processing_days != days:
+            group.processing_days = days
+            changed += 1
+    db.session.flush()
+    return changed
+
+
 def upsert_group(values: Mapping[str, Any]) -> bool:
     """Create or update one group; its members are the given procedure codes, in order."""
     values = normalise(dict(values))
@@ -385,14 +439,24 @@ def upsert_group(values: Mapping[str, Any]) -> bool:
     return created
 
 
-def seed_catalogue() -> int:
-    """Upsert the procedures and groups of api/dossiers/catalogue/data.py by code.
+def seed_catalogue(on: date | None = None) -> int:
+    """Upsert the procedures and groups of the law's data files (api/law/data) by code, with
+    the fees and time limits in force `on` (today in Vietnam by default).
 
     Returns how many rows (procedures and groups) were added; existing ones are brought up to
     date with the data. Flushes, never commits: the caller owns the transaction.
     """
-    added = sum(upsert_procedure(values) for values in data.PROCEDURES)
+    added = sum(upsert_procedure(values) for values in data.procedures_on(on))
     db.session.flush()
-    added += sum(upsert_group(values) for values in data.GROUPS)
+    added += sum(upsert_group(values) for values in data.groups_on(on))
     db.session.flush()
     return added
+
+
+def refresh_in_force_job() -> int:
+    """The scheduler's job (api/wiring.py): the stored catalogue brought to today's fees and time
+    limits, committed. Lookups already apply them; this keeps the stored copy (and every reader
+    of the table) current from the first hour of the day a decree takes effect."""
+    changed = refresh_in_force()
+    db.session.commit()
+    return changed
