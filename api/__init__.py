@@ -61,9 +61,15 @@ def create_app(config: dict | None = None) -> Flask:
     _register_blueprints(app)
     _register_commands(app)
 
-    from api.auth.policy import init_policy
+    from api.law import check_all as check_law_data
+    from api.wiring import connect_domains
+
+    connect_domains()
+    check_law_data()  # a law data file that does not match its schema stops the start, not a request
+
     from api.auth.tokens import init_token_checks
     from api.http import init_body_checks
+    from api.policy import init_policy
 
     init_token_checks(app)
     init_body_checks(app)
@@ -167,13 +173,16 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_commands(app: Flask) -> None:
+    """Every command is a click group of its domain (`flask <group> <command>`), added here."""
     from api.auth.cli import staff_cli
     from api.cli import seed_demo_command
+    from api.dossiers.catalogue.cli import catalogue_cli
     from api.fines.cli import fines_cli
     from api.records.cli import records_cli
     from api.scheduler import scheduler_cli
     from content.cli import content_cli
 
+    app.cli.add_command(catalogue_cli)
     app.cli.add_command(fines_cli)
     app.cli.add_command(records_cli)
     app.cli.add_command(seed_demo_command)

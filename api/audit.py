@@ -7,6 +7,7 @@ caller, because the failure itself changes nothing else.
 
 from __future__ import annotations
 
+import getpass
 import uuid
 from datetime import datetime
 
@@ -16,10 +17,10 @@ from marshmallow import Schema, ValidationError, fields, validates_schema
 from sqlalchemy import JSON, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from api.auth.policy import Staff, allow, current_principal
 from api.dbtypes import UUID, UTCDateTime, new_uuid, utcnow
 from api.extensions import db
 from api.http import Blueprint, SelectPage
+from api.policy import Staff, allow, current_principal
 from api.workdays import moments_of
 
 
@@ -107,3 +108,12 @@ class AuditLog(MethodView):
         if "to" in query:
             statement = statement.where(AuditEntry.at < moments_of(query["to"], query["to"])[1])
         return statement
+
+
+def cli_actor() -> str:
+    """Who ran a command, for the audit log: `cli:<login name>`."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no login name in some containers
+        user = "unknown"
+    return f"cli:{user}"[:64]

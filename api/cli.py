@@ -1,21 +1,10 @@
-"""Project-wide commands (`flask seed-demo`) and what every domain's commands share."""
+"""Project-wide commands: `flask seed-demo`. Who ran a command is `api.audit.cli_actor`."""
 
 from __future__ import annotations
-
-import getpass
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-
-
-def cli_actor() -> str:
-    """Who ran a command, for the audit log: `cli:<login name>`."""
-    try:
-        user = getpass.getuser()
-    except (KeyError, OSError):  # no login name in some containers
-        user = "unknown"
-    return f"cli:{user}"[:64]
 
 
 @click.command("seed-demo")

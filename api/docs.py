@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, current_app, send_from_directory
+from flask import current_app, send_from_directory
 
-from api.auth.policy import PUBLIC, allow
 from api.errors import ApiError
+from api.http import Blueprint
+from api.policy import PUBLIC, allow
 
 assets = Blueprint("docs_assets", __name__)
 

@@ -235,7 +235,8 @@ class ProblemSchema(ma.Schema):
 
 
 class ProblemApi(Api):
-    """flask-smorest's Api, answering every error as problem details, and documenting them so."""
+    """flask-smorest's Api, answering every error as problem details, and documenting them so.
+    What the document says beyond the problems is api/openapi.py's `DocumentedApi`."""
 
     ERROR_SCHEMA = ProblemSchema
 
@@ -247,22 +248,6 @@ class ProblemApi(Api):
             super()._register_responses()
         finally:
             del self.DEFAULT_RESPONSE_CONTENT_TYPE
-
-    # What the document says beyond the problems (operation ids, required headers and fields,
-    # the pagination header...) is api/openapi.py's, an apispec plugin installed here.
-    def _init_spec(self, **kwargs):
-        from api.openapi import DocumentPlugin
-
-        self.document = DocumentPlugin(self)
-        kwargs["extra_plugins"] = [*kwargs.get("extra_plugins", ()), self.document]
-        super()._init_spec(**kwargs)
-
-    def _register_pagination_header(self):
-        self.document.register_pagination_header()
-
-    def register_blueprint(self, blp, **options):
-        super().register_blueprint(blp, **options)
-        self.document.settle()
 
     def _register_error_handlers(self):
         self._app.register_error_handler(HTTPException, self.handle_http_exception)

@@ -15,7 +15,7 @@ from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
-from api.errors import ProblemApi
+from api.openapi import DocumentedApi
 
 # Stable constraint names, so Alembic migrations read the same on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -33,7 +33,7 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
-api = ProblemApi()
+api = DocumentedApi()
 jwt = JWTManager()
 # Storage is chosen in create_app: Redis when REDIS_URL is set, process memory otherwise.
 limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)

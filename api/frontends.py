@@ -19,11 +19,12 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, jsonify, send_from_directory
+from flask import current_app, jsonify, send_from_directory
 
-from api.auth.policy import PUBLIC, allow
 from api.config import APP_SIGNED_IN_PATH, app_redirect_uris
 from api.errors import ApiError
+from api.http import Blueprint
+from api.policy import PUBLIC, allow
 
 citizen_app = Blueprint("citizen_app", __name__)
 staff_workspace = Blueprint("staff_workspace", __name__)

@@ -16,9 +16,9 @@ from flask.views import MethodView
 from marshmallow import Schema, fields
 from sqlalchemy import text
 
-from api.auth.policy import PUBLIC, allow
 from api.extensions import db
 from api.http import Blueprint
+from api.policy import PUBLIC, allow
 
 log = logging.getLogger(__name__)
 

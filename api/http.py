@@ -16,9 +16,9 @@ from flask_smorest.pagination import PaginationParameters
 from flask_smorest.utils import unpack_tuple_response
 from sqlalchemy import Select, func, select
 
-from api.auth.policy import current_principal, handler_for
 from api.errors import ApiError
 from api.extensions import limiter, public_lookup_limit
+from api.policy import current_principal, handler_for
 
 JSON_MIME = "application/json"
 MULTIPART_MIME = "multipart/form-data"  # what upload routes accept besides JSON
@@ -159,18 +159,6 @@ def pagination_query(default_page_size: int = DEFAULT_PAGE_SIZE) -> type[ma.Sche
             return PaginationParameters(**data)
 
     return PaginationQuerySchema
-
-
-class PaginationMetadataSchema(ma.Schema):
-    """The `X-Pagination` header of every list: JSON, with the total counted once."""
-
-    total = ma.fields.Integer(required=True, metadata={"description": "tổng số mục"})
-    total_pages = ma.fields.Integer(required=True, metadata={"description": "tổng số trang"})
-    first_page = ma.fields.Integer()
-    last_page = ma.fields.Integer()
-    page = ma.fields.Integer(metadata={"description": "trang này (khi còn trong số trang)"})
-    previous_page = ma.fields.Integer()
-    next_page = ma.fields.Integer()
 
 
 class SelectPage(Page):

@@ -31,11 +31,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.wrappers import Response
 
-from api.auth.policy import require_principal
 from api.dbtypes import UTCDateTime, utcnow
 from api.errors import ApiError
 from api.extensions import db
 from api.openapi import request_header
+from api.policy import require_principal
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255

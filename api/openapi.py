@@ -26,17 +26,16 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+import marshmallow as ma
 from apispec import BasePlugin
 from marshmallow import fields
 
-from api.auth.policy import handler_for
-from api.errors import PROBLEM_MIME, ProblemSchema
+from api.errors import PROBLEM_MIME, ProblemApi, ProblemSchema
 from api.fields import RETURNS, SOMETIMES_SENT
+from api.policy import handler_for
 
 if TYPE_CHECKING:
     from werkzeug.routing import Rule
-
-    from api.errors import ProblemApi
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -106,8 +105,6 @@ class DocumentPlugin(BasePlugin):
     # ---- components ------------------------------------------------------------------------
 
     def register_pagination_header(self) -> None:
-        from api.http import PaginationMetadataSchema
-
         # The header's value is JSON, not OpenAPI's default `simple` style: say so with `content`.
         self.spec.components.header(
             "PAGINATION",
@@ -291,3 +288,33 @@ def _constant2properties(self, field: fields.Field, ret: dict, **kwargs: Any) ->
         if isinstance(field.constant, python_type):
             return {"type": json_type, "const": field.constant}
     return {}
+
+
+class PaginationMetadataSchema(ma.Schema):
+    """The `X-Pagination` header of every list: JSON, with the total counted once."""
+
+    total = ma.fields.Integer(required=True, metadata={"description": "tổng số mục"})
+    total_pages = ma.fields.Integer(required=True, metadata={"description": "tổng số trang"})
+    first_page = ma.fields.Integer()
+    last_page = ma.fields.Integer()
+    page = ma.fields.Integer(metadata={"description": "trang này (khi còn trong số trang)"})
+    previous_page = ma.fields.Integer()
+    next_page = ma.fields.Integer()
+
+
+class DocumentedApi(ProblemApi):
+    """The API's smorest `Api` (api/extensions.py): problem details (api/errors.py) and this
+    module's plugin, which says what the document says beyond the problems (operation ids,
+    required headers and fields, the pagination header...)."""
+
+    def _init_spec(self, **kwargs):
+        self.document = DocumentPlugin(self)
+        kwargs["extra_plugins"] = [*kwargs.get("extra_plugins", ()), self.document]
+        super()._init_spec(**kwargs)
+
+    def _register_pagination_header(self):
+        self.document.register_pagination_header()
+
+    def register_blueprint(self, blp, **options):
+        super().register_blueprint(blp, **options)
+        self.document.settle()

@@ -1,8 +1,8 @@
 """The scheduler process: one APScheduler running every domain's periodic jobs.
 
-It registers the jobs and owns none of their logic: each job is a plain function of its domain
-(`wallet.service.reconcile`, …) that takes an optional `now` and does its own commits. Jobs are
-kept in the database (APScheduler's SQLAlchemy job store, table `scheduler_jobs`), so a restart
+It runs the jobs and owns none of their logic: each job is a plain function of its domain
+(`wallet.service.reconcile`, …), listed with its period in `api/wiring.py`, that takes an
+optional `now` and does its own commits. Jobs are kept in the database (APScheduler's SQLAlchemy job store, table `scheduler_jobs`), so a restart
 keeps their next run times, and run in this one process: two schedulers would settle the same
 payment twice as often, not twice as well. Jobs run one at a time on the default worker, except
 `campaigns.send`, which has a worker of its own: a campaign sends for minutes at a time and must
@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
-from importlib import import_module
 from typing import Any
 
 import click
@@ -30,80 +28,13 @@ from sqlalchemy import column, select, table
 from sqlalchemy.exc import SQLAlchemyError
 
 from api.extensions import db
+from api.wiring import JOBS, JOBS_BY_NAME
 from api.workdays import VIETNAM
 
 log = logging.getLogger(__name__)
 
 JOB_TABLE = "scheduler_jobs"  # APScheduler's own table, outside the Alembic-managed schema
 
-
-@dataclass(frozen=True)
-class ScheduledJob:
-    name: str
-    function: str  # "module:function", imported when the job runs
-    every_seconds: int
-    purpose: str
-    executor: str = "default"  # the APScheduler executor (worker) the job runs on
-
-
-JOBS = (
-    ScheduledJob(
-        "wallet.reconcile", "wallet.service:reconcile", 60, "settle payments and refunds left pending"
-    ),
-    ScheduledJob(
-        "wallet.expire", "wallet.service:expire_stale", 300, "expire payments unfinished after 90 minutes"
-    ),
-    ScheduledJob(
-        "fines.reminders", "api.fines.service:send_deadline_reminders", 3600, "remind owners of deadlines"
-    ),
-    ScheduledJob(
-        "reports.auto_close",
-        "api.reports.service:close_resolved_reports",
-        3600,
-        "close resolved reports the citizen did not confirm in time",
-    ),
-    ScheduledJob(
-        "benefits.schedule",
-        "api.benefits.service:schedule_current_month",
-        86400,
-        "this month's benefit payments for every active beneficiary, once each",
-    ),
-    ScheduledJob(
-        "notifications.dispatch",
-        "notifications.dispatcher:dispatch",
-        5,
-        "outbox events into inbox messages and pushes, with retries",
-    ),
-    ScheduledJob(
-        "notifications.stale_devices",
-        "notifications.service:drop_stale_devices",
-        86400,
-        "drop push tokens not seen for 30 days; send topic subscriptions FCM has not confirmed",
-    ),
-    ScheduledJob(
-        "notifications.purge",
-        "notifications.dispatcher:purge",
-        86400,
-        "forget settled push deliveries and dispatched outbox events after 30 days",
-    ),
-    ScheduledJob(
-        "idempotency.purge", "api.idempotency:purge_expired", 3600, "forget idempotency keys after 24 h"
-    ),
-    ScheduledJob(
-        "campaigns.send",
-        "notifications.campaigns.service:run_due_campaigns",
-        30,
-        "start due push campaigns and resume those sending (bounded by CAMPAIGN_RUN_SECONDS)",
-        executor="campaigns",
-    ),
-    ScheduledJob(
-        "dashboard.periodic_reports",
-        "api.dashboard.service:make_periodic_reports",
-        3600,
-        "last week's and last month's reports for leaders, once each",
-    ),
-)
-JOBS_BY_NAME = {job.name: job for job in JOBS}
 
 # Whether the scheduler runs, as seen from another process (`/ready`, the home page): a running
 # scheduler keeps this job's stored next run time seconds ahead (it runs every 5 s); one that
@@ -118,8 +49,7 @@ _app: Flask | None = None
 def run_job(name: str) -> Any:
     """Run one job in an app context (APScheduler calls this by reference, with the job's name)."""
     job = JOBS_BY_NAME[name]
-    module_name, _, function_name = job.function.partition(":")
-    function = getattr(import_module(module_name), function_name)
+    function = job.resolve()
     assert _app is not None, "build_scheduler() sets the app before any job runs"
     with _app.app_context():
         try:

@@ -34,12 +34,11 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from api.audit import record_audit
-from api.cli import cli_actor
+from api.audit import cli_actor, record_audit
 from api.config import PROJECT_ROOT
 from api.errors import ApiError
 from api.extensions import db
-from content import service
+from content import faq, faq_files
 
 DEFAULT_NLU = PROJECT_ROOT / "nlu_data" / "faq.yml"
 DEFAULT_DOMAIN = PROJECT_ROOT / "chatbot" / "domain" / "faq.yml"
@@ -92,25 +91,25 @@ def faq_import_command(nlu_path: Path, domain_path: Path, update: bool) -> None:
     _echo_report(_import(items, update=update))
 
 
-def _read_files(nlu_path: Path, domain_path: Path) -> dict[str, service.FaqItem]:
+def _read_files(nlu_path: Path, domain_path: Path) -> dict[str, faq.FaqItem]:
     try:
-        return service.parse_faq_files(
+        return faq_files.parse_faq_files(
             nlu_path.read_text(encoding="utf-8"), domain_path.read_text(encoding="utf-8")
         )
-    except (OSError, service.FaqFileError) as error:
+    except (OSError, faq_files.FaqFileError) as error:
         raise click.ClickException(str(error)) from error
 
 
-def _import(items, **options) -> service.ImportReport:
+def _import(items, **options) -> faq.ImportReport:
     try:
-        return service.import_faq(items, cli_actor(), **options)
-    except service.FaqFileError as error:
+        return faq.import_faq(items, cli_actor(), **options)
+    except faq_files.FaqFileError as error:
         raise click.ClickException(str(error)) from error
     except ApiError as error:  # the same rules as the console: duplicates, sizes...
         raise click.ClickException(f"{error.detail} {dict(error.errors or {})}") from error
 
 
-def _echo_report(report: service.ImportReport) -> None:
+def _echo_report(report: faq.ImportReport) -> None:
     click.echo(
         f"Hỏi đáp: thêm {len(report.added)}, cập nhật {len(report.updated)}, "
         f"giữ nguyên {len(report.unchanged)}, khác tệp nhưng không ghi đè {len(report.different)}."
@@ -127,20 +126,20 @@ def _echo_report(report: service.ImportReport) -> None:
 
 
 def _export(nlu_path: Path, domain_path: Path) -> None:
-    items = service.export_items()
+    items = faq.export_items()
     if not items:
         raise click.ClickException(
             "Bảng hỏi đáp chưa có mục nào đang dùng: không xuất, để không xóa hỏi đáp của trợ lý ảo. "
             "Chạy `flask content faq-import` trước."
         )
     try:
-        nlu_text, domain_text = service.render_faq_files(items)
+        nlu_text, domain_text = faq_files.render_faq_files(items)
         written = [
             str(path)
             for path, text in ((nlu_path, nlu_text), (domain_path, domain_text))
             if write_if_changed(path, text)
         ]
-    except service.FaqFileError as error:
+    except faq_files.FaqFileError as error:
         raise click.ClickException(
             f"Không xuất được hỏi đáp, các tệp của trợ lý ảo được giữ nguyên: {error}"
         ) from error
@@ -173,7 +172,7 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _item_digest(item: service.FaqItem) -> str:
+def _item_digest(item: faq.FaqItem) -> str:
     return _digest(json.dumps([list(item.questions), item.answer], ensure_ascii=False).encode("utf-8"))
 
 
@@ -181,8 +180,8 @@ def _snapshot(nlu_path: Path, domain_path: Path) -> dict:
     """The two files as they are: their digests, and each key's, by the files' resolved paths."""
     try:
         nlu, domain = nlu_path.read_bytes(), domain_path.read_bytes()
-        items = service.parse_faq_files(nlu.decode("utf-8"), domain.decode("utf-8"))
-    except (OSError, UnicodeDecodeError, service.FaqFileError) as error:
+        items = faq_files.parse_faq_files(nlu.decode("utf-8"), domain.decode("utf-8"))
+    except (OSError, UnicodeDecodeError, faq_files.FaqFileError) as error:
         raise click.ClickException(str(error)) from error
     return {
         "version": STATE_VERSION,

@@ -242,7 +242,7 @@ class Announcement(db.Model):
     id: Mapped[uuid.UUID] = mapped_column(UUID, primary_key=True, default=new_uuid)
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)  # plain text; line breaks kept
-    # None: every staff role; otherwise the roles addressed (api/auth/policy.py STAFF_ROLES).
+    # None: every staff role; otherwise the roles addressed (api/policy.py STAFF_ROLES).
     audience_roles: Mapped[list | None] = mapped_column(JSON)
     audience_ward_code: Mapped[str | None] = mapped_column(String(5))  # None: every unit
     importance: Mapped[str] = mapped_column(String(10), default=NORMAL)

@@ -1,6 +1,6 @@
 """Policy content endpoints: the comms staff's articles and FAQ, and what citizens read.
 
-Thin: parse, authorise (`@allow`), call content/service.py, serialise.
+Thin: parse, authorise (`@allow`), call the content modules (articles, readers, faq), serialise.
 
 Staff (`comms`, and `admin`) under /staff/content: every change names the version it edits, in
 the body (`version`) or as `If-Match` with the ETag the GET returned; a stale one answers 409
@@ -15,11 +15,11 @@ from flask import Blueprint as FlaskBlueprint
 from flask import redirect, request
 from flask.views import MethodView
 
-from api.auth.policy import PUBLIC, Staff, allow, current_principal, require_principal
 from api.fields import MAX_INT32
 from api.http import Blueprint, PublicLookupView, SelectPage
 from api.openapi import request_header
-from content import announcements, service
+from api.policy import PUBLIC, Staff, allow, current_principal, require_principal
+from content import announcements, articles, faq, readers
 from content.schemas import (
     AnnouncementInSchema,
     AnnouncementQuerySchema,
@@ -110,11 +110,11 @@ def _tagged(kind: str, obj, status: int = 200):
     return obj, status, {"ETag": _etag(kind, obj)}
 
 
-def _reader() -> service.Reader:
+def _reader() -> readers.Reader:
     principal = current_principal()
     if principal is not None and principal.kind == "citizen":
-        return service.reader_for_citizen(uuid.UUID(principal.id))
-    return service.ANONYMOUS
+        return readers.reader_for_citizen(uuid.UUID(principal.id))
+    return readers.ANONYMOUS
 
 
 # ---- staff: articles --------------------------------------------------------------------------
@@ -128,14 +128,14 @@ class Articles(MethodView):
     @staff_blp.paginate(SelectPage)
     def get(self, query):
         """Every article, last changed first; by status, category, accent-insensitive `q`."""
-        return service.staff_articles(query.get("status"), query.get("category"), query.get("q"))
+        return articles.staff_articles(query.get("status"), query.get("category"), query.get("q"))
 
     @allow(COMMS)
     @staff_blp.arguments(ArticleCreateSchema)
     @staff_blp.response(201, StaffArticleDetailSchema)
     def post(self, data):
         """Write an article: a draft (version 1). The body's HTML is sanitised. Audited."""
-        return _tagged("article", service.create_article(data, _actor()), 201)
+        return _tagged("article", articles.create_article(data, _actor()), 201)
 
 
 @staff_blp.route("/articles/<uuid:article_id>")
@@ -144,7 +144,7 @@ class StaffArticle(MethodView):
     @staff_blp.response(200, StaffArticleDetailSchema)
     def get(self, article_id):
         """One article in any state, with its ETag."""
-        return _tagged("article", service.get_article(article_id))
+        return _tagged("article", articles.get_article(article_id))
 
     @allow(COMMS)
     @_if_match_or_version
@@ -153,10 +153,10 @@ class StaffArticle(MethodView):
     def patch(self, data, article_id):
         """Edit (draft, review or unpublished; it goes back to draft). Needs `version` or If-Match;
         a stale one answers 409. A new version is recorded. Audited."""
-        article = service.get_article(article_id)
+        article = articles.get_article(article_id)
         expected = _expected_version("article", article, data)
         data.pop("version", None)
-        return _tagged("article", service.edit_article(article, data, _actor(), expected))
+        return _tagged("article", articles.edit_article(article, data, _actor(), expected))
 
 
 @staff_blp.route("/articles/<uuid:article_id>/actions")
@@ -168,10 +168,10 @@ class ArticleAction(MethodView):
     def post(self, data, article_id):
         """submit, return (with a note), publish (by another comms user than the author and the
         submitter), unpublish, archive, restore. Needs `version` or If-Match. Audited."""
-        article = service.get_article(article_id)
+        article = articles.get_article(article_id)
         expected = _expected_version("article", article, data)
         return _tagged(
-            "article", service.transition(article, data["action"], _actor(), expected, data.get("note"))
+            "article", articles.transition(article, data["action"], _actor(), expected, data.get("note"))
         )
 
 
@@ -182,7 +182,7 @@ class ArticleVersions(MethodView):
     @staff_blp.paginate(SelectPage)
     def get(self, article_id):
         """Every version, newest first: number, change, who, when, the whole content."""
-        return service.article_versions(service.get_article(article_id))
+        return articles.article_versions(articles.get_article(article_id))
 
 
 @staff_blp.route(f"/articles/<uuid:article_id>/versions/<int(min=1, max={MAX_INT32}):version>")
@@ -191,7 +191,7 @@ class ArticleVersionView(MethodView):
     @staff_blp.response(200, ArticleVersionSchema)
     def get(self, article_id, version):
         """One version of an article."""
-        return service.article_version(service.get_article(article_id), version)
+        return articles.article_version(articles.get_article(article_id), version)
 
 
 @staff_blp.route("/articles/<uuid:article_id>/statistics")
@@ -201,7 +201,7 @@ class ArticleStatistics(MethodView):
     def get(self, article_id):
         """Reach (the audience's size now), readers, reads (one per citizen and day), anonymous
         views, read rate, and the reads per day."""
-        return service.statistics(service.get_article(article_id))
+        return readers.statistics(articles.get_article(article_id))
 
 
 # ---- staff: FAQ -------------------------------------------------------------------------------
@@ -214,7 +214,7 @@ class FaqEntries(MethodView):
     @staff_blp.response(200, FaqSchema(many=True))
     def get(self, query):
         """Every FAQ entry, by key; by category, active, accent-insensitive `q`."""
-        return service.faq_entries(query.get("category"), query.get("active"), query.get("q"))
+        return faq.faq_entries(query.get("category"), query.get("active"), query.get("q"))
 
     @allow(COMMS)
     @staff_blp.arguments(FaqCreateSchema)
@@ -222,7 +222,7 @@ class FaqEntries(MethodView):
     def post(self, data):
         """Add an entry: key, at least two questions, the answer. The chatbot learns it at the next
         `flask content faq-export` and training. Audited."""
-        return _tagged("faq", service.create_faq(data, _actor()), 201)
+        return _tagged("faq", faq.create_faq(data, _actor()), 201)
 
 
 @staff_blp.route("/faq/<string:key>")
@@ -231,7 +231,7 @@ class FaqEntryView(MethodView):
     @staff_blp.response(200, FaqSchema)
     def get(self, key):
         """One entry with its ETag."""
-        return _tagged("faq", service.get_faq(key))
+        return _tagged("faq", faq.get_faq(key))
 
     @allow(COMMS)
     @_if_match_or_version
@@ -240,10 +240,10 @@ class FaqEntryView(MethodView):
     def patch(self, data, key):
         """Edit questions, answer, category or `active`. Needs `version` or If-Match; a stale one
         answers 409. A new version is recorded. Audited."""
-        entry = service.get_faq(key)
+        entry = faq.get_faq(key)
         expected = _expected_version("faq", entry, data)
         data.pop("version", None)
-        return _tagged("faq", service.edit_faq(entry, data, _actor(), expected))
+        return _tagged("faq", faq.edit_faq(entry, data, _actor(), expected))
 
 
 @staff_blp.route("/faq/<string:key>/versions")
@@ -253,7 +253,7 @@ class FaqVersions(MethodView):
     @staff_blp.paginate(SelectPage)
     def get(self, key):
         """Every version of an entry, newest first."""
-        return service.faq_versions(service.get_faq(key))
+        return faq.faq_versions(faq.get_faq(key))
 
 
 # ---- readers ----------------------------------------------------------------------------------
@@ -265,7 +265,7 @@ class Categories(MethodView):
     @public_blp.response(200, CategorySchema(many=True))
     def get(self):
         """The topics articles and FAQ entries are filed under."""
-        return service.categories()
+        return articles.categories()
 
 
 @public_blp.route("/articles")
@@ -277,7 +277,7 @@ class PublicArticles(MethodView):
     def get(self, query):
         """Published articles for me (my province, ward and age when signed in; otherwise those
         for everyone), newest first; by category and accent-insensitive `q`."""
-        return service.public_articles(_reader(), query.get("category"), query.get("q"))
+        return readers.public_articles(_reader(), query.get("category"), query.get("q"))
 
 
 # Rate-limited per address like the other public look-ups: each anonymous call adds a view, so
@@ -289,9 +289,9 @@ class PublicArticle(PublicLookupView):
     def get(self, ident):
         """One published article for me, by slug or id. Counts my read (once a day)."""
         reader = _reader()
-        article = service.public_article(reader, ident)
+        article = readers.public_article(reader, ident)
         principal = current_principal()
-        service.record_read(article, reader, counted=principal is None or principal.kind == "citizen")
+        readers.record_read(article, reader, counted=principal is None or principal.kind == "citizen")
         return article
 
 
@@ -302,7 +302,7 @@ class PublicFaq(MethodView):
     @public_blp.response(200, PublicFaqSchema(many=True))
     def get(self, query):
         """Active FAQ entries (question and answer), by category and accent-insensitive `q`."""
-        return service.faq_entries(query.get("category"), True, query.get("q"))
+        return faq.faq_entries(query.get("category"), True, query.get("q"))
 
 
 # ---- internal announcements ------------------------------------------------------------------

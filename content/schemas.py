@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates, validates_schema
 
-from api.auth.policy import STAFF_ROLES, current_principal
 from api.auth.service import staff_name
 from api.fields import MAX_INT32, VietnamDateTime, computed
+from api.policy import STAFF_ROLES, current_principal
 from api.text import nfc, nfc_lines
 from content.announcements import audience_label
 from content.models import (

@@ -6,9 +6,9 @@ import uuid
 
 from flask.views import MethodView
 
-from api.auth.policy import Citizen, allow, require_principal
 from api.health import register_readiness_check
 from api.http import Blueprint, SelectPage
+from api.policy import Citizen, allow, require_principal
 from notifications import fcm, service
 from notifications.schemas import (
     DeviceInSchema,

@@ -7,11 +7,11 @@ import re
 from sqlalchemy import func, select
 
 from api.auth.models import StaffUser
-from api.auth.policy import STAFF_ROLES
 from api.citizens import cccd
 from api.citizens.models import Citizen
 from api.demo import DEMO_STAFF_PASSWORD, demo_citizens, demo_level2_citizen
 from api.extensions import db
+from api.policy import STAFF_ROLES
 
 
 def test_demo_citizens_have_valid_cccd_numbers():

@@ -10,11 +10,11 @@ import pytest
 from flask import Blueprint
 from sqlalchemy import func, select
 
-from api.auth.policy import PUBLIC, allow
 from api.citizens.models import Citizen
 from api.dbtypes import utcnow
 from api.events import OutboxEvent, mark_dispatched, mark_failed, pending_events, record_event
 from api.extensions import db
+from api.policy import PUBLIC, allow
 
 
 def _event_count() -> int:

@@ -10,8 +10,8 @@ import re
 import pytest
 from flask import Blueprint
 
-from api.auth.policy import PUBLIC, allow
 from api.observability import configure_logging, mask_personal_numbers
+from api.policy import PUBLIC, allow
 
 CCCD = "066190012345"
 PHONE = "0912345678"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from api.auth.policy import Citizen, allow, policy_of
 from api.extensions import api
+from api.policy import Citizen, allow, policy_of
 
 
 def test_every_route_and_method_has_a_policy(app):

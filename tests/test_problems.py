@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 
 from api.audit import AuditEntry
 from api.auth.models import AuthSession, StaffUser
-from api.auth.policy import PUBLIC, allow
 from api.errors import STATUS_PROBLEMS
 from api.extensions import db
+from api.policy import PUBLIC, allow
 
 PROBLEM_FIELDS = {"type", "title", "status", "detail", "code"}
 

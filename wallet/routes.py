@@ -7,12 +7,12 @@ import uuid
 from flask import request
 from flask.views import MethodView
 
-from api.auth.policy import PUBLIC, Citizen, Staff, allow, require_principal
 from api.citizens import service as citizens
 from api.health import register_readiness_check
 from api.http import Blueprint, SelectPage
 from api.idempotency import idempotent
 from api.openapi import request_header
+from api.policy import PUBLIC, Citizen, Staff, allow, require_principal
 from wallet import service
 from wallet.schemas import (
     LinkAccountSchema,

@@ -13,7 +13,6 @@ import uuid
 from flask.views import MethodView
 
 from api.auth import service
-from api.auth.policy import Staff, allow, require_principal
 from api.auth.schemas import (
     ServiceAccountViewSchema,
     StaffAccountSchema,
@@ -23,6 +22,7 @@ from api.auth.schemas import (
     StaffPatchSchema,
 )
 from api.http import Blueprint, SelectPage
+from api.policy import Staff, allow, require_principal
 
 blp = Blueprint(
     "staff_admin",

@@ -6,9 +6,9 @@ import click
 from flask.cli import AppGroup
 
 from api.auth import service
-from api.auth.policy import STAFF_ROLES
 from api.errors import ApiError
 from api.extensions import db
+from api.policy import STAFF_ROLES
 
 staff_cli = AppGroup("staff", help="Tài khoản cán bộ và tài khoản hệ thống")
 

@@ -36,18 +36,18 @@ from api.audit import record_audit
 from api.auth import app_handoff, dev_idp
 from api.auth import service as auth_service
 from api.auth.dev_idp import models as _dev_idp_models  # noqa: F401  (tables exist everywhere)
-from api.auth.policy import PUBLIC, allow
 from api.auth.schemas import AppTokenRequestSchema, TokenPairSchema, VNeIDLoginQuerySchema
 from api.citizens import cccd as cccd_rules
 from api.citizens import service as citizens
 from api.errors import ApiError
 from api.extensions import api, db, limiter, sign_in_limit
 from api.http import Blueprint
+from api.policy import PUBLIC, allow
 
 log = logging.getLogger(__name__)
 
 VNEID = "vneid"
-CALLBACK_PATH = "/auth/vneid/callback"
+CALLBACK_PATH = auth_service.VNEID_CALLBACK_PATH
 SCOPE = "openid profile"
 HTTP_TIMEOUT = 10  # seconds for each call to VNeID; a hung issuer must not hang a worker
 _OAUTH_EXTENSION = "authlib.integrations.flask_client"
@@ -71,10 +71,7 @@ def issuer_url(config) -> str:
 
 
 def callback_url(config=None) -> str:
-    """The redirect URI registered with VNeID: built from PUBLIC_BASE_URL, never from the
-    request's Host header, which a client chooses."""
-    config = config or current_app.config
-    return config["PUBLIC_BASE_URL"] + CALLBACK_PATH
+    return auth_service.vneid_callback_url(config or current_app.config)
 
 
 def init_app(app: Flask) -> None:

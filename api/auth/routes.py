@@ -11,7 +11,6 @@ from flask.views import MethodView
 from flask_jwt_extended import get_jwt
 
 from api.auth import service, tokens
-from api.auth.policy import PUBLIC, REFRESH_TOKEN, Citizen, Service, Staff, allow, require_principal
 from api.auth.schemas import (
     PasswordChangeSchema,
     ServiceTokenRequestSchema,
@@ -23,6 +22,7 @@ from api.auth.schemas import (
 )
 from api.extensions import limiter, sign_in_limit
 from api.http import Blueprint
+from api.policy import PUBLIC, REFRESH_TOKEN, Citizen, Service, Staff, allow, require_principal
 
 blp = Blueprint("auth", __name__, url_prefix="/auth", description="Đăng nhập và phiên làm việc")
 

@@ -17,11 +17,11 @@ from sqlalchemy.exc import IntegrityError
 from api.audit import record_audit
 from api.auth import tokens
 from api.auth.models import ServiceAccount, StaffUser
-from api.auth.policy import STAFF_ROLES
 from api.citizens import service as citizens
 from api.dbtypes import utcnow
 from api.errors import ApiError
 from api.extensions import db
+from api.policy import STAFF_ROLES
 from api.text import fold
 from api.units import service as units
 
@@ -520,3 +520,16 @@ def reset_staff_totp(admin_id: uuid.UUID, user: StaffUser) -> StaffUser:
 def service_accounts():
     """Machine accounts as a `select()` for paging, by client id."""
     return select(ServiceAccount).order_by(ServiceAccount.client_id)
+
+
+# ---- VNeID sign-in ----------------------------------------------------------------------------
+
+
+VNEID_CALLBACK_PATH = "/auth/vneid/callback"
+
+
+def vneid_callback_url(config) -> str:
+    """The redirect URI registered with VNeID: built from PUBLIC_BASE_URL in `config`, never
+    from the request's Host header, which a client chooses. Used by the sign-in (api/auth/oidc.py)
+    and by the development VNeID's registered client (api/auth/dev_idp/clients.py)."""
+    return config["PUBLIC_BASE_URL"] + VNEID_CALLBACK_PATH

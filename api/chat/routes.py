@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint as FlaskBlueprint
 from flask import redirect
 from flask.views import MethodView
 from flask_jwt_extended import get_jwt
 
-from api.auth.policy import PUBLIC, Service, Staff, allow, current_principal, require_principal
 from api.chat import live, rasa, service
 from api.chat.schemas import (
     AgentEventsHeadersSchema,
@@ -43,11 +41,12 @@ from api.extensions import chat_limit, limiter
 from api.health import register_readiness_check
 from api.http import Blueprint
 from api.periods import PERIOD_ERRORS, PeriodQuerySchema, resolve_period
+from api.policy import PUBLIC, Service, Staff, allow, current_principal, require_principal
 
 chat_blp = Blueprint("chat", __name__, url_prefix="/chat", description="Trò chuyện với trợ lý ảo")
 agent_blp = Blueprint("agent", __name__, url_prefix="/agent", description="Tổng đài viên")
 # The agent console's old addresses, kept as redirects into the workspace for bookmarks.
-console = FlaskBlueprint("agent_console", __name__)
+console = Blueprint("agent_console", __name__)
 chat_blp.record_once(lambda state: register_readiness_check(state.app, "chatbot", rasa.readiness))
 
 AGENTS = Staff("agent", "admin")

@@ -38,7 +38,6 @@ from sqlalchemy.exc import IntegrityError
 
 from api.audit import record_audit
 from api.auth import service as auth
-from api.auth.policy import Principal
 from api.auth.tokens import delegated_access_token
 from api.chat import live, rasa
 from api.chat.models import AgentPresence, ChatMessage, Conversation, Handoff
@@ -48,6 +47,7 @@ from api.dbtypes import new_uuid, utcnow
 from api.errors import ApiError
 from api.events import record_event
 from api.extensions import db
+from api.policy import Principal
 from api.workdays import VIETNAM, is_working_day, moments_of
 
 HOTLINE = "1900 0368"

@@ -10,7 +10,6 @@ import uuid
 
 from flask.views import MethodView
 
-from api.auth.policy import Citizen, allow, require_principal
 from api.citizens import service
 from api.citizens.models import Citizen as CitizenAccount
 from api.citizens.schemas import (
@@ -20,6 +19,7 @@ from api.citizens.schemas import (
     ProfileSchema,
 )
 from api.http import Blueprint, put_may_create
+from api.policy import Citizen, allow, require_principal
 
 blp = Blueprint("citizens", __name__, url_prefix="/me", description="Công dân số: hồ sơ cá nhân")
 

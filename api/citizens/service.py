@@ -7,7 +7,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Connection, select
+from sqlalchemy import ColumnElement, Connection, Select, func, select
 
 from api.audit import record_audit
 from api.citizens import cccd as cccd_rules
@@ -201,12 +201,24 @@ def register_asset_provider(key: str, provider: AssetProvider) -> None:
 
 
 def asset_provider(key: str) -> AssetProvider:
-    """The provider installed for `key`: a replacement may fall back to the one it replaces."""
+    """The provider installed for `key`."""
     return _asset_providers[key]
+
+
+def builtin_asset(key: str, citizen: Citizen) -> DigitalAsset:
+    """What this domain alone knows of asset `key` (before any other domain's provider): a
+    replacement falls back on it, e.g. the wallet when no card is linked."""
+    return _builtin_providers[key](citizen)
+
+
+# This domain's own providers, installed when the module loads: they need nothing of any other
+# domain. Other domains' replacements are installed by api/wiring.py.
+_builtin_providers: dict[str, AssetProvider] = {}
 
 
 def _asset_provider(key: str) -> Callable[[AssetProvider], AssetProvider]:
     def decorator(provider: AssetProvider) -> AssetProvider:
+        _builtin_providers[key] = provider
         register_asset_provider(key, provider)
         return provider
 
@@ -410,26 +422,115 @@ def years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
-def audience_conditions(
-    *,
-    today: date,
-    province_code: str | None = None,
-    ward_codes: Collection[str] | None = None,
-    min_age: int | None = None,
-    max_age: int | None = None,
-) -> list[ColumnElement[bool]]:
-    """SQL conditions on the registry selecting citizens who live in the province or one of the
-    wards and are `min_age` to `max_age` years old today (each bound optional); none: everybody.
-    Campaigns and articles both count and reach their audience with these."""
+@dataclass(frozen=True, eq=False)
+class Audience:
+    """Who a broadcast or an article is for, described by values (never by columns): citizens who
+    live in the province or in one of the wards, are `min_age` to `max_age` years old on `today`,
+    are (True) or are not yet (False) at identity level 2, and are among `among_ids` (a SELECT of
+    citizen ids another domain owns, e.g. the benefits domain's active beneficiaries). Every part
+    is optional; none at all: everybody.
+
+    Built by push campaigns (notifications/campaigns/audience.py) and articles
+    (content/readers.py), then given to the functions below, which keep the registry's columns
+    to themselves."""
+
+    province_code: str | None = None
+    ward_codes: tuple[str, ...] | None = None
+    min_age: int | None = None
+    max_age: int | None = None
+    today: date | None = None  # the day ages are counted on; required with an age bound
+    identity_level_2: bool | None = None
+    among_ids: Select | None = None
+
+    @property
+    def everybody(self) -> bool:
+        """True when nothing narrows the audience (callers can then skip the registry)."""
+        return not _audience_conditions(self)
+
+
+def _audience_conditions(audience: Audience) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
-    if province_code is not None:
-        conditions.append(
-            Citizen.ward_code.in_([w.code for w in units.search_wards(province_code=province_code)])
-        )
-    if ward_codes is not None:
-        conditions.append(Citizen.ward_code.in_(list(ward_codes)))
-    if min_age is not None:  # at least min_age years old today
-        conditions.append(Citizen.date_of_birth <= years_before(today, min_age))
-    if max_age is not None:  # not yet max_age + 1
-        conditions.append(Citizen.date_of_birth > years_before(today, max_age + 1))
+    if audience.province_code is not None:
+        wards = units.search_wards(province_code=audience.province_code)
+        conditions.append(Citizen.ward_code.in_([w.code for w in wards]))
+    if audience.ward_codes is not None:
+        conditions.append(Citizen.ward_code.in_(list(audience.ward_codes)))
+    if (audience.min_age is not None or audience.max_age is not None) and audience.today is None:
+        raise ValueError("an audience with an age bound needs the day ages are counted on (today)")
+    if audience.min_age is not None:  # at least min_age years old today
+        conditions.append(Citizen.date_of_birth <= years_before(audience.today, audience.min_age))
+    if audience.max_age is not None:  # not yet max_age + 1
+        conditions.append(Citizen.date_of_birth > years_before(audience.today, audience.max_age + 1))
+    if audience.identity_level_2 is True:
+        conditions.append(Citizen.identity_level >= 2)
+    elif audience.identity_level_2 is False:
+        conditions.append(Citizen.identity_level < 2)
+    if audience.among_ids is not None:
+        conditions.append(Citizen.id.in_(audience.among_ids))
     return conditions
+
+
+def audience_citizen_ids(audience: Audience) -> Select:
+    """The audience as a SELECT of citizen ids, for one statement of the caller's own (with
+    `.in_()`, or joined as a subquery where a keyset page must follow the caller's key).
+    Called by notifications/campaigns/audience.py (the devices a campaign reaches)."""
+    return select(Citizen.id).where(*_audience_conditions(audience))
+
+
+def count_audience(audience: Audience) -> int:
+    """How many citizens of the registry the audience holds now.
+    Called by notifications/campaigns/audience.py (campaign sizes) and content/readers.py
+    (an article's reach)."""
+    statement = select(func.count()).select_from(Citizen).where(*_audience_conditions(audience))
+    return db.session.scalar(statement) or 0
+
+
+def audience_citizen_ids_after(audience: Audience, after_id: uuid.UUID | None, limit: int) -> list[uuid.UUID]:
+    """The next `limit` citizen ids of the audience after `after_id` (None: from the start), in
+    id order: a keyset page, so a fan-out to a million citizens reads one page at a time.
+    Called by notifications/campaigns/sending.py (the inbox phase of a campaign)."""
+    statement = select(Citizen.id).where(*_audience_conditions(audience)).order_by(Citizen.id)
+    if after_id is not None:
+        statement = statement.where(Citizen.id > after_id)
+    return list(db.session.scalars(statement.limit(limit)))
+
+
+def cccd_ends_with(citizen_id: uuid.UUID | None, last4: str) -> bool:
+    """Whether the CCCD of citizen `citizen_id` ends with the digits `last4`; False for an
+    unknown id or None. One query whatever the answer, so a caller may ask it for a missing
+    record too and have both refusals cost the same. Called by api/dossiers/service.py (public
+    tracking of a dossier by its code and the applicant's last four CCCD digits)."""
+    statement = select(Citizen.id).where(Citizen.id == citizen_id, func.substr(Citizen.cccd, 9, 4) == last4)
+    return db.session.scalar(statement) is not None
+
+
+def registry_rows_many(cccds: Collection[str], connection: Connection) -> list:
+    """(id, cccd, full_name, date_of_birth) of the citizens holding these numbers, in one query
+    however many numbers there are (registry_rows binds one parameter per number, and PostgreSQL
+    takes at most 65,535 a statement). Called by api/records/bulk.py, the PostgreSQL records import,
+    once per batch of up to 100,000 rows, on the import's own connection."""
+    # Local imports: only this function needs them (added without touching the imports above).
+    from sqlalchemy import String, any_, bindparam
+    from sqlalchemy.dialects.postgresql import ARRAY
+
+    numbers = list(cccds)
+    columns = (Citizen.id, Citizen.cccd, Citizen.full_name, Citizen.date_of_birth)
+    if connection.dialect.name == "postgresql":
+        # the numbers travel as one array parameter: cccd = ANY(:numbers)
+        numbers_param = bindparam("numbers", numbers, type_=ARRAY(String))
+        # .all(): one fetch of the whole result (iterating fetches row by row, several times slower)
+        return connection.execute(select(*columns).where(Citizen.cccd == any_(numbers_param))).all()
+    # elsewhere (SQLite) in slices well below its limit of 32,766 parameters a statement
+    rows: list = []
+    for start in range(0, len(numbers), 10_000):
+        statement = select(*columns).where(Citizen.cccd.in_(numbers[start : start + 10_000]))
+        rows.extend(connection.execute(statement))
+    return rows
+
+
+def resident_ids(ward_code: str) -> Select:
+    """The ids of the citizens whose residence is the ward, as a SELECT for the caller's `.in_()`
+    (never the registry's columns): the leaders' dashboard counts benefits, chats and campaigns
+    "of a ward" as those of its residents (api/benefits/figures.py, api/chat/figures.py,
+    notifications/campaigns/figures.py)."""
+    return select(Citizen.id).where(Citizen.ward_code == ward_code)

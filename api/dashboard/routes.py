@@ -10,7 +10,6 @@ import uuid
 from flask import Response
 from flask.views import MethodView
 
-from api.auth.policy import Staff, allow, require_principal
 from api.dashboard import service
 from api.dashboard.export import MEDIA_TYPES
 from api.dashboard.schemas import (
@@ -23,6 +22,7 @@ from api.dashboard.schemas import (
     ReportExportQuerySchema,
 )
 from api.http import Blueprint, SelectPage, download
+from api.policy import Staff, allow, require_principal
 
 blp = Blueprint(
     "leader_dashboard",

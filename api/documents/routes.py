@@ -9,11 +9,11 @@ from flask import request, send_file, url_for
 from flask.views import MethodView
 
 from api import storage
-from api.auth.policy import Citizen, allow, require_principal
 from api.documents import service
 from api.documents.files import missing_file
 from api.documents.schemas import DocumentSchema, DocumentUploadSchema
 from api.http import MULTIPART_MIME, Blueprint, SelectPage, accepts, download, max_body
+from api.policy import Citizen, allow, require_principal
 
 blp = Blueprint(
     "documents",

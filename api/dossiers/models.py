@@ -17,7 +17,6 @@ from api.dossiers.workflow import OPEN_STATUSES
 from api.extensions import db
 
 if TYPE_CHECKING:
-    from api.citizens.models import Citizen
     from api.dossiers.catalogue.models import Procedure
 
 
@@ -84,7 +83,8 @@ class Dossier(db.Model):
     parent: Mapped[Dossier | None] = relationship(back_populates="linked", remote_side=[id])
     # Read with every dossier: its name and processing time are shown and used everywhere.
     procedure: Mapped[Procedure] = relationship(lazy="joined", viewonly=True)
-    applicant: Mapped[Citizen] = relationship(viewonly=True)
+    # The applicant is another domain's row: reached by `citizen_id` through the citizens service
+    # (service.applicant), never by a relationship across domains.
 
 
 class DossierAttachment(db.Model):

@@ -13,7 +13,6 @@ from flask import request, send_file
 from flask.views import MethodView
 
 from api.auth import service as auth
-from api.auth.policy import PUBLIC, Citizen, Staff, allow, require_principal
 from api.citizens import service as citizens
 from api.dossiers import service
 from api.dossiers.schemas import (
@@ -34,6 +33,7 @@ from api.dossiers.schemas import (
 from api.errors import ApiError
 from api.http import Blueprint, PublicLookupView, SelectPage, download
 from api.openapi import request_header
+from api.policy import PUBLIC, Citizen, Staff, allow, require_principal
 
 citizen_blp = Blueprint(
     "dossiers", __name__, url_prefix="/me/dossiers", description="Hồ sơ dịch vụ công của tôi"

@@ -233,6 +233,14 @@ class StaffDossierSchema(DossierSchema):
     history = fields.List(fields.Nested(StaffStepSchema))
     attachments = fields.List(fields.Nested(StaffAttachmentSchema))
 
+    def get_attribute(self, obj, attr, default):
+        # The applicant is the citizens domain's record, asked of its service by the dossier's
+        # `citizen_id` (no relationship across domains); kept a plain Nested field so the
+        # OpenAPI document describes it as before.
+        if attr == "applicant":
+            return service.applicant(obj)
+        return super().get_attribute(obj, attr, default)
+
 
 class TrackingSchema(Schema):
     """Public: what the code holder may know, nothing personal."""

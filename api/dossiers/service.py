@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from sqlalchemy import Select, and_, func, select, text
@@ -20,7 +21,7 @@ from sqlalchemy.orm import selectinload
 
 from api.audit import record_audit
 from api.auth import service as auth
-from api.citizens.models import Citizen
+from api.citizens import service as citizens
 from api.dbtypes import utcnow
 from api.documents import service as documents
 from api.dossiers import codes
@@ -44,7 +45,10 @@ from api.extensions import db
 from api.units import service as units
 from api.workdays import VIETNAM, add_working_days, local_date, working_days_between
 from wallet import service as wallet
-from wallet.payables import Payable, register_payable
+from wallet.payables import Payable
+
+if TYPE_CHECKING:
+    from api.citizens.models import Citizen
 
 EVENT_STATUS_CHANGED = "dossier.status_changed"
 
@@ -397,6 +401,7 @@ def _apply_side_effects(
 # ---- fees paid online (status 6, through the wallet) ---------------------------------------------
 
 FEE_PURPOSE = "dossier_fee"
+FEE_LABEL = "Nộp phí, lệ phí thủ tục hành chính"
 
 
 def _fee_payable_of(dossier: Dossier) -> Payable:
@@ -409,7 +414,8 @@ def _fee_payable_of(dossier: Dossier) -> Payable:
     )
 
 
-def _fee_due(citizen_id: uuid.UUID, code: str) -> Payable:
+def fee_payable(citizen_id: uuid.UUID, code: str) -> Payable:
+    """What the wallet charges for a dossier's fee (a payable, api/wiring.py)."""
     dossier = citizen_dossier(citizen_id, code)
     if not fee_due(dossier):
         raise ApiError(
@@ -421,7 +427,7 @@ def _fee_due(citizen_id: uuid.UUID, code: str) -> Payable:
     return _fee_payable_of(dossier)
 
 
-def _fee_paid(code: str, payment_id: uuid.UUID) -> None:
+def mark_fee_paid(code: str, payment_id: uuid.UUID) -> None:
     """The wallet received the fee: the dossier goes back to processing (6 → 4), as an officer's
     confirm_payment would move it, with the payment as the actor."""
     dossier = _by_code(code)
@@ -434,11 +440,6 @@ def _fee_paid(code: str, payment_id: uuid.UUID) -> None:
         _record_move(
             dossier, action.name, 6, action.to_status, Actor("wallet", payment_id), "Đã nộp trực tuyến"
         )
-
-
-register_payable(
-    FEE_PURPOSE, label="Nộp phí, lệ phí thủ tục hành chính", resolve=_fee_due, on_succeeded=_fee_paid
-)
 
 
 def rate(dossier: Dossier, score: int, comment: str | None) -> Dossier:
@@ -525,6 +526,12 @@ def read_attachment(actor: Actor, dossier: Dossier, document_id: uuid.UUID):
     return document, data
 
 
+def applicant(dossier: Dossier) -> Citizen | None:
+    """Who applied: the citizens domain's record behind `dossier.citizen_id`, for the desk's view
+    (name, CCCD, phone). One primary-key read, answered from the session when already loaded."""
+    return citizens.get_citizen(dossier.citizen_id)
+
+
 def actor_name(actor_ref: str) -> str:
     """Who took a step, as staff read it in the history: staff by name, never `staff:<id>`."""
     kind = actor_ref.partition(":")[0]
@@ -562,11 +569,11 @@ def track(code: str, cccd_last4: str) -> Dossier:
     code = codes.normalise(code)
     dossier = None
     if codes.is_well_formed(code):
-        dossier = db.session.scalar(
-            select(Dossier)
-            .join(Citizen, Citizen.id == Dossier.citizen_id)
-            .where(Dossier.code == code, func.substr(Citizen.cccd, 9, 4) == cccd_last4)
-        )
+        dossier = db.session.scalar(select(Dossier).where(Dossier.code == code))
+        # Asked even when no dossier has this code, so an unknown code and wrong digits cost the
+        # same reads and cannot be told apart by timing (the CCCD stays the citizens domain's).
+        if not citizens.cccd_ends_with(dossier.citizen_id if dossier else None, cccd_last4):
+            dossier = None
     if dossier is None:
         raise ApiError(
             404,
@@ -629,4 +636,3 @@ def statistics(actor: Actor, *, since: date | None = None, until: date | None = 
 
 # A document attached to a dossier cannot be deleted from the citizen's store: the documents
 # domain asks us through this hook instead of importing dossiers.
-documents.register_usage_check(document_in_use)

@@ -29,7 +29,7 @@ from typing import IO
 import click
 from flask.cli import AppGroup
 
-from api.cli import cli_actor
+from api.audit import cli_actor
 from api.fines import evidence, service
 from api.fines.models import CAMERA, SOURCES
 from api.fines.schemas import NoticeInSchema

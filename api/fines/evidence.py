@@ -21,18 +21,21 @@ import logging
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 from flask import current_app
 
 from api.audit import record_audit
-from api.citizens.models import Citizen
 from api.documents.files import JPEG, PNG, detect, verify_image
 from api.errors import ApiError
 from api.extensions import db
 from api.fines import service
 from api.fines.models import EVIDENCE_KEY_PREFIX, FineNotice, evidence_id
 from api.storage import StorageError, StorageObjectMissing, get_storage
+
+if TYPE_CHECKING:
+    from api.citizens.models import Citizen
 
 log = logging.getLogger(__name__)
 

@@ -13,9 +13,8 @@ from flask import send_file
 from flask.views import MethodView
 from marshmallow import INCLUDE, Schema
 
-from api.auth.policy import PUBLIC, Citizen, Service, Staff, allow, require_principal
 from api.citizens import service as citizens
-from api.fines import evidence, plates, service
+from api.fines import evidence, plates, service, violations
 from api.fines.models import CAMERA, POLICE
 from api.fines.schemas import (
     CancelSchema,
@@ -28,8 +27,8 @@ from api.fines.schemas import (
     StaffFineSchema,
     ViolationSchema,
 )
-from api.fines.violations import CATALOGUE
 from api.http import Blueprint, PublicLookupView, SelectPage, download
+from api.policy import PUBLIC, Citizen, Service, Staff, allow, require_principal
 
 lookup_blp = Blueprint(
     "fine_lookup", __name__, url_prefix="/fines", description="Tra cứu vi phạm giao thông theo biển số"
@@ -108,7 +107,7 @@ class Violations(PublicLookupView):
     def get(self):
         """The catalogue of violations: description, legal reference (Nghị định 168/2024/NĐ-CP),
         fine range and licence points."""
-        return list(CATALOGUE)
+        return list(violations.catalogue())  # the ranges in force today
 
 
 # ---- citizens -------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from marshmallow import ValidationError
 from sqlalchemy import Select, select, update
@@ -29,7 +29,6 @@ from sqlalchemy.exc import IntegrityError
 
 from api.audit import record_audit
 from api.citizens import service as citizens
-from api.citizens.models import Citizen
 from api.concurrency import compare_and_set
 from api.dbtypes import utcnow
 from api.errors import ApiError, flatten_messages, translate
@@ -52,7 +51,10 @@ from api.fines.schemas import NoticeData, NoticeInSchema
 from api.fines.violations import get_violation
 from api.text import nfc
 from api.workdays import local_date
-from wallet.payables import Payable, register_payable
+from wallet.payables import Payable
+
+if TYPE_CHECKING:
+    from api.citizens.models import Citizen
 
 log = logging.getLogger(__name__)
 
@@ -693,6 +695,3 @@ def mark_fine_paid(reference: str, payment_id: uuid.UUID) -> None:
         payment_id=str(payment_id),
         status=fine.status,
     )
-
-
-register_payable(PAYMENT_PURPOSE, label=PAYMENT_LABEL, resolve=fine_payable, on_succeeded=mark_fine_paid)

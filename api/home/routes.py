@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, current_app, jsonify, render_template, request, send_from_directory
+from flask import current_app, jsonify, render_template, request, send_from_directory
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
-from api.auth.policy import PUBLIC, allow
 from api.health import readiness
+from api.http import Blueprint
+from api.policy import PUBLIC, allow
 
 home = Blueprint("home", __name__, template_folder="templates")
 STATIC_FILES = Path(__file__).parent / "static"

@@ -105,14 +105,14 @@ _UNPRINTABLE = re.compile("[\x00\ud800-\udfff]")
 def printable(text: str) -> str:
     """`text` for a report: U+0000 and lone surrogates (from JSON escapes) as U+FFFD. Neither can be
     stored in PostgreSQL text nor written as UTF-8; the SQL import sees U+FFFD in their place
-    (bulk._jsonb_text), so both engines word the reject alike."""
+    (bulk_staging._jsonb_text), so both engines word the reject alike."""
     return _UNPRINTABLE.sub("\ufffd", text)
 
 
 def as_text(value: Any) -> str:
     """A raw value as a message quotes it: text as is, anything else as JSON ("true", ["x"], 12),
     which is how PostgreSQL's `->>` prints it; a float as Python prints it ("1000.0"), which is
-    what the SQL import stages for a JSON fraction or exponent (bulk._Stager)."""
+    what the SQL import stages for a JSON fraction or exponent (bulk_staging.Stager)."""
     if isinstance(value, str):
         return printable(value)
     if isinstance(value, float):

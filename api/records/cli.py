@@ -20,7 +20,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from api.cli import cli_actor
+from api.audit import cli_actor
 from api.extensions import db
 from api.records import service
 from api.records.connectors import FileConnector, FileFormatError

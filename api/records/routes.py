@@ -16,8 +16,8 @@ import uuid
 from flask.views import MethodView
 
 from api.auth import service as auth
-from api.auth.policy import Citizen, Service, Staff, allow, require_principal
 from api.http import Blueprint, SelectPage
+from api.policy import Citizen, Service, Staff, allow, require_principal
 from api.records import service
 from api.records.schemas import (
     HealthBookSchema,

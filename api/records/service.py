@@ -25,23 +25,23 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from api.audit import record_audit
 from api.citizens import service as citizens
-from api.citizens.models import Citizen
 from api.dbtypes import utcnow
 from api.errors import ApiError
 from api.extensions import db
-from api.records import cleaning
+from api.records import bulk, cleaning
 from api.records.cleaning import CleanRow, RegistryEntry, Rejection
 from api.records.connectors import DEFAULT_SOURCE, Connector, FileFormatError, Row, source_name
+from api.records.import_report import ImportReport, Rejected
 from api.records.models import (
     CONDITION,
     HEALTH,
@@ -60,6 +60,9 @@ from api.records.models import (
     RecordAccess,
 )
 from api.text import nfc
+
+if TYPE_CHECKING:
+    from api.citizens.models import Citizen
 
 IMPORT_BATCH_SIZE = 1000  # SQLite: rows cleaned in Python, a batch at a time
 # ... and at most this many: a batch's lookups are IN lists of bound values (up to 20 owners a
@@ -93,50 +96,6 @@ _TARGETS = {
     HEALTH: _Target(HealthRecord.__table__),
     LABOUR: _Target(LabourRecord.__table__),
 }
-
-
-@dataclass(frozen=True)
-class Rejected:
-    """A row that was not stored, for the reject report."""
-
-    line: int
-    source_id: str | None
-    code: str
-    message: str
-    field: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "line": self.line,
-            "source_id": self.source_id,
-            "reason": self.code,
-            "message": self.message,
-            "field": self.field,
-        }
-
-
-@dataclass
-class ImportReport:
-    received: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: int = 0
-    reasons: dict[str, int] = field(default_factory=dict)
-
-    def reject(self, rejected: Rejected) -> None:
-        self.rejected += 1
-        self.reasons[rejected.code] = self.reasons.get(rejected.code, 0) + 1
-
-    def add(self, other: ImportReport) -> None:
-        """Count a committed batch's report into this one."""
-        self.received += other.received
-        self.created += other.created
-        self.updated += other.updated
-        self.unchanged += other.unchanged
-        self.rejected += other.rejected
-        for code, count in other.reasons.items():
-            self.reasons[code] = self.reasons.get(code, 0) + count
 
 
 def _batches(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:
@@ -184,8 +143,6 @@ def import_records(
     report = ImportReport()
     try:
         if db.engine.dialect.name == "postgresql":
-            from api.records import bulk
-
             bulk.import_records(
                 connector, batch_size=batch_size or BULK_BATCH_SIZE, on_reject=on_reject, report=report
             )

@@ -14,11 +14,11 @@ from flask.views import MethodView
 from api import storage
 from api.auth import service as auth
 from api.auth import tokens
-from api.auth.policy import PUBLIC, Citizen, Service, Staff, allow, require_principal
 from api.citizens import service as citizens
 from api.documents.files import missing_file
 from api.errors import ApiError
 from api.http import MULTIPART_MIME, Blueprint, PublicLookupView, SelectPage, accepts, download, max_body
+from api.policy import PUBLIC, Citizen, Service, Staff, allow, require_principal
 from api.reports import service
 from api.reports.schemas import (
     AssigneeSchema,

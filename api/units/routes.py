@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_smorest import Page
 
-from api.auth.policy import PUBLIC, allow
 from api.http import Blueprint, PublicLookupView
+from api.policy import PUBLIC, allow
 from api.units import service
 from api.units.schemas import ProvinceQuerySchema, ProvinceSchema, WardQuerySchema, WardSchema
 

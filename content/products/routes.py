@@ -5,7 +5,7 @@ Thin: parse, authorise (`@allow`), call content/products/service.py, serialise.
 
 Selling needs identity level 2: a seller's identity (their CCCD in the registry) is what buyers
 trust, and only an in-person-verified account vouches for it. A level-1 account is told how to
-get level 2 (api/auth/policy.py: Citizen.refusal).
+get level 2 (api/policy.py: Citizen.refusal).
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from flask import request, send_file, url_for
 from flask.views import MethodView
 
 from api import storage
-from api.auth.policy import PUBLIC, Citizen, Staff, allow, require_principal
 from api.citizens import service as citizens
 from api.documents.files import missing_file
 from api.http import MULTIPART_MIME, Blueprint, PublicLookupView, SelectPage, accepts, download, max_body
+from api.policy import PUBLIC, Citizen, Staff, allow, require_principal
 from content.products import service
 from content.products.schemas import (
     CatalogueSchema,

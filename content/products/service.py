@@ -24,14 +24,9 @@ from datetime import datetime
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Select, case, func, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy import Select, select
 
 from api.audit import record_audit
-from api.citizens import service as citizens
-from api.citizens.models import Citizen
-from api.citizens.phone import InvalidPhone, normalise_mobile
 from api.dbtypes import utcnow
 from api.documents.files import JPEG, PNG, check_claims, check_size, detect, sanitise_filename, verify_image
 from api.errors import ApiError
@@ -39,19 +34,39 @@ from api.events import record_event
 from api.extensions import db
 from api.storage import StorageError, get_storage
 from api.text import nfc
-from api.units import service as units
 from api.workdays import local_date
-from content.products import registration
 from content.products.catalogue import (
     CATEGORIES,
     CATEGORY_BY_CODE,
     KIND_BY_CODE,
-    KINDS,
     UNITS,
     ambiguous_units,
     infer_kind,
     unit_for,
-    words,
+)
+from content.products.checks import (
+    DESCRIPTION_MAX,
+    DESCRIPTION_MIN,
+    NAME_MAX,
+    NAME_MIN,
+    OCOP_FIRST_YEAR,
+    OCOP_STARS,
+    PRICE_MAX_VND,
+    REASON_MIN,
+    STAFF_DECISIONS_PRODUCT,
+    STAFF_DECISIONS_SELLER,
+    bounded_text,
+    catalogue,
+    changed_meanwhile,
+    check_reason,
+    commit_change,
+    contact_phone,
+    home_ward,
+    invalid,
+    product_not_found,
+    seller_not_found,
+    seller_not_registered,
+    storage_unavailable,
 )
 from content.products.models import (
     APPROVED,
@@ -62,318 +77,73 @@ from content.products.models import (
     ProductImage,
     ProductSeller,
 )
+from content.products.public import SEARCH_WORDS_MAX, check_search, index_product, public_product, search
+from content.products.sellers import (
+    decide_seller,
+    masked_registration_number,
+    my_seller,
+    owner_of,
+    register_seller,
+    seller_of,
+    seller_queue,
+    staff_seller,
+    update_seller,
+)
+
+# The names routes, demo data, schemas and tests call, wherever they now live.
+__all__ = [
+    "DESCRIPTION_MAX",
+    "DESCRIPTION_MIN",
+    "IMAGE_DECLARED",
+    "IMAGE_EXTENSIONS",
+    "IMAGE_LABEL",
+    "IMAGE_TYPE_NAMES",
+    "NAME_MAX",
+    "NAME_MIN",
+    "OCOP_FIRST_YEAR",
+    "OCOP_STARS",
+    "PRICE_MAX_VND",
+    "REASON_MIN",
+    "SEARCH_WORDS_MAX",
+    "STAFF_DECISIONS_PRODUCT",
+    "STAFF_DECISIONS_SELLER",
+    "add_image",
+    "catalogue",
+    "check_image",
+    "check_search",
+    "create_product",
+    "decide_product",
+    "decide_seller",
+    "delete_image",
+    "delete_product",
+    "image_of",
+    "masked_registration_number",
+    "my_product",
+    "my_products",
+    "my_seller",
+    "owner_of",
+    "product_not_found",
+    "product_queue",
+    "public_product",
+    "read_image",
+    "register_seller",
+    "search",
+    "seller_not_found",
+    "seller_not_registered",
+    "seller_of",
+    "seller_queue",
+    "staff_product",
+    "staff_seller",
+    "update_product",
+    "update_seller",
+]
 
 log = logging.getLogger(__name__)
-
-NAME_MIN, NAME_MAX = 3, 200
-DESCRIPTION_MIN, DESCRIPTION_MAX = 20, 4000
-REASON_MIN = 5
-# A price above this is a typo (an extra zero or two), not a product of a household business:
-# a tonne of green coffee or a week's community-tourism tour costs well under it.
-PRICE_MAX_VND = 1_000_000_000
-# The national OCOP programme (Quyết định 490/QĐ-TTg) began rating products in 2018.
-OCOP_FIRST_YEAR = 2018
-OCOP_STARS = (3, 4, 5)
-SEARCH_WORDS_MAX = 8
 
 IMAGE_TYPE_NAMES = {JPEG: "JPEG", PNG: "PNG"}
 IMAGE_EXTENSIONS = {"jpg": JPEG, "jpeg": JPEG, "jpe": JPEG, "jfif": JPEG, "png": PNG}
 IMAGE_DECLARED = {JPEG: {JPEG, "image/jpg", "image/pjpeg"}, PNG: {PNG, "image/x-png"}}
 IMAGE_LABEL = "ảnh JPEG hoặc PNG"
-
-STAFF_DECISIONS_SELLER = ("verify", "reject")
-STAFF_DECISIONS_PRODUCT = ("approve", "reject")
-
-
-# ---- errors -------------------------------------------------------------------------------------
-
-
-def _invalid(code: str, field_name: str, message: str, status: int = 422) -> ApiError:
-    return ApiError(status, code, message, errors={field_name: [message]})
-
-
-def seller_not_registered() -> ApiError:
-    return ApiError(
-        404,
-        "seller_not_registered",
-        "Bạn chưa đăng ký bán hàng. Hãy đăng ký hộ kinh doanh của bạn (tên, số đăng ký, phường/xã, "
-        "số điện thoại) để được cán bộ xác minh.",
-    )
-
-
-def seller_not_found() -> ApiError:
-    return ApiError(404, "seller_not_found", "Không tìm thấy người bán này.")
-
-
-def product_not_found() -> ApiError:
-    return ApiError(404, "product_not_found", "Không tìm thấy sản phẩm này.")
-
-
-def _changed(what: str) -> ApiError:
-    return ApiError(
-        409,
-        f"{what}_changed",
-        "Nội dung vừa được người bán sửa hoặc cán bộ khác xử lý sau khi bạn mở. "
-        "Hãy tải lại, xem bản mới nhất rồi quyết định.",
-    )
-
-
-def _storage_unavailable() -> ApiError:
-    return ApiError(
-        503, "storage_unavailable", "Kho lưu trữ tệp tạm thời không truy cập được. Vui lòng thử lại sau."
-    )
-
-
-def _commit(what: str) -> None:
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise _changed(what) from None
-
-
-# ---- the fixed lists ------------------------------------------------------------------------------
-
-
-def catalogue() -> dict[str, Any]:
-    return {
-        "categories": [{"code": c.code, "name": c.name} for c in CATEGORIES],
-        "kinds": [{"code": k.code, "name": k.name} for k in KINDS],
-        "units": list(UNITS),
-        "ocop_stars": list(OCOP_STARS),
-        "price_max_vnd": PRICE_MAX_VND,
-    }
-
-
-# ---- shared checks ------------------------------------------------------------------------------
-
-
-def _home_ward(code: Any, field_name: str = "ward_code") -> str:
-    ward = units.validate_ward_code(code, field=field_name)
-    if ward.province.code != current_app.config["HOME_PROVINCE_CODE"]:
-        home = units.get_province(current_app.config["HOME_PROVINCE_CODE"])
-        raise _invalid(
-            "ward_outside_province",
-            field_name,
-            f"{ward.full_name} không thuộc {home.name if home else 'tỉnh'}: ứng dụng chỉ giới thiệu "
-            "sản phẩm của các phường, xã trong tỉnh.",
-        )
-    return ward.code
-
-
-def _phone(raw: Any, field_name: str) -> str:
-    """A mobile (10 digits, 03/05/07/08/09) or a landline (11 digits from 02): how buyers call."""
-    text = str(raw or "")
-    try:
-        return normalise_mobile(text)
-    except InvalidPhone:
-        digits = "".join(ch for ch in text if ch.isdigit())
-        if digits.startswith("84") and len(digits) == 11 + 1:
-            digits = "0" + digits[2:]
-        if len(digits) == 11 and digits.startswith("02"):
-            return digits
-    raise _invalid(
-        "invalid_phone",
-        field_name,
-        "Số điện thoại liên hệ không hợp lệ: số di động 10 chữ số (ví dụ 0912345678) "
-        "hoặc số cố định 11 chữ số bắt đầu bằng 02 (ví dụ 02623812345).",
-    )
-
-
-def _text(raw: Any, field_name: str, low: int, high: int, label: str) -> str:
-    value = nfc(raw or "")
-    if len(value) < low:
-        raise _invalid(f"{field_name}_too_short", field_name, f"{label} cần ít nhất {low} ký tự.")
-    if len(value) > high:
-        raise _invalid(f"{field_name}_too_long", field_name, f"{label} tối đa {high} ký tự.")
-    return value
-
-
-def _reason(raw: Any) -> str:
-    reason = nfc(raw or "")
-    if len(reason) < REASON_MIN:
-        raise _invalid(
-            "reason_required",
-            "reason",
-            "Hãy ghi lý do từ chối (ít nhất 5 ký tự) để người bán biết cần sửa gì.",
-        )
-    return reason
-
-
-# ---- sellers ----------------------------------------------------------------------------------------
-
-
-def seller_of(citizen_id: uuid.UUID) -> ProductSeller | None:
-    return db.session.scalar(select(ProductSeller).where(ProductSeller.citizen_id == citizen_id))
-
-
-def my_seller(citizen_id: uuid.UUID) -> ProductSeller:
-    seller = seller_of(citizen_id)
-    if seller is None:
-        raise seller_not_registered()
-    return seller
-
-
-def _registration_number(raw: Any, citizen: Citizen) -> str:
-    try:
-        return registration.normalise(str(raw or ""), owner_cccd=citizen.cccd)
-    except registration.InvalidRegistrationNumber as exc:
-        raise _invalid("invalid_registration_number", "registration_number", str(exc)) from None
-
-
-def _check_number_free(number: str, seller_id: uuid.UUID | None) -> None:
-    statement = select(ProductSeller.id).where(
-        ProductSeller.registration_number == number, ProductSeller.status != REJECTED
-    )
-    if seller_id is not None:
-        statement = statement.where(ProductSeller.id != seller_id)
-    if db.session.scalar(statement) is not None:
-        raise _number_taken()
-
-
-def masked_registration_number(number: str) -> str:
-    """Since July 2025 the number may be the owner's CCCD: shown whole only on the audited detail."""
-    if number.isdigit() and len(number) == 12:
-        return "********" + number[-4:]
-    return number
-
-
-def _number_taken() -> ApiError:
-    return _invalid(
-        "registration_number_taken",
-        "registration_number",
-        "Số đăng ký hộ kinh doanh này đã được một tài khoản khác đăng ký bán hàng. Nếu đây là hộ "
-        "kinh doanh của bạn, hãy liên hệ UBND phường, xã hoặc tổng đài 1900 0368 để được hỗ trợ.",
-        status=409,
-    )
-
-
-def _already_registered() -> ApiError:
-    return ApiError(
-        409,
-        "seller_exists",
-        "Bạn đã đăng ký bán hàng rồi. Hãy xem hoặc sửa thông tin người bán của bạn.",
-    )
-
-
-def register_seller(citizen: Citizen, data: Mapping[str, Any]) -> ProductSeller:
-    """A citizen's household business, pending staff verification. One per citizen."""
-    if seller_of(citizen.id) is not None:
-        raise _already_registered()
-    seller = ProductSeller(
-        id=uuid.uuid4(),
-        citizen_id=citizen.id,
-        business_name=_text(data.get("business_name"), "business_name", 3, 200, "Tên hộ kinh doanh"),
-        registration_number=_registration_number(data.get("registration_number"), citizen),
-        ward_code=_home_ward(data.get("ward_code")),
-        phone=_phone(data.get("phone"), "phone"),
-        status=PENDING,
-    )
-    _check_number_free(seller.registration_number, None)
-    db.session.add(seller)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        # Which unique key refused it: this citizen's own (a double click; the first request
-        # registered them) or the number's live claim (someone else registered it meanwhile).
-        if seller_of(citizen.id) is not None:
-            raise _already_registered() from None
-        raise _number_taken() from None
-    return seller
-
-
-def update_seller(citizen: Citizen, data: Mapping[str, Any]) -> ProductSeller:
-    """Change the business's details. A new name, number or ward needs verifying again (its
-    products leave the public list until then); a new phone does not. A rejected seller who
-    changes anything is pending again: that is how they answer the reason given."""
-    seller = my_seller(citizen.id)
-    needs_review = False
-    if "business_name" in data:
-        name = _text(data["business_name"], "business_name", 3, 200, "Tên hộ kinh doanh")
-        needs_review |= name != seller.business_name
-        seller.business_name = name
-    if "registration_number" in data:
-        number = _registration_number(data["registration_number"], citizen)
-        if number != seller.registration_number:
-            _check_number_free(number, seller.id)
-            needs_review = True
-        seller.registration_number = number
-    if "ward_code" in data:
-        ward_code = _home_ward(data["ward_code"])
-        needs_review |= ward_code != seller.ward_code
-        seller.ward_code = ward_code
-    if "phone" in data:
-        seller.phone = _phone(data["phone"], "phone")
-    if needs_review or (seller.status == REJECTED and data):
-        seller.status = PENDING
-        seller.reject_reason = None
-        seller.decided_by = seller.decided_at = None
-    for product in seller.products:
-        _index(product)  # the seller's name is part of every product's search text
-    try:
-        _commit("seller")
-    except IntegrityError:
-        db.session.rollback()
-        raise _number_taken() from None
-    return seller
-
-
-def seller_queue(status: str | None) -> Select:
-    statement = select(ProductSeller)
-    if status:
-        statement = statement.where(ProductSeller.status == status)
-    # Oldest waiting first: they have waited longest.
-    return statement.order_by(ProductSeller.created_at, ProductSeller.id)
-
-
-def staff_seller(seller_id: uuid.UUID, actor: str) -> ProductSeller:
-    """A seller with the owner's identity from the registry: an audited read of personal data."""
-    seller = db.session.get(ProductSeller, seller_id)
-    if seller is None:
-        raise seller_not_found()
-    record_audit("product_seller.read", actor=actor, target=f"product_seller:{seller.id}")
-    db.session.commit()
-    return seller
-
-
-def owner_of(seller: ProductSeller) -> Citizen | None:
-    return citizens.get_citizen(seller.citizen_id)
-
-
-def decide_seller(
-    seller_id: uuid.UUID, actor: str, decision: str, version: int, reason: str | None
-) -> ProductSeller:
-    """`actor` is "staff:<uuid>" (or "demo" for the demo data); `version` the one they read."""
-    seller = db.session.get(ProductSeller, seller_id)
-    if seller is None:
-        raise seller_not_found()
-    if seller.version != version:
-        raise _changed("seller")
-    reject_reason = _reason(reason) if decision == "reject" else None
-    status = VERIFIED if decision == "verify" else REJECTED
-    now = utcnow()
-    seller.status = status
-    seller.reject_reason = reject_reason
-    seller.decided_by = actor
-    seller.decided_at = now
-    record_audit(
-        f"product_seller.{'verified' if status == VERIFIED else 'rejected'}",
-        actor=seller.decided_by,
-        target=f"product_seller:{seller.id}",
-        # The audit log is read more widely than the registry: a CCCD goes in masked.
-        registration_number=masked_registration_number(seller.registration_number),
-        reason=reject_reason,
-    )
-    record_event(
-        f"product_seller.{'verified' if status == VERIFIED else 'rejected'}",
-        aggregate_type="product_seller",
-        aggregate_id=seller.id,
-        recipient=seller.citizen_id,
-        payload={"seller_id": str(seller.id), "business_name": seller.business_name, "reason": reject_reason},
-    )
-    _commit("seller")
-    return seller
 
 
 # ---- products: the seller's side --------------------------------------------------------------------
@@ -385,7 +155,7 @@ def _check_ocop(
     certificate = nfc(certificate or "") or None
     if stars is None:
         if certificate is not None or year is not None:
-            raise _invalid(
+            raise invalid(
                 "ocop_stars_required",
                 "ocop_stars",
                 "Đã có giấy chứng nhận OCOP thì hãy chọn hạng sao (3, 4 hoặc 5 sao) ghi trên giấy; "
@@ -393,27 +163,27 @@ def _check_ocop(
             )
         return None, None, None
     if stars not in OCOP_STARS:
-        raise _invalid(
+        raise invalid(
             "ocop_stars_invalid",
             "ocop_stars",
             "Sản phẩm OCOP được công nhận từ 3 đến 5 sao; sản phẩm dưới 3 sao chưa đạt chứng nhận "
             "OCOP nên không ghi hạng sao.",
         )
     if certificate is None or year is None:
-        raise _invalid(
+        raise invalid(
             "ocop_certificate_required",
             "ocop_certificate_number" if certificate is None else "ocop_year",
             "Sản phẩm ghi hạng sao OCOP cần số và năm của giấy chứng nhận OCOP do UBND tỉnh cấp.",
         )
     this_year = local_date(now).year
     if not OCOP_FIRST_YEAR <= year <= this_year:
-        raise _invalid(
+        raise invalid(
             "ocop_year_invalid",
             "ocop_year",
             f"Năm chứng nhận OCOP phải từ {OCOP_FIRST_YEAR} đến {this_year}.",
         )
     if len(certificate) > 60:
-        raise _invalid(
+        raise invalid(
             "ocop_certificate_too_long", "ocop_certificate_number", "Số giấy chứng nhận tối đa 60 ký tự."
         )
     return stars, certificate, year
@@ -421,7 +191,7 @@ def _check_ocop(
 
 def _check_price(price: Any) -> int:
     if price > PRICE_MAX_VND:
-        raise _invalid(
+        raise invalid(
             "price_too_high",
             "price_vnd",
             f"Giá tối đa {PRICE_MAX_VND:,} đồng cho một đơn vị bán; hãy kiểm tra lại số chữ số 0.".replace(
@@ -450,12 +220,12 @@ def _apply(product: Product, seller: ProductSeller, data: Mapping[str, Any], now
     """Validate the product as it will be (stored values, overridden by `data`) and set it."""
     merged = {name: getattr(product, name) for name in _FIELDS}
     merged.update({k: v for k, v in data.items() if k in _FIELDS})
-    product.name = _text(merged["name"], "name", NAME_MIN, NAME_MAX, "Tên sản phẩm")
-    product.description = _text(
+    product.name = bounded_text(merged["name"], "name", NAME_MIN, NAME_MAX, "Tên sản phẩm")
+    product.description = bounded_text(
         merged["description"], "description", DESCRIPTION_MIN, DESCRIPTION_MAX, "Mô tả sản phẩm"
     )
     if merged["category"] not in CATEGORY_BY_CODE:
-        raise _invalid(
+        raise invalid(
             "unknown_category",
             "category",
             f"Không có nhóm sản phẩm '{merged['category']}'. Hãy chọn một trong: "
@@ -465,7 +235,7 @@ def _apply(product: Product, seller: ProductSeller, data: Mapping[str, Any], now
     product.category = merged["category"]
     kind = merged["kind"]
     if kind is not None and kind not in KIND_BY_CODE:
-        raise _invalid(
+        raise invalid(
             "unknown_kind",
             "kind",
             f"Không có loại sản phẩm '{kind}'. Hãy chọn một trong: "
@@ -484,7 +254,7 @@ def _apply(product: Product, seller: ProductSeller, data: Mapping[str, Any], now
     product.price_vnd = _check_price(merged["price_vnd"])
     unit = unit_for(merged["unit"] or "")
     if unit is None and ambiguous_units(merged["unit"] or ""):
-        raise _invalid(
+        raise invalid(
             "unknown_unit",
             "unit",
             f"Đơn vị bán '{merged['unit']}' không rõ: hãy viết có dấu, "
@@ -492,15 +262,15 @@ def _apply(product: Product, seller: ProductSeller, data: Mapping[str, Any], now
             + ".",
         )
     if unit is None:
-        raise _invalid(
+        raise invalid(
             "unknown_unit",
             "unit",
             f"Đơn vị bán '{merged['unit']}' không có trong danh sách: {', '.join(UNITS)}.",
         )
     product.unit = unit
-    product.ward_code = _home_ward(merged["ward_code"] or seller.ward_code)
+    product.ward_code = home_ward(merged["ward_code"] or seller.ward_code)
     phone = merged["contact_phone"]
-    product.contact_phone = _phone(phone, "contact_phone") if phone else None
+    product.contact_phone = contact_phone(phone, "contact_phone") if phone else None
 
 
 def _require_verified(seller: ProductSeller) -> None:
@@ -514,25 +284,6 @@ def _require_verified(seller: ProductSeller) -> None:
         raise ApiError(409, "seller_not_verified", detail, seller_status=seller.status)
 
 
-def _index(product: Product) -> None:
-    """Rewrite the folded search columns from the product, its seller and its ward."""
-    category = CATEGORY_BY_CODE.get(product.category)
-    kind = KIND_BY_CODE.get(product.kind or "")
-    ward = units.get_ward(product.ward_code)
-    parts = [
-        product.name,
-        product.description,
-        category.name if category else "",
-        kind.name if kind else "",
-        product.seller.business_name if product.seller else "",
-        ward.name if ward else "",
-        *(former.name for former in (ward.former_names if ward else ())),
-        "OCOP" if product.ocop_stars else "",
-    ]
-    product.search_name = f" {words(product.name)} "
-    product.search_text = f" {' '.join(w for w in (words(p) for p in parts) if w)} "
-
-
 def create_product(citizen_id: uuid.UUID, data: Mapping[str, Any]) -> Product:
     seller = my_seller(citizen_id)
     _require_verified(seller)
@@ -542,7 +293,7 @@ def create_product(citizen_id: uuid.UUID, data: Mapping[str, Any]) -> Product:
     for name in _FIELDS:
         setattr(product, name, None)
     _apply(product, seller, data, now)
-    _index(product)
+    index_product(product)
     db.session.add(product)
     db.session.commit()
     return product
@@ -584,9 +335,9 @@ def update_product(citizen_id: uuid.UUID, product_id: uuid.UUID, data: Mapping[s
     product = my_product(citizen_id, product_id)
     _require_verified(product.seller)
     _apply(product, product.seller, data, utcnow())
-    _index(product)
+    index_product(product)
     _back_to_review(product)
-    _commit("product")
+    commit_change("product")
     return product
 
 
@@ -665,7 +416,7 @@ def add_image(
         storage.put(key, data, content_type)
     except StorageError:
         log.exception("storing a product image failed")
-        raise _storage_unavailable() from None
+        raise storage_unavailable() from None
     image = ProductImage(
         id=image_id,
         content_type=content_type,
@@ -677,7 +428,7 @@ def add_image(
     product.images.append(image)
     _back_to_review(product)
     try:
-        _commit("product")
+        commit_change("product")
     except BaseException:
         db.session.rollback()
         _delete_stored([key])
@@ -692,7 +443,7 @@ def delete_image(citizen_id: uuid.UUID, product_id: uuid.UUID, image_id: uuid.UU
     # Removing a photo shows nothing new: the product keeps its status. Staff deciding on the
     # version they read (with the photo) must look again, though.
     _new_version(product)
-    _commit("product")
+    commit_change("product")
     _delete_stored([image.storage_key])
     return product
 
@@ -709,79 +460,7 @@ def read_image(image: ProductImage) -> bytes:
         return get_storage().get(image.storage_key)
     except StorageError:
         log.exception("reading a product image failed")
-        raise _storage_unavailable() from None
-
-
-# ---- the public ------------------------------------------------------------------------------------
-
-
-def _public() -> Select:
-    return (
-        select(Product)
-        .join(ProductSeller, Product.seller_id == ProductSeller.id)
-        .where(Product.status == APPROVED, ProductSeller.status == VERIFIED)
-    )
-
-
-def public_product(product_id: uuid.UUID) -> Product:
-    product = db.session.scalar(_public().where(Product.id == product_id))
-    if product is None:
-        raise product_not_found()
-    return product
-
-
-def search(
-    *,
-    q: str | None = None,
-    ward_code: str | None = None,
-    category: str | None = None,
-    kind: str | None = None,
-    ocop_min: int | None = None,
-    price_min: int | None = None,
-    price_max: int | None = None,
-) -> Select:
-    """Approved products of verified sellers matching every word of `q` (accents and case
-    ignored, a word matching the start of a word: "ca phe buon ma thuot" finds "Cà phê Buôn Ma
-    Thuột"), and the filters. Best first: the phrase in the name, then anywhere; then more OCOP
-    stars; then the most recently approved."""
-    statement = _public()
-    order = []
-    query_words = words(q).split()[:SEARCH_WORDS_MAX]
-    if query_words:
-        for word in query_words:
-            statement = statement.where(Product.search_text.like(f"% {word}%"))
-        phrase = " ".join(query_words)
-        order.append(
-            case(
-                (Product.search_name.like(f"% {phrase} %"), 0),
-                (Product.search_name.like(f"% {phrase}%"), 1),
-                (Product.search_text.like(f"% {phrase}%"), 2),
-                else_=3,
-            )
-        )
-    if ward_code:
-        statement = statement.where(Product.ward_code == ward_code)
-    if category:
-        statement = statement.where(Product.category == category)
-    if kind:
-        statement = statement.where(Product.kind == kind)
-    if ocop_min:
-        statement = statement.where(Product.ocop_stars >= ocop_min)
-    if price_min is not None:
-        statement = statement.where(Product.price_vnd >= price_min)
-    if price_max is not None:
-        statement = statement.where(Product.price_vnd <= price_max)
-    order += [func.coalesce(Product.ocop_stars, 0).desc(), Product.approved_at.desc(), Product.id]
-    return statement.order_by(*order)
-
-
-def check_search(query: Mapping[str, Any]) -> None:
-    """Filters that cannot both hold are a mistake to point out, not an empty page."""
-    low, high = query.get("price_min"), query.get("price_max")
-    if low is not None and high is not None and low > high:
-        raise _invalid("price_range_invalid", "price_max", "Giá đến phải lớn hơn hoặc bằng giá từ.")
-    if query.get("ward_code"):
-        _home_ward(query["ward_code"])
+        raise storage_unavailable() from None
 
 
 # ---- staff moderation ---------------------------------------------------------------------------------
@@ -809,8 +488,8 @@ def decide_product(
     """`actor` is "staff:<uuid>" (or "demo" for the demo data); `version` the one they read."""
     product = staff_product(product_id)
     if product.version != version:
-        raise _changed("product")
-    reject_reason = _reason(reason) if decision == "reject" else None
+        raise changed_meanwhile("product")
+    reject_reason = check_reason(reason) if decision == "reject" else None
     now = utcnow()
     product.status = APPROVED if decision == "approve" else REJECTED
     product.reject_reason = reject_reason
@@ -833,5 +512,5 @@ def decide_product(
         recipient=product.seller.citizen_id,
         payload={"product_id": str(product.id), "name": product.name, "reason": reject_reason},
     )
-    _commit("product")
+    commit_change("product")
     return product

@@ -12,8 +12,8 @@ import uuid
 
 from flask.views import MethodView
 
-from api.auth.policy import Citizen, Staff, allow, require_principal
 from api.http import Blueprint, SelectPage
+from api.policy import Citizen, Staff, allow, require_principal
 from notifications.campaigns import service
 from notifications.campaigns.schemas import (
     AudiencePreviewInSchema,

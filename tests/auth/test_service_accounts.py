@@ -7,8 +7,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from api.auth import service
-from api.auth.policy import Service, allow
 from api.extensions import db
+from api.policy import Service, allow
 
 
 @pytest.fixture

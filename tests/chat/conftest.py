@@ -217,8 +217,8 @@ def chat_token(app, pair: dict) -> str:
     (`cds_token`), made from the citizen's sign-in `pair`."""
     from flask_jwt_extended import decode_token
 
-    from api.auth.policy import Principal
     from api.chat.service import _chat_token
+    from api.policy import Principal
 
     with app.test_request_context():
         return _chat_token(Principal.from_claims(decode_token(pair["access_token"])))

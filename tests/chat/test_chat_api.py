@@ -418,8 +418,8 @@ def test_only_agents_use_the_console_endpoints(client, staff_headers, citizen_he
 def test_the_chat_token_reads_as_the_citizen_and_changes_nothing(app, client, citizen_headers):
     from flask_jwt_extended import decode_token
 
-    from api.auth.policy import Principal
     from api.chat.service import _chat_token
+    from api.policy import Principal
 
     headers, person, pair = citizen_headers()
     with app.test_request_context():

@@ -17,7 +17,7 @@ from sqlalchemy import event
 
 from api.errors import ApiError
 from api.extensions import db
-from content import service
+from content import articles, faq
 from content.models import Article, ArticleVersion, FaqEntry, FaqVersion
 from tests.content.conftest import ARTICLE, rows
 
@@ -56,13 +56,13 @@ def test_the_second_of_two_edits_of_one_article_version_is_a_conflict(
     article = create_article()
     url = f"/staff/content/articles/{article['id']}"
     with app.test_request_context():
-        mine = service.get_article(uuid.UUID(article["id"]))  # read at version 1
+        mine = articles.get_article(uuid.UUID(article["id"]))  # read at version 1
         first = client.patch(
             url, headers=reviewer["headers"], json={"title": "Tiêu đề mới hơn", "version": 1}
         )
         assert first.status_code == 200 and first.json["version"] == 2
         refused = _refused(
-            lambda: service.edit_article(mine, {"summary": "Tóm tắt khác hẳn, đủ dài."}, "x", 1)
+            lambda: articles.edit_article(mine, {"summary": "Tóm tắt khác hẳn, đủ dài."}, "x", 1)
         )
         db.session.remove()
     assert (refused.status, refused.code) == (409, "version_conflict")
@@ -77,7 +77,7 @@ def test_the_second_of_two_workflow_steps_on_one_version_is_a_conflict(
 ):
     article = create_article()
     with app.test_request_context():
-        mine = service.get_article(uuid.UUID(article["id"]))
+        mine = articles.get_article(uuid.UUID(article["id"]))
         archived = elsewhere(
             lambda: client.post(
                 f"/staff/content/articles/{article['id']}/actions",
@@ -86,7 +86,7 @@ def test_the_second_of_two_workflow_steps_on_one_version_is_a_conflict(
             )
         )
         assert archived.status_code == 200
-        refused = _refused(lambda: service.transition(mine, "submit", writer["actor"], 1))
+        refused = _refused(lambda: articles.transition(mine, "submit", writer["actor"], 1))
         db.session.remove()
     assert (refused.status, refused.code) == (409, "version_conflict")
     assert (
@@ -98,7 +98,7 @@ def test_the_second_of_two_workflow_steps_on_one_version_is_a_conflict(
 def test_the_second_of_two_faq_edits_of_one_version_is_a_conflict(app, client, writer, reviewer):
     assert client.post("/staff/content/faq", headers=writer["headers"], json=FAQ).status_code == 201
     with app.test_request_context():
-        mine = service.get_faq("tax_online")
+        mine = faq.get_faq("tax_online")
         first = elsewhere(
             lambda: client.patch(
                 "/staff/content/faq/tax_online",
@@ -107,7 +107,7 @@ def test_the_second_of_two_faq_edits_of_one_version_is_a_conflict(app, client, w
             )
         )
         assert first.status_code == 200
-        refused = _refused(lambda: service.edit_faq(mine, {"answer": "Của người sửa sau."}, "x", 1))
+        refused = _refused(lambda: faq.edit_faq(mine, {"answer": "Của người sửa sau."}, "x", 1))
         db.session.remove()
     assert (refused.status, refused.code) == (409, "version_conflict")
     kept = client.get("/staff/content/faq/tax_online", headers=writer["headers"]).json
@@ -128,7 +128,7 @@ def test_two_articles_created_with_one_slug_at_once(app, client, writer, reviewe
 
     with app.test_request_context():
         _before_first_flush(the_other_officer)  # after this request checked the slug was free
-        refused = _refused(lambda: service.create_article({**ARTICLE, "slug": slug}, writer["actor"]))
+        refused = _refused(lambda: articles.create_article({**ARTICLE, "slug": slug}, writer["actor"]))
         db.session.remove()
     assert (refused.status, refused.code) == (409, "slug_taken")
     assert rows(app, Article) == 1 and rows(app, ArticleVersion) == 1
@@ -147,7 +147,7 @@ def test_two_faq_entries_created_with_one_key_at_once(app, client, writer, revie
 
     with app.test_request_context():
         _before_first_flush(the_other_officer)
-        refused = _refused(lambda: service.create_faq(FAQ, writer["actor"]))
+        refused = _refused(lambda: faq.create_faq(FAQ, writer["actor"]))
         db.session.remove()
     assert (refused.status, refused.code) == (409, "faq_key_taken")
     assert rows(app, FaqEntry) == 1 and rows(app, FaqVersion) == 1

@@ -17,14 +17,14 @@ from sqlalchemy import select
 
 from api.config import PROJECT_ROOT
 from api.extensions import db
-from content import service
+from content import faq, faq_files
 from content.models import FaqEntry, FaqVersion
 from tests.content.conftest import audit_count, rows
 
 COMMITTED_NLU = PROJECT_ROOT / "nlu_data" / "faq.yml"
 COMMITTED_DOMAIN = PROJECT_ROOT / "chatbot" / "domain" / "faq.yml"
 # Keys the chatbot's test stories and held-out NLU sets rely on: one list, the exporter's.
-REQUIRED_KEYS = service.REQUIRED_FAQ_KEYS
+REQUIRED_KEYS = faq.REQUIRED_FAQ_KEYS
 
 
 def as_rasa_reads(nlu_path, domain_path):
@@ -198,8 +198,8 @@ def test_the_committed_files_are_what_the_export_writes():
     """nlu_data/faq.yml and chatbot/domain/faq.yml are in the exporter's format, so the first
     export after an import changes nothing and the bot is not retrained for nothing."""
     nlu, domain = COMMITTED_NLU.read_text(encoding="utf-8"), COMMITTED_DOMAIN.read_text(encoding="utf-8")
-    items = service.parse_faq_files(nlu, domain)
-    assert service.render_faq_files(items.values()) == (nlu, domain)
+    items = faq_files.parse_faq_files(nlu, domain)
+    assert faq_files.render_faq_files(items.values()) == (nlu, domain)
 
 
 def test_the_required_keys_are_every_faq_key_the_chatbots_tests_ask_for():
@@ -213,20 +213,20 @@ def test_the_required_keys_are_every_faq_key_the_chatbots_tests_ask_for():
 
 
 def test_every_character_the_api_accepts_is_exported_as_rasa_reads_it():
-    """The API refuses what `faq-export` could not write (service.unsafe_character); everything
+    """The API refuses what `faq-export` could not write (faq.unsafe_character); everything
     else, in a question or an answer, comes back from the YAML exactly."""
     allowed = [
         chr(code)
         for code in [*range(0x20, 0x3400), *range(0xA000, 0x10000), 0x1F600, 0x1F1FB, 0x20000]
-        if not service.unsafe_character(chr(code)) and chr(code) not in "[]"
+        if not faq.unsafe_character(chr(code)) and chr(code) not in "[]"
     ]
     chunks = ["".join(allowed[i : i + 200]) for i in range(0, len(allowed), 200)]
     items = [
-        service.FaqItem(f"k{n}", (f"hỏi {chunk.strip()} nhé", f"câu {n} khác"), f"đáp {chunk} hết")
+        faq_files.FaqItem(f"k{n}", (f"hỏi {chunk.strip()} nhé", f"câu {n} khác"), f"đáp {chunk} hết")
         for n, chunk in enumerate(chunks)
     ]
-    nlu, domain = service.render_faq_files(items)  # refuses anything that does not read back
-    assert service.parse_faq_files(nlu, domain) == {item.key: item for item in items}
+    nlu, domain = faq_files.render_faq_files(items)  # refuses anything that does not read back
+    assert faq_files.parse_faq_files(nlu, domain) == {item.key: item for item in items}
 
 
 def test_an_entry_the_files_cannot_hold_stops_the_export_with_a_message_not_a_traceback(app, files):
@@ -239,7 +239,7 @@ def test_an_entry_the_files_cannot_hold_stops_the_export_with_a_message_not_a_tr
     refused = run(app, "faq-export", *paths(files))
     assert refused.exit_code == 1
     assert refused.output.startswith("Error: Không xuất được hỏi đáp") and "Traceback" not in refused.output
-    assert not isinstance(refused.exception, service.FaqFileError)  # a clean exit, not a crash
+    assert not isinstance(refused.exception, faq_files.FaqFileError)  # a clean exit, not a crash
     assert [p.read_bytes() for p in files] == before
 
 
@@ -361,9 +361,9 @@ def test_sync_retires_a_key_a_pull_removed_but_not_one_the_bots_tests_need(
     sync(app, files, state)
     assert "tax_online" in as_rasa_reads(*files)[0]
     # A pull removes tax_online and hotline_hours from both files.
-    items = service.parse_faq_files(*(p.read_text(encoding="utf-8") for p in files))
+    items = faq_files.parse_faq_files(*(p.read_text(encoding="utf-8") for p in files))
     kept = [item for key, item in items.items() if key not in {"tax_online", "hotline_hours"}]
-    for path, text in zip(files, service.render_faq_files(kept), strict=True):
+    for path, text in zip(files, faq_files.render_faq_files(kept), strict=True):
         path.write_text(text, encoding="utf-8")
 
     synced = sync(app, files, state)

@@ -329,19 +329,16 @@ def test_call_centre_figures_wait_handling_and_satisfaction(
     answered = chat_with_the_bot_down(mai)
     chat_with_the_bot_down(binh)  # still waiting for an agent
 
-    def move_back(handoff_id, seconds, *names):
-        handoff = db.session.get(Handoff, handoff_id)
-        for name in names:
-            setattr(handoff, name, getattr(handoff, name) - timedelta(seconds=seconds))
-        db.session.commit()
-
     with app.app_context():
         handoff_id = chat.open_handoff(answered).id
-        # It waited 90 s for an agent, who then talked with the citizen for 60 s.
-        move_back(handoff_id, 90, "requested_at")
         chat.accept(handoff_id, agent_id)
-        move_back(handoff_id, 60, "requested_at", "accepted_at")
         chat.close(handoff_id, agent_id)
+        # It waited 90 s for an agent, who then talked with the citizen for 60 s. The moments are
+        # set from the close, not moved back from the clock: a loaded machine must not add seconds.
+        handoff = db.session.get(Handoff, handoff_id)
+        handoff.accepted_at = handoff.closed_at - timedelta(seconds=60)
+        handoff.requested_at = handoff.accepted_at - timedelta(seconds=90)
+        db.session.commit()
         db.session.remove()
     rated = client.post(f"/chat/conversations/{answered}/rating", json={"rating": 4}, headers=mai)
     assert rated.status_code == 200, rated.json

@@ -1,6 +1,6 @@
 """Reports filed through the chatbot: `POST /service/reports`.
 
-The chat's delegated token only reads (api/auth/policy.py), so the action server files a report
+The chat's delegated token only reads (api/policy.py), so the action server files a report
 with its own machine account (scope `reports:write`) and hands over the citizen's delegated
 token as `on_behalf_of`; the API checks that token itself. What a citizen notices: a report
 made in the chat is in their list in the app; an anonymous crime report gives a tracking token
@@ -58,9 +58,9 @@ def bot(client, app):
 
 def chat_token(app, pair: dict, lifetime: timedelta | None = None) -> str:
     """The delegated token the API puts in a signed-in citizen's chat messages (`cds_token`)."""
-    from api.auth.policy import Principal
     from api.auth.tokens import delegated_access_token
     from api.chat.service import _chat_token
+    from api.policy import Principal
 
     with app.test_request_context():
         principal = Principal.from_claims(decode_token(pair["access_token"]))

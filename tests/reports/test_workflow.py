@@ -9,7 +9,7 @@ import pytest
 
 from api.dbtypes import utcnow
 from api.extensions import db
-from api.reports import service
+from api.reports import service, transitions
 from api.reports.models import Report
 from tests.reports.conftest import (
     OTHER_WARD,
@@ -250,6 +250,6 @@ def test_two_officers_cannot_both_win(client, app, officer, submit, make_staff):
             .values(status="assigned", version=Report.__table__.c.version + 1)
         )
         with pytest.raises(service.ApiError) as lost:
-            service._move(report, service.ACTIONS["assign"], actor.ref)
+            transitions.move(report, service.ACTIONS["assign"], actor.ref)
         assert lost.value.code == "report_changed"
         db.session.remove()

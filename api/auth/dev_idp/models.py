@@ -18,6 +18,7 @@ from authlib.oidc.core import AuthorizationCodeMixin
 from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from api.auth.dev_idp.clients import registered_client
 from api.dbtypes import UUID, UTCDateTime, new_uuid, utcnow
 from api.extensions import db
 
@@ -87,6 +88,4 @@ class DevIdpAccessToken(db.Model, TokenMixin):
         return self.claims
 
     def get_client(self):
-        from api.auth.dev_idp.service import registered_client
-
         return registered_client()

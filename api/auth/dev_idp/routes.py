@@ -9,12 +9,12 @@ sign-in page answers in HTML.
 from __future__ import annotations
 
 from authlib.oauth2 import OAuth2Error
-from flask import Blueprint, current_app, jsonify, render_template, request
+from flask import current_app, jsonify, render_template, request
 
 from api.auth.dev_idp import service
-from api.auth.policy import PUBLIC, PUBLIC_FOREIGN_TOKEN, allow
 from api.extensions import limiter, sign_in_limit
-from api.http import accepts
+from api.http import Blueprint, accepts
+from api.policy import PUBLIC, PUBLIC_FOREIGN_TOKEN, allow
 
 FORM = "application/x-www-form-urlencoded"
 CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"

@@ -18,11 +18,11 @@ from authlib.oidc.core import UserInfo, UserInfoEndpoint
 from authlib.oidc.core.grants import OpenIDCode
 from flask import Flask
 
-from api.auth.dev_idp import service
+from api.auth.dev_idp import clients, service
 
 
 class CodeGrant(grants.AuthorizationCodeGrant):
-    TOKEN_ENDPOINT_AUTH_METHODS = list(service.TOKEN_ENDPOINT_AUTH_METHODS)
+    TOKEN_ENDPOINT_AUTH_METHODS = list(clients.TOKEN_ENDPOINT_AUTH_METHODS)
 
     def save_authorization_code(self, code, request):
         data = request.payload.data
@@ -117,8 +117,8 @@ def _save_token(token: dict, request) -> None:
 
 def build_server(app: Flask) -> AuthorizationServer:
     server = AuthorizationServer()
-    server.init_app(app, query_client=service.query_client, save_token=_save_token)
-    server.scopes_supported = list(service.SCOPES)
+    server.init_app(app, query_client=clients.query_client, save_token=_save_token)
+    server.scopes_supported = list(clients.SCOPES)
     # authlib's default lifetime for code-grant tokens is ten days; these only read userinfo.
     server.register_token_generator(
         "default",

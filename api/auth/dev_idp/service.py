@@ -15,26 +15,26 @@ import logging
 import os
 import re
 import secrets
-from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from authlib.oauth2.rfc6749 import ClientMixin
 from flask import Flask, current_app
 from joserfc.jwk import RSAKey
 from sqlalchemy import delete, exists, select, update
 
 from api.auth.dev_idp import PREFIX
+from api.auth.dev_idp.clients import SCOPES, TOKEN_ENDPOINT_AUTH_METHODS
 from api.auth.dev_idp.models import DevIdpAccessToken, DevIdpAuthorizationCode
 from api.citizens import service as citizens
-from api.citizens.models import Citizen
 from api.dbtypes import utcnow
 from api.extensions import db
 
+if TYPE_CHECKING:
+    from api.citizens.models import Citizen
+
 log = logging.getLogger(__name__)
 
-SCOPES = ("openid", "profile", "phone")
-TOKEN_ENDPOINT_AUTH_METHODS = ("client_secret_basic", "client_secret_post")
 SIGNING_ALG = "RS256"
 SIGNING_KEY_FILE = "dev-idp-signing-key.json"
 
@@ -87,59 +87,6 @@ def provider_metadata(config=None) -> dict:
         ],
         "ui_locales_supported": ["vi"],
     }
-
-
-# ---- the one registered client: this API ----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RegisteredClient(ClientMixin):
-    client_id: str
-    client_secret: str
-    redirect_uri: str
-    # authlib reads optional client metadata (e.g. a signed userinfo algorithm) from here.
-    client_metadata: dict = field(default_factory=dict)
-
-    def get_client_id(self) -> str:
-        return self.client_id
-
-    def get_default_redirect_uri(self) -> str:
-        return self.redirect_uri
-
-    def get_allowed_scope(self, scope: str | None) -> str:
-        return " ".join(part for part in (scope or "").split() if part in SCOPES)
-
-    def check_redirect_uri(self, redirect_uri: str) -> bool:
-        # Exact match only (RFC 9700 §4.1.3): no prefixes, no wildcards.
-        return redirect_uri == self.redirect_uri
-
-    def check_client_secret(self, client_secret: str) -> bool:
-        return hmac.compare_digest(client_secret.encode(), self.client_secret.encode())
-
-    def check_endpoint_auth_method(self, method: str, endpoint: str) -> bool:
-        return endpoint == "token" and method in TOKEN_ENDPOINT_AUTH_METHODS
-
-    def check_response_type(self, response_type: str) -> bool:
-        return response_type == "code"
-
-    def check_grant_type(self, grant_type: str) -> bool:
-        return grant_type == "authorization_code"
-
-
-def registered_client(config=None) -> RegisteredClient:
-    from api.auth.oidc import callback_url
-
-    config = config or current_app.config
-    return RegisteredClient(
-        client_id=config["OIDC_CLIENT_ID"],
-        client_secret=config["OIDC_CLIENT_SECRET"],
-        redirect_uri=callback_url(config),
-    )
-
-
-def query_client(client_id: str | None) -> RegisteredClient | None:
-    client = registered_client()
-    return client if client_id == client.client_id else None
 
 
 # ---- citizens and what is said about them ---------------------------------------------------

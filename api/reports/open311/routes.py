@@ -12,10 +12,10 @@ import functools
 
 from flask import current_app, g, request
 
-from api.auth.policy import PUBLIC, allow
 from api.errors import register_error_format
 from api.http import Blueprint, PublicLookupView, accepts
 from api.openapi import document_paths
+from api.policy import PUBLIC, allow
 from api.reports.open311 import docs, formats, service
 from api.reports.open311.schemas import RequestFormSchema, RequestsQuerySchema
 

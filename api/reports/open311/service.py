@@ -19,13 +19,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import current_app
 from sqlalchemy import select
 
 from api.auth import service as auth
-from api.auth.models import ServiceAccount
 from api.dbtypes import utcnow
 from api.errors import ApiError
 from api.extensions import db
@@ -36,6 +35,9 @@ from api.reports.workflow import MERGED, OPEN_STATUSES, REJECTED, RESOLVED, STAT
 from api.text import fold, nfc, redact_contacts
 from api.units import service as units
 from api.workdays import VIETNAM
+
+if TYPE_CHECKING:
+    from api.auth.models import ServiceAccount
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 # When this interface last changed in a way a client would notice (discovery's `changeset`).

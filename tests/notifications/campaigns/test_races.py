@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import update
 
 from api.extensions import db
-from notifications.campaigns import service
+from notifications.campaigns import audience
 from notifications.campaigns.models import Campaign
 from tests.notifications.campaigns.conftest import assert_problem, audit_actions, stored, tomorrow_at
 
@@ -19,20 +19,21 @@ from tests.notifications.campaigns.conftest import assert_problem, audit_actions
 @pytest.fixture
 def meanwhile(monkeypatch, app):
     """`meanwhile(campaign_id, **values)`: those values are committed by someone else while the
-    service is between its read and its write (in `audience_size`, or the function `at` names)."""
+    service is between its read and its write (in `audience_size`, or the function `at` names, of
+    notifications/campaigns/audience.py)."""
 
     def arrange(campaign_id, at="audience_size", **values):
-        real = getattr(service, at)
+        real = getattr(audience, at)
 
         def counted_while_someone_else_writes(*args, **kwargs):
             with db.engine.begin() as connection:
                 connection.execute(
                     update(Campaign).where(Campaign.id == uuid.UUID(str(campaign_id))).values(**values)
                 )
-            monkeypatch.setattr(service, at, real)
+            monkeypatch.setattr(audience, at, real)
             return real(*args, **kwargs)
 
-        monkeypatch.setattr(service, at, counted_while_someone_else_writes)
+        monkeypatch.setattr(audience, at, counted_while_someone_else_writes)
 
     return arrange
 
