@@ -165,6 +165,7 @@ banner:
 lint: venv web
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	cd web && node_modules/.bin/eslint app shared workspace docs
 
 format: venv
@@ -186,14 +187,26 @@ CONTRACT_FUZZ_ONCE := $(if $(TEST_DATABASE_URL),--deselect tests/contract/test_s
 # The browser tests too run once, on PostgreSQL, when there is a PostgreSQL pass.
 BROWSER_ONCE := $(if $(TEST_DATABASE_URL),-m 'not e2e and not browser')
 
+# With a PostgreSQL pass, the two passes run side by side (each pytest is mostly one core; the
+# tests share no port or file: each takes free ports and its own pytest temporary directory, and each
+# PostgreSQL session its own schema). Each line is prefixed with its pass; the run fails if either
+# does. The chatbot's gates and the end-to-end tests follow, on the whole machine.
+SQLITE_PASS = TEST_DATABASE_URL= $(call run_pytest,-q --cov --cov-report=term:skip-covered $(CONTRACT_FUZZ_ONCE) $(BROWSER_ONCE))
+POSTGRES_PASS = $(call run_pytest,-q)
+
 test: lint bot-venv web chromium
-	@echo "== tests on SQLite =="
-	@TEST_DATABASE_URL= $(call run_pytest,-q --cov --cov-report=term:skip-covered $(CONTRACT_FUZZ_ONCE) $(BROWSER_ONCE))
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
-		echo "== tests on PostgreSQL ($$TEST_DATABASE_URL) =="; \
-		$(call run_pytest,-q); \
+		echo "== tests on SQLite and on PostgreSQL ($$TEST_DATABASE_URL), side by side =="; \
+		( set -o pipefail; ( $(SQLITE_PASS) ) 2>&1 | sed -u 's/^/[sqlite] /' ) & sqlite=$$!; \
+		( set -o pipefail; ( $(POSTGRES_PASS) ) 2>&1 | sed -u 's/^/[postgres] /' ) & postgres=$$!; \
+		wait $$sqlite; sqlite_status=$$?; wait $$postgres; postgres_status=$$?; \
+		echo "== SQLite pass: exit $$sqlite_status; PostgreSQL pass: exit $$postgres_status =="; \
+		[ $$sqlite_status -eq 0 ] && [ $$postgres_status -eq 0 ] || exit 1; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "CI=true but TEST_DATABASE_URL is not set: CI must test on PostgreSQL"; exit 1; \
+	else \
+		echo "== tests on SQLite =="; \
+		$(SQLITE_PASS); \
 	fi
 	@$(MAKE) --no-print-directory bot-test bot-eval bot-stories e2e
 
