@@ -237,7 +237,7 @@ B_WORDS = "lời của anh Bình, gọi 0909000111"
 
 
 def test_another_citizen_cannot_put_their_words_or_files_into_a_citizens_things(
-    client, app, citizen, first_citizens_private_things, other_citizen
+    client, app, citizen, first_citizens_private_things, other_citizen, monkeypatch
 ):
     seen, b = first_citizens_private_things, other_citizen["headers"]
     report, dossier, product = (seen.named[k] for k in ("report", "dossier", "product"))
@@ -274,7 +274,9 @@ def test_another_citizen_cannot_put_their_words_or_files_into_a_citizens_things(
     assert accepted == {}, f"B wrote into A's things: {accepted}"
     assert {r.status_code for r in attempts.values()} <= {403, 404, 422}
 
-    # What A sees of her own things, everywhere: nothing of B's.
+    # What A sees of her own things, everywhere: nothing of B's. Her chat's live stream sends
+    # what is there at once, then would stay open for minutes: a second is enough here.
+    monkeypatch.setitem(app.config, "CHAT_STREAM_SECONDS", 1)
     found = []
     for path in _paths(app, seen):
         body = client.get(path, headers=citizen["headers"]).get_data()

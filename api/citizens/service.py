@@ -7,7 +7,8 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Connection, Select, func, select
+from sqlalchemy import ColumnElement, Connection, Select, String, any_, bindparam, func, select
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from api.audit import record_audit
 from api.citizens import cccd as cccd_rules
@@ -509,10 +510,6 @@ def registry_rows_many(cccds: Collection[str], connection: Connection) -> list:
     however many numbers there are (registry_rows binds one parameter per number, and PostgreSQL
     takes at most 65,535 a statement). Called by api/records/bulk.py, the PostgreSQL records import,
     once per batch of up to 100,000 rows, on the import's own connection."""
-    # Local imports: only this function needs them (added without touching the imports above).
-    from sqlalchemy import String, any_, bindparam
-    from sqlalchemy.dialects.postgresql import ARRAY
-
     numbers = list(cccds)
     columns = (Citizen.id, Citizen.cccd, Citizen.full_name, Citizen.date_of_birth)
     if connection.dialect.name == "postgresql":
