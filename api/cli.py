@@ -6,6 +6,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from api.unit_of_work import transaction
+
 
 @click.command("seed-demo")
 @click.option("--quiet", is_flag=True, help="Do not print the demo credentials.")
@@ -16,7 +18,8 @@ def seed_demo_command(quiet: bool) -> None:
 
     if current_app.config["CDS_ENV"] == "production":
         raise click.ClickException("Không nạp dữ liệu mẫu trong môi trường production.")
-    added = seed_demo()
+    with transaction():
+        added = seed_demo()
     click.echo("Dữ liệu mẫu: " + ", ".join(f"{name} +{count}" for name, count in added.items()))
     if not quiet:
         click.echo(credentials_summary())

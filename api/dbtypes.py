@@ -55,6 +55,17 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
         cursor.close()
 
 
+@listens_for(Engine, "savepoint")
+def _sqlite_savepoint_inside_a_transaction(connection, name) -> None:
+    """Python's sqlite3 opens a transaction only before an INSERT, UPDATE or DELETE. A savepoint
+    taken before the unit's first write would then be the outermost transaction, and releasing it
+    would commit for real: open the transaction first, so only the unit of work commits
+    (api/unit_of_work.py). PostgreSQL always has its transaction open."""
+    dbapi_connection = connection.connection.dbapi_connection
+    if type(dbapi_connection).__module__.startswith("sqlite3") and not dbapi_connection.in_transaction:
+        dbapi_connection.execute("BEGIN")
+
+
 def render_migration_type(type_: str, obj, autogen_context):
     """Write our TypeDecorators into migrations as their plain SQLAlchemy type.
 

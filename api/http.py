@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import warnings
 from collections.abc import Callable
 from copy import deepcopy
 
@@ -17,7 +18,7 @@ from flask_smorest.utils import unpack_tuple_response
 from sqlalchemy import Select, func, select
 
 from api.errors import ApiError
-from api.extensions import limiter, public_lookup_limit
+from api.extensions import db, limiter, public_lookup_limit
 from api.policy import current_principal, handler_for
 
 JSON_MIME = "application/json"
@@ -170,8 +171,6 @@ class SelectPage(Page):
 
     @property
     def items(self):
-        from api.extensions import db
-
         statement: Select = self.collection
         return db.session.scalars(
             statement.limit(self.page_params.page_size).offset(self.page_params.first_item)
@@ -179,8 +178,6 @@ class SelectPage(Page):
 
     @property
     def item_count(self) -> int:
-        from api.extensions import db
-
         statement: Select = self.collection
         return db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
 
@@ -194,6 +191,24 @@ class Blueprint(smorest.Blueprint):
     precondition itself with `check_replace_precondition`: none needed to create, If-Match
     required to replace, and If-Match on a missing resource fails as the RFC says.
     """
+
+    def response(self, status_code, schema=None, **kwargs):
+        """flask-smorest's `response`, flushing the unit of work before the answer is dumped: a
+        service stages its rows and the edge commits after the view (api/unit_of_work.py), but
+        what the answer shows (ids, defaults, timestamps) must exist first, and a constraint the
+        database refuses must fail the request before an answer is made."""
+        document = super().response(status_code, schema, **kwargs)
+
+        def decorator(func):
+            @functools.wraps(func)
+            def flushed(*args, **kwargs):
+                result = current_app.ensure_sync(func)(*args, **kwargs)
+                db.session.flush()
+                return result
+
+            return document(flushed)
+
+        return decorator
 
     def paginate(self, pager: type[Page], *, page_size: int = DEFAULT_PAGE_SIZE):
         """flask-smorest's `paginate` with a pager (`Page`, `SelectPage`), reading
@@ -225,13 +240,33 @@ class Blueprint(smorest.Blueprint):
         handler = handler_for(current_app, request.endpoint, request.method)
         return request.method == "PUT" and getattr(handler, "__put_may_create__", False)
 
+    @staticmethod
+    def _post_needs_if_match() -> bool:
+        handler = handler_for(current_app, request.endpoint, request.method)
+        return request.method == "POST" and getattr(handler, "__needs_if_match__", False)
+
     def _check_precondition(self):
+        if self._post_needs_if_match() and not request.if_match:
+            raise PreconditionRequired
         if not self._put_may_create():
             super()._check_precondition()
 
     def _verify_check_etag(self):
+        if self._post_needs_if_match():
+            if not smorest.etag._get_etag_ctx().get("etag_checked"):
+                raise RuntimeError(f"{request.endpoint}: a POST marked @needs_if_match must call check_etag")
+            return
         if not self._put_may_create():
             super()._verify_check_etag()
+
+    def check_etag(self, etag_data, etag_schema=None):
+        """flask-smorest's check (412 when If-Match names another version), also for a POST
+        marked `@needs_if_match`, which flask-smorest would only warn about."""
+        if self._post_needs_if_match():
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                return super().check_etag(etag_data, etag_schema)
+        return super().check_etag(etag_data, etag_schema)
 
     def check_replace_precondition(self, current_view, schema) -> None:
         """For a `@put_may_create` PUT: `current_view` is the resource as GET shows it, or None."""
@@ -242,6 +277,16 @@ class Blueprint(smorest.Blueprint):
         if not request.if_match:
             raise PreconditionRequired
         self.check_etag(current_view, schema)
+
+
+def needs_if_match(func: Callable) -> Callable:
+    """Mark a POST that acts on an existing resource (a dossier's next step, a refund, a
+    campaign's approval): under the view's `@blp.etag` it needs If-Match like a PUT, PATCH or
+    DELETE (428 without, 412 when stale), and the view must call `blp.check_etag`. This is the
+    one ETag mechanism of the API; the service still applies the change with a conditional
+    UPDATE on the version it was checked against (`api.concurrency.compare_and_set`)."""
+    func.__needs_if_match__ = True
+    return func
 
 
 def put_may_create(func: Callable) -> Callable:

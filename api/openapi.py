@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping
+from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
 import marshmallow as ma
@@ -150,6 +151,14 @@ class DocumentPlugin(BasePlugin):
                 "description": "ETag đã nhận; bắt buộc khi thay thế, không gửi khi tạo mới",
                 "schema": {"type": "string"},
             }
+        if getattr(handler, "__needs_if_match__", False) and "IF_MATCH" not in parameters:
+            # a POST on an existing resource (api.http.needs_if_match): flask-smorest documents
+            # If-Match only for PUT, PATCH and DELETE
+            parameters.append("IF_MATCH")
+            responses = operation.setdefault("responses", {})
+            for status in (HTTPStatus.PRECONDITION_FAILED, HTTPStatus.PRECONDITION_REQUIRED):
+                if str(status.value) not in responses and status.value not in responses:
+                    responses[str(status.value)] = status.name  # flask-smorest's own component
         declared = {_parameter_name(p) for p in parameters}
         for parameter in getattr(handler, _REQUEST_HEADERS, ()):
             if parameter["name"].lower() not in declared:

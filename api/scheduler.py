@@ -23,11 +23,11 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask, current_app
-from flask.cli import AppGroup
 from sqlalchemy import column, select, table
 from sqlalchemy.exc import SQLAlchemyError
 
 from api.extensions import db
+from api.unit_of_work import CommandGroup, transaction
 from api.wiring import JOBS, JOBS_BY_NAME
 from api.workdays import VIETNAM
 
@@ -53,7 +53,8 @@ def run_job(name: str) -> Any:
     assert _app is not None, "build_scheduler() sets the app before any job runs"
     with _app.app_context():
         try:
-            result = function()
+            with transaction():  # the job is one unit of work (api/unit_of_work.py)
+                result = function()
             log.info("job %s: %s", name, result)
             return result
         finally:
@@ -112,7 +113,7 @@ def readiness() -> tuple[str, str]:
     return "ok", "bộ lập lịch đang chạy các việc định kỳ"
 
 
-scheduler_cli = AppGroup("scheduler", help="The scheduler process: periodic jobs of every domain.")
+scheduler_cli = CommandGroup("scheduler", help="The scheduler process: periodic jobs of every domain.")
 
 
 @scheduler_cli.command("run")

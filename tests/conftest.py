@@ -205,6 +205,7 @@ def citizen_headers(app, make_citizen):
         person = make_citizen(**citizen_fields)
         with app.test_request_context():
             pair = service.sign_in_citizen(get_citizen(person["id"]))
+            db.session.commit()  # the test is the edge (api/unit_of_work.py)
         return {"Authorization": f"Bearer {pair['access_token']}"}, person, pair
 
     return factory
