@@ -53,6 +53,7 @@ def create_app(config: dict | None = None) -> Flask:
         render_item=render_migration_type,
         compare_type=True,
         include_name=_managed_by_alembic,
+        include_object=_managed_object,
     )
     jwt.init_app(app)
     limiter.init_app(app)
@@ -70,9 +71,11 @@ def create_app(config: dict | None = None) -> Flask:
     from api.auth.tokens import init_token_checks
     from api.http import init_body_checks
     from api.policy import init_policy
+    from api.unit_of_work import init_unit_of_work
 
     init_token_checks(app)
     init_body_checks(app)
+    init_unit_of_work(app)
     _register_scheduler_check(app)
     init_policy(app)  # last: it must see every endpoint, the frameworks' own included
     return app
@@ -87,10 +90,18 @@ def _register_scheduler_check(app: Flask) -> None:
 
 
 def _managed_by_alembic(name: str | None, type_: str, parent_names: dict) -> bool:
-    """APScheduler creates and owns its job table: migrations neither create nor drop it."""
+    """Tables others create and own, which migrations neither create nor drop: APScheduler's job
+    table, and the development VNeID's (api/auth/dev_idp creates them where it is mounted)."""
+    from api.auth import dev_idp
     from api.scheduler import JOB_TABLE
 
-    return not (type_ == "table" and name == JOB_TABLE)
+    return not (type_ == "table" and (name == JOB_TABLE or dev_idp.owns_table(name)))
+
+
+def _managed_object(object_, name, type_, reflected, compare_to) -> bool:
+    """`_managed_by_alembic` for the models' side too (include_name sees only the database's)."""
+    table = object_ if type_ == "table" else getattr(object_, "table", None)
+    return table is None or _managed_by_alembic(table.name, "table", {})
 
 
 def _register_blueprints(app: Flask) -> None:

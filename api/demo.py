@@ -294,7 +294,6 @@ def seed_demo() -> dict:
         )
         added["service_accounts"] += 1
     added["procedures"] = catalogue.seed_catalogue()
-    db.session.commit()
 
     from api.benefits.demo import seed_demo_benefits
     from api.chat.demo import seed_demo_answered_chat, seed_demo_handoffs
@@ -458,7 +457,7 @@ def _seed_citizen_fines(profiles: list[DemoProfile], police: StaffUser) -> int:
     from api.fines import service as fines
     from api.fines.demo import seed_demo_evidence
     from api.fines.models import FineNotice
-    from api.fines.violations import get_violation
+    from api.fines.violations import committed_on, get_violation
 
     printed = demo_level2_citizen()
     planned = [(p, row) for p in profiles if p.person != printed for row in _citizen_fine_rows(p)]
@@ -469,13 +468,14 @@ def _seed_citizen_fines(profiles: list[DemoProfile], police: StaffUser) -> int:
     for profile, (by_police, confirmed, days_ago, row) in planned:
         if row["source_ref"] in there:
             continue
-        violation = get_violation(row["violation_code"])
+        violated_at = now - timedelta(days=days_ago, hours=3)
+        violation = get_violation(row["violation_code"], on=committed_on(violated_at))  # that day's range
         notice = fines.validate_row(
             {
                 **row,
                 "owner_cccd": profile.person.cccd,
                 "amount_vnd": violation.min_vnd,
-                "violated_at": (now - timedelta(days=days_ago, hours=3)).isoformat(),
+                "violated_at": violated_at.isoformat(),
                 "decided_at": (now - timedelta(days=max(days_ago - 2, 0), hours=1)).isoformat(),
             }
         )

@@ -13,7 +13,8 @@ records the event as a row of `outbox_events` in the *same* database transaction
         payload={"from": "in_review", "to": "approved"},
         recipient=dossier.citizen_id,
     )
-    db.session.commit()  # the change and its event become durable together, or neither does
+    # no commit here: the unit of work (api/unit_of_work.py) commits the change and its event
+    # together, or neither
 
 `record_event` only adds the row to the current session; it never commits. Delivery happens
 later, in the scheduler process: the dispatcher reads `pending_events`, hands each event to its

@@ -9,8 +9,11 @@ fingerprint and the answer it got:
 - the same key while the first request is still running (a double tap, two parallel retries):
   the second waits for the first and returns its answer, so both see one payment.
 
-The claim is a row inserted and committed *before* the view runs, under a unique (caller, key)
-constraint: the database decides which of two parallel requests runs. Answers of 5xx are not
+The claim is a row inserted and committed (a checkpoint, api/unit_of_work.py) *before* the view
+runs, under a unique (caller, key) constraint: the database decides which of two parallel
+requests runs. A successful answer is stored in the request's own unit of work: the payment and
+the answer a retry will get commit together, or neither does. A refusal (4xx) is stored too,
+although the request's work is rolled back: a checkpoint of its own. Answers of 5xx are not
 stored and release the claim: the outcome was unknown (the provider was down), and the retry
 must be allowed to resume the work (the wallet finds the pending payment and carries on).
 A claim left by a crashed worker is taken over after `LOCK_SECONDS`.
@@ -36,6 +39,7 @@ from api.errors import ApiError
 from api.extensions import db
 from api.openapi import request_header
 from api.policy import require_principal
+from api.unit_of_work import checkpoint, rollback
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
@@ -86,17 +90,19 @@ def idempotent(view: Callable) -> Callable:
             return _replay(record)
         try:
             response = current_app.make_response(view(*args, **kwargs))
+            db.session.flush()  # the view's writes meet the constraints here, where a failure frees the key
         except ApiError as error:
             if error.status >= 500:
                 _release(record.id)
                 raise
-            db.session.rollback()
             response = current_app.make_response(current_app.handle_user_exception(error))
         except Exception:
             _release(record.id)
             raise
         if response.status_code >= 500:
             _release(record.id)
+        elif response.status_code >= 400:
+            _store_refusal(record.id, response)
         else:
             _store(record.id, response)
         return response
@@ -137,14 +143,14 @@ def _claim(scope: str, key: str, fingerprint: str) -> IdempotencyRecord:
     """The caller's record for this key: newly claimed, finished (to replay), or after waiting."""
     deadline = time.monotonic() + WAIT_SECONDS
     while True:
-        db.session.rollback()  # a fresh snapshot on every look
+        rollback()  # a fresh snapshot on every look
         try:
             record = IdempotencyRecord(scope=scope, key=key, fingerprint=fingerprint)
             db.session.add(record)
-            db.session.commit()
+            checkpoint("the claim must be visible to a parallel retry before the view runs")
             return record
         except IntegrityError:
-            db.session.rollback()
+            rollback()
         existing = db.session.scalar(
             select(IdempotencyRecord).where(IdempotencyRecord.scope == scope, IdempotencyRecord.key == key)
         )
@@ -181,12 +187,12 @@ def _take_over(record: IdempotencyRecord) -> bool:
         .where(IdempotencyRecord.id == record.id, IdempotencyRecord.locked_at == record.locked_at)
         .values(locked_at=utcnow())
     ).rowcount
-    db.session.commit()
+    checkpoint("the takeover must be visible to other takers before the view runs")
     return taken == 1
 
 
 def _store(record_id: int, response: Response) -> None:
-    db.session.rollback()  # whatever the view left uncommitted is not ours to commit
+    """Stage the answer with what the view staged: the request's unit of work commits both."""
     headers = {name: response.headers[name] for name in REPLAYED_HEADERS if name in response.headers}
     db.session.execute(
         update(IdempotencyRecord)
@@ -197,13 +203,18 @@ def _store(record_id: int, response: Response) -> None:
             response_body=response.get_data(as_text=True),
         )
     )
-    db.session.commit()
+
+
+def _store_refusal(record_id: int, response: Response) -> None:
+    rollback()  # what the refused view staged is not kept
+    _store(record_id, response)
+    checkpoint("a refusal is the answer a retry gets again, although the refused request is rolled back")
 
 
 def _release(record_id: int) -> None:
-    db.session.rollback()
+    rollback()
     db.session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.id == record_id))
-    db.session.commit()
+    checkpoint("a key whose outcome was unknown (5xx) is freed for the retry, although this request fails")
 
 
 def _replay(record: IdempotencyRecord) -> Response:
@@ -219,5 +230,4 @@ def purge_expired(now: datetime | None = None) -> int:
     removed = db.session.execute(
         delete(IdempotencyRecord).where(IdempotencyRecord.created_at < cutoff)
     ).rowcount
-    db.session.commit()
     return removed

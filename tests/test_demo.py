@@ -74,10 +74,13 @@ def _staff_headers(client, username: str) -> dict:
 def _citizen_headers(app, cccd_number: str) -> dict:
     from api.auth import service as auth
     from api.citizens import service as citizens
+    from api.extensions import db
 
     with app.test_request_context():
         citizen = citizens.citizen_by_cccd(cccd_number)
-        return {"Authorization": f"Bearer {auth.sign_in_citizen(citizen)['access_token']}"}
+        pair = auth.sign_in_citizen(citizen)
+        db.session.commit()  # the test is the edge of this unit of work (api/unit_of_work.py)
+        return {"Authorization": f"Bearer {pair['access_token']}"}
 
 
 def _listed(client, url: str, headers: dict) -> list:

@@ -7,8 +7,10 @@ import uuid
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from flask import current_app
 from flask_migrate import downgrade, upgrade
 
+from api.auth import dev_idp
 from api.extensions import db
 
 
@@ -36,9 +38,15 @@ def test_migrations_match_models_and_downgrade_cleanly(app, make_app, tmp_path):
     try:
         with migrated.app_context():
             upgrade()
+            # As `flask db migrate` compares: with the app's own options, among them its rule of
+            # which tables the migrations manage (APScheduler's and the development VNeID's are not).
+            options = dict(current_app.extensions["migrate"].configure_args)
             with db.engine.connect() as connection:
-                diff = compare_metadata(MigrationContext.configure(connection), db.metadata)
+                context = MigrationContext.configure(connection, opts=options)
+                diff = compare_metadata(context, db.metadata)
+                tables = set(sa.inspect(connection).get_table_names())
             assert diff == [], f"models and migrations disagree: {diff}"
+            assert not tables & dev_idp.TABLES, "the development VNeID's tables are not the migrations'"
             downgrade(revision="base")
             with db.engine.connect() as connection:
                 remaining = set(sa.inspect(connection).get_table_names()) - {"alembic_version"}

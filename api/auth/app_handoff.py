@@ -43,6 +43,7 @@ from api.config import app_redirect_uris
 from api.dbtypes import utcnow
 from api.errors import ApiError
 from api.extensions import db
+from api.unit_of_work import checkpoint, rollback
 
 # Long enough for the redirect and one request from the app, short enough to be useless later.
 CODE_LIFETIME = timedelta(seconds=60)
@@ -202,21 +203,20 @@ def exchange_code(code: str, code_verifier: str, redirect_uri: str) -> dict:
         .execution_options(synchronize_session=False)
     ).rowcount
     if claimed != 1:
-        db.session.rollback()
+        rollback()  # re-read the code as the winner of the race left it
         row = db.session.get(AppSignInCode, row.id, populate_existing=True)
         if row is not None and row.used_at is not None:
             raise _replayed(row)
         raise _refuse("code_expired", row)
     citizen = citizens.get_citizen(row.citizen_id)
     if citizen is None:  # pragma: no cover - the row goes with its citizen (ON DELETE CASCADE)
-        db.session.rollback()
+        rollback()
         raise _refuse("citizen_gone", row)
-    pair = auth_service.start_citizen_session(citizen, via="app")
+    pair = auth_service.sign_in_citizen(citizen, via="app")
     # The session is remembered on the code in the same transaction, so that a replay, which
     # can only see the code used once this commits, always finds the session to revoke.
     row.used_at = now
     row.session_id = _session_id(pair)
-    db.session.commit()
     return pair
 
 
@@ -244,7 +244,7 @@ def _refuse(reason: str, row: AppSignInCode | None = None, **detail) -> ApiError
         via="app",
         **{key: value for key, value in detail.items() if value is not None},
     )
-    db.session.commit()
+    checkpoint("a refused code exchange stays on the audit log (and a replayed code's session revoked)")
     return ApiError(400, "invalid_grant", INVALID_GRANT)
 
 

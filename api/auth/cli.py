@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import click
-from flask.cli import AppGroup
 
 from api.auth import service
 from api.errors import ApiError
 from api.extensions import db
 from api.policy import STAFF_ROLES
+from api.unit_of_work import CommandGroup
 
-staff_cli = AppGroup("staff", help="Tài khoản cán bộ và tài khoản hệ thống")
+staff_cli = CommandGroup("staff", help="Tài khoản cán bộ và tài khoản hệ thống")
 
 
 @staff_cli.command("create")
@@ -23,7 +23,7 @@ def create_staff(username: str, full_name: str, role: str, ward_code: str | None
     """Create a staff user (the password is asked for, never passed on the command line)."""
     try:
         service.create_staff_user(username, full_name, role, password, ward_code)
-        db.session.commit()
+        db.session.flush()  # a taken username fails before the message below says it was made
     except ApiError as exc:
         raise click.ClickException(exc.detail) from exc
     click.echo(f"Đã tạo cán bộ {username} ({role}).")
@@ -36,5 +36,4 @@ def create_staff(username: str, full_name: str, role: str, ward_code: str | None
 def create_service_account(client_id: str, name: str, scopes: tuple[str, ...]) -> None:
     """Create a machine account; its secret is printed once."""
     _, secret = service.create_service_account(client_id, name, list(scopes))
-    db.session.commit()
     click.echo(f"client_id={client_id}\nclient_secret={secret}")

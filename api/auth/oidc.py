@@ -35,7 +35,7 @@ from sqlalchemy.exc import IntegrityError
 from api.audit import record_audit
 from api.auth import app_handoff, dev_idp
 from api.auth import service as auth_service
-from api.auth.dev_idp import models as _dev_idp_models  # noqa: F401  (tables exist everywhere)
+from api.auth.dev_idp import models as _dev_idp_models  # noqa: F401  (on the metadata: tests create them)
 from api.auth.schemas import AppTokenRequestSchema, TokenPairSchema, VNeIDLoginQuerySchema
 from api.citizens import cccd as cccd_rules
 from api.citizens import service as citizens
@@ -43,6 +43,7 @@ from api.errors import ApiError
 from api.extensions import api, db, limiter, sign_in_limit
 from api.http import Blueprint
 from api.policy import PUBLIC, allow
+from api.unit_of_work import checkpoint, rollback
 
 log = logging.getLogger(__name__)
 
@@ -149,8 +150,10 @@ def finish_app_sign_in(pending: dict):
         session.pop(_HANDOFF_KEY, None)
         citizen = _verified_citizen()
         code = app_handoff.issue_code(citizen.id, handoff)
-        db.session.commit()
     except ApiError as refusal:  # audited already, as for every sign-in
+        # The answer is a redirect (a success to the unit of work): nothing the failed attempt
+        # staged may be committed with it. The refusal's audit entry is already durable.
+        rollback()
         return _to_app(app_handoff.error_location(handoff, refusal.code, refusal.detail))
     return _to_app(app_handoff.success_location(handoff, code))
 
@@ -189,10 +192,10 @@ def _verified_citizen():
     try:
         citizen = _citizen_from_claims(dict(claims))
     except cccd_rules.InvalidCCCD as exc:
-        db.session.rollback()
+        rollback()
         raise _refusal(422, "invalid_identity", f"Thông tin định danh từ VNeID không hợp lệ: {exc}") from exc
     except (KeyError, TypeError, ValueError) as exc:
-        db.session.rollback()
+        rollback()
         raise _refusal(
             422,
             "invalid_identity",
@@ -220,7 +223,7 @@ def _citizen_from_claims(claims: dict):
 
 def _refusal(status: int, code: str, detail: str, *, reason: str | None = None) -> ApiError:
     record_audit("auth.citizen_sign_in", outcome="denied", reason=reason or code, via=VNEID)
-    db.session.commit()
+    checkpoint("a refused sign-in stays on the audit log although the request fails")
     return ApiError(status, code, detail)
 
 

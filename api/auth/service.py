@@ -23,6 +23,7 @@ from api.errors import ApiError
 from api.extensions import db
 from api.policy import STAFF_ROLES
 from api.text import fold
+from api.unit_of_work import checkpoint
 from api.units import service as units
 
 _hasher = PasswordHasher()
@@ -177,13 +178,12 @@ def sign_in_staff(username: str, password: str, totp_code: str | None) -> dict:
             raise ApiError(401, "invalid_totp", "Mã xác thực không đúng hoặc đã hết hạn.")
     pair = tokens.start_session(f"staff:{user.id}", staff_claims(user))
     record_audit("auth.staff_sign_in", actor=f"staff:{user.id}", target=f"staff:{user.id}")
-    db.session.commit()
     return pair
 
 
 def _audit_failure(action: str, username: str, reason: str, actor: str | None = None) -> None:
     record_audit(action, actor=actor, target=f"username:{username[:64]}", outcome="denied", reason=reason)
-    db.session.commit()
+    checkpoint("a failed sign-in stays on the audit log although the request is refused")
 
 
 def change_staff_password(user_id: uuid.UUID, current_password: str, new_password: str) -> None:
@@ -207,7 +207,6 @@ def change_staff_password(user_id: uuid.UUID, current_password: str, new_passwor
     user.password_changed_at = utcnow()
     revoked = tokens.revoke_all_sessions(f"staff:{user.id}", "password_changed")
     record_audit("auth.password_change", target=f"staff:{user.id}", sessions_revoked=revoked)
-    db.session.commit()
 
 
 def _active_staff(user_id: uuid.UUID) -> StaffUser:
@@ -223,7 +222,6 @@ def begin_totp_enrolment(user_id: uuid.UUID) -> dict:
     if user.totp_enabled:
         raise ApiError(409, "totp_already_enabled", "Xác thực hai lớp đã được bật cho tài khoản này.")
     user.totp_secret = pyotp.random_base32()
-    db.session.commit()
     return {
         "secret": user.totp_secret,
         "otpauth_uri": pyotp.TOTP(user.totp_secret).provisioning_uri(
@@ -242,7 +240,6 @@ def confirm_totp_enrolment(user_id: uuid.UUID, code: str) -> None:
         raise ApiError(422, "invalid_totp", "Mã xác thực không đúng.", errors={"code": ["Mã không đúng."]})
     user.totp_enabled = True
     record_audit("auth.totp_enabled", target=f"staff:{user.id}")
-    db.session.commit()
 
 
 # ---- machine accounts ----------------------------------------------------------------------
@@ -283,7 +280,6 @@ def issue_service_token(client_id: str, client_secret: str, requested_scopes: li
         target=f"service:{account.id}",
         scopes=sorted(scopes),
     )
-    db.session.commit()
     pair["scope"] = " ".join(sorted(scopes))
     return pair
 
@@ -317,15 +313,8 @@ def service_account_for_api_key(api_key: str | None, scope: str) -> ServiceAccou
 
 
 def sign_in_citizen(citizen, **audit_detail) -> dict:
-    """Tokens for a citizen whose identity VNeID has just vouched for."""
-    pair = start_citizen_session(citizen, **audit_detail)
-    db.session.commit()
-    return pair
-
-
-def start_citizen_session(citizen, **audit_detail) -> dict:
-    """`sign_in_citizen` without the commit, for a caller that must change more in the same
-    transaction (the app sign-in code records the session it bought: api/auth/app_handoff.py)."""
+    """Tokens for a citizen whose identity VNeID has just vouched for (the browser's sign-in and
+    the app's code exchange, api/auth/app_handoff.py); the request's unit of work commits them."""
     citizen.last_sign_in_at = utcnow()
     pair = tokens.start_session(f"citizen:{citizen.id}", citizens.token_claims(citizen))
     record_audit(
@@ -341,7 +330,6 @@ def start_citizen_session(citizen, **audit_detail) -> dict:
 def sign_out(session_id: str, subject: str) -> None:
     tokens.revoke_session_by_id(session_id, "signed_out")
     record_audit("auth.sign_out", actor=subject, target=f"session:{session_id}")
-    db.session.commit()
 
 
 # ---- staff account administration (api/auth/admin.py) -------------------------------------
@@ -409,11 +397,10 @@ def create_staff_account(
         generated = _generated_password()
     else:
         check_password_strength(password, field="password")
-    user = create_staff_user(username, full_name, role, password or generated, ward_code)
     try:
-        db.session.flush()
+        with db.session.begin_nested():  # a savepoint, flushed here: only this insert is undone when refused
+            user = create_staff_user(username, full_name, role, password or generated, ward_code)
     except IntegrityError as exc:  # another admin created the same username a moment ago
-        db.session.rollback()
         raise taken from exc
     record_audit(
         "staff.created",
@@ -424,7 +411,6 @@ def create_staff_account(
         ward_code=user.ward_code,
         password_generated=generated is not None,
     )
-    db.session.commit()
     return user, generated
 
 
@@ -468,7 +454,6 @@ def update_staff_account(admin_id: uuid.UUID, user: StaffUser, changes: dict) ->
         changes=changed,
         sessions_revoked=revoked,
     )
-    db.session.commit()
     return user
 
 
@@ -484,7 +469,6 @@ def deactivate_staff_account(admin_id: uuid.UUID, user: StaffUser) -> StaffUser:
     record_audit(
         "staff.deactivated", actor=f"staff:{admin_id}", target=_staff_subject(user), sessions_revoked=revoked
     )
-    db.session.commit()
     return user
 
 
@@ -494,7 +478,6 @@ def activate_staff_account(admin_id: uuid.UUID, user: StaffUser) -> StaffUser:
         return user
     user.active = True
     record_audit("staff.activated", actor=f"staff:{admin_id}", target=_staff_subject(user))
-    db.session.commit()
     return user
 
 
@@ -513,7 +496,6 @@ def reset_staff_totp(admin_id: uuid.UUID, user: StaffUser) -> StaffUser:
     record_audit(
         "staff.totp_reset", actor=f"staff:{admin_id}", target=_staff_subject(user), sessions_revoked=revoked
     )
-    db.session.commit()
     return user
 
 

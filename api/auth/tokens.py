@@ -23,6 +23,7 @@ from api.auth.models import AuthSession
 from api.dbtypes import utcnow
 from api.errors import ApiError, problem_response
 from api.extensions import db, jwt
+from api.unit_of_work import checkpoint, rollback
 
 
 def start_session(subject: str, claims: dict, *, with_refresh: bool = True) -> dict:
@@ -111,7 +112,7 @@ def rotate(refresh_claims: dict, claims_for_subject) -> dict:
     new_claims = claims_for_subject(session.subject)
     if new_claims is None:
         revoke_session(session, "account_disabled")
-        db.session.commit()
+        checkpoint("the session of a disabled account stays revoked although the refresh is refused")
         raise ApiError(401, "account_disabled", "Tài khoản đã bị khóa hoặc không còn tồn tại.")
     # Compare-and-set, so two concurrent refreshes with one token cannot both succeed.
     new_refresh = create_refresh_token(identity=session.subject, additional_claims={"sid": str(session.id)})
@@ -127,20 +128,19 @@ def rotate(refresh_claims: dict, claims_for_subject) -> dict:
         .execution_options(synchronize_session=False)
     ).rowcount
     if swapped != 1:
-        db.session.rollback()
+        rollback()  # re-read the session as the winner of the race left it
         session = db.session.get(AuthSession, session.id)
         revoke_session(session, "refresh_reuse")
         record_audit(
             "auth.refresh_reuse", actor=session.subject, target=f"session:{session.id}", outcome="denied"
         )
-        db.session.commit()
+        checkpoint("a replayed refresh token's session stays revoked although the request is refused")
         raise ApiError(
             401,
             "refresh_token_reused",
             "Mã làm mới đã được dùng trước đó; phiên đăng nhập đã bị thu hồi để bảo vệ tài khoản. "
             "Vui lòng đăng nhập lại.",
         )
-    db.session.commit()
     return {
         "access_token": create_access_token(
             identity=session.subject, additional_claims={"sid": str(session.id), **new_claims}

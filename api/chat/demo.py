@@ -74,7 +74,6 @@ def seed_demo_handoffs(citizen_ids: list) -> int:
             recipient=citizen_id,
         )
         added += 1
-    db.session.commit()
     return added
 
 
@@ -123,5 +122,4 @@ def seed_demo_answered_chat(citizen_id, agent_id) -> int:
             rated_at=closed + timedelta(minutes=1),
         )
     )
-    db.session.commit()
     return 1

@@ -4,7 +4,8 @@ The app keeps one server-sent events stream open per conversation on screen
 (`GET /chat/conversations/<id>/events`); nothing polls. Two parts:
 
 - The notifier, the one place that says "something was stored for conversation X". The chat
-  service calls `publish(conversation_id)` after each commit of a message or a status change. With
+  service calls `publish_on_commit(conversation_id)` when it stages a message or a status change,
+  and the wake-up goes out when the unit of work commits it. With
   `REDIS_URL` set it goes through Redis pub/sub, so a stream open on one API process (or host) is
   woken by a reply stored by another; without Redis it wakes the streams of this process only.
 - The stream: it reads what is new from the database when woken, and also every
@@ -35,6 +36,7 @@ changed. One stream per agent, not one per panel part: agents' streams share the
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import secrets
 import threading
@@ -48,6 +50,7 @@ from flask import Flask, Response, current_app, stream_with_context
 
 from api.errors import ApiError
 from api.extensions import db
+from api.unit_of_work import after_commit, transaction
 
 log = logging.getLogger(__name__)
 
@@ -244,6 +247,20 @@ def publish_queue() -> None:
     _state().notifier.publish(QUEUE)
 
 
+def publish_on_commit(conversation_id: uuid.UUID, *, queue: bool = False) -> None:
+    """Wake the conversation's streams (and the agents', when `queue`) once the unit of work
+    that staged the change commits it (api/unit_of_work.py): the request's edge, a checkpoint,
+    a job's transaction. A stream woken before the commit would read nothing new; a unit rolled
+    back wakes nobody."""
+    for key in (str(conversation_id), QUEUE) if queue else (str(conversation_id),):
+        after_commit(functools.partial(_publish, key), key=("chat.live", key))
+
+
+def _publish(key: str) -> None:
+    # A lost wake-up only waits for the stream's re-check: after_commit logs the failure.
+    _state().notifier.publish(key)
+
+
 # ---- the stream -------------------------------------------------------------------------------
 
 
@@ -367,18 +384,20 @@ def _events(
 def _read_all(read: Reader, after_id: int) -> tuple[list[dict], str] | None:
     """Everything after `after_id`, in batches; the stream holds no database connection after it:
     the pool has room for the requests, not for every open stream (and SQLite's open readers hold
-    up writers)."""
+    up writers). The stream runs after its request's unit of work ended, so each read is a
+    `transaction()` of its own (api/unit_of_work.py)."""
     messages: list[dict] = []
     try:
-        while True:
-            news = read(after_id, BATCH)
-            if news is None:
-                return None
-            batch, status = news
-            messages += batch
-            if len(batch) < BATCH:
-                return messages, status
-            after_id = batch[-1]["id"]
+        with transaction():
+            while True:
+                news = read(after_id, BATCH)
+                if news is None:
+                    return None
+                batch, status = news
+                messages += batch
+                if len(batch) < BATCH:
+                    return messages, status
+                after_id = batch[-1]["id"]
     finally:
         db.session.remove()
 

@@ -8,10 +8,11 @@ asks for a human, or it failed twice in a row), Rasa pauses the conversation and
 waits here; the agent's reply reaches the app through the conversation's messages, and
 closing the handoff resumes the bot.
 
-Every commit that stores a message or changes the conversation's status is followed by
-`live.publish`, which wakes the app's open event stream (api/chat/live.py) in whichever process
-holds it; one that changes the agents' queue or a handed-over conversation also wakes the agents'
-streams (`live.publish_queue`).
+Every change that stores a message or changes the conversation's status asks for a wake-up
+(`live.publish_on_commit`): once the unit of work commits it, the app's open event stream
+(api/chat/live.py) is woken in whichever process holds it; one that changes the agents' queue or
+a handed-over conversation also wakes the agents' streams. The service never commits (see
+api/unit_of_work.py), except once before each call to Rasa (`_stored_before_rasa`).
 
 When an agent closes a handoff, the citizen is asked how satisfied they were (1–5, once, through
 `rate`, never through Rasa); `agent_figures` counts what each agent handled, how long citizens
@@ -41,13 +42,16 @@ from api.auth import service as auth
 from api.auth.tokens import delegated_access_token
 from api.chat import live, rasa
 from api.chat.models import AgentPresence, ChatMessage, Conversation, Handoff
+from api.chat.workflow import ACTIVE, CLOSED, HANDOFFS, OPEN_STATUSES, WAITING
 from api.citizens import service as citizens
+from api.concurrency import compare_and_set
 from api.config import ConfigurationError
 from api.dbtypes import new_uuid, utcnow
 from api.errors import ApiError
 from api.events import record_event
 from api.extensions import db
 from api.policy import Principal
+from api.unit_of_work import checkpoint
 from api.workdays import VIETNAM, is_working_day, moments_of
 
 HOTLINE = "1900 0368"
@@ -60,7 +64,6 @@ RATING_NAMES = {
     5: "Rất hài lòng",
 }
 RATING_BUTTONS = [{"title": title, "payload": str(score)} for score, title in RATING_NAMES.items()]
-OPEN = ("waiting", "active")
 HANDOFF_REASONS = {
     "request_human": "Công dân yêu cầu gặp tổng đài viên",
     "fallback": "Trợ lý ảo không hiểu hai lần liên tiếp",
@@ -119,14 +122,11 @@ def _exchange(principal: Principal | None, conversation: Conversation, text: str
     if handoff is not None and not conversation.bot_paused:
         # An agent took this chat while the bot was down: the bot stays out of it.
         message.delivered_to_bot = False
-        db.session.commit()
         _publish(conversation.id, queue=True)
         return Exchange(conversation, [], bot_available=True)
-    # Committed before the slow call: the message is kept whatever happens to Rasa, and no
-    # database lock is held while Rasa's actions call back into this API.
-    db.session.commit()
     # A handed-over conversation's words are the agent's news too (transcript, queue's last words).
     _publish(conversation.id, queue=handoff is not None)
+    _stored_before_rasa()
 
     try:
         if conversation.bot_paused and handoff is None:
@@ -143,8 +143,7 @@ def _exchange(principal: Principal | None, conversation: Conversation, text: str
         for reply in bot_replies
         if reply.get("text")
     ]
-    db.session.commit()
-    live.publish(conversation.id)
+    _publish(conversation.id)
     return Exchange(conversation, replies, bot_available=True)
 
 
@@ -193,7 +192,7 @@ def status_of(conversation: Conversation) -> str:
     handoff = open_handoff(conversation.id)
     if handoff is None:
         return "bot"
-    return "with_agent" if handoff.status == "active" else "waiting"
+    return "with_agent" if handoff.status == ACTIVE else "waiting"
 
 
 def conversation_news(
@@ -225,16 +224,24 @@ def _chat_token(principal: Principal) -> str:
 
 
 def _publish(conversation_id: uuid.UUID, *, queue: bool = False) -> None:
-    """After a commit: wake the conversation's streams, and the agents' when `queue`."""
-    live.publish(conversation_id)
-    if queue:
-        live.publish_queue()
+    """Once committed: wake the conversation's streams, and the agents' when `queue`."""
+    live.publish_on_commit(conversation_id, queue=queue)
+
+
+def _stored_before_rasa() -> None:
+    """Make what was staged durable before a call to Rasa, which may take RASA_TIMEOUT_SECONDS."""
+    checkpoint(
+        "stored before the call to Rasa: a citizen's message is kept whatever happens to Rasa, the "
+        "streams see it at once, and no database lock is held while Rasa (and its actions, which call "
+        "back into this API) works"
+    )
 
 
 def _add_message(conversation: Conversation, sender: str, text: str, **fields) -> ChatMessage:
     message = ChatMessage(conversation_id=conversation.id, sender=sender, text=text, **fields)
     conversation.last_message_at = utcnow()
     db.session.add(message)
+    db.session.flush()  # its id (and time): the answer carries them, the app resumes after them
     return message
 
 
@@ -257,7 +264,6 @@ def _keep_for_agent(conversation: Conversation, message: ChatMessage) -> Exchang
         f"trong giờ làm việc ({describe_agent_hours()}). Nếu cần hỗ trợ ngay, vui lòng gọi tổng đài "
         f"{HOTLINE}; trường hợp khẩn cấp gọi 113 (Công an), 114 (Cứu hỏa), 115 (Cấp cứu).",
     )
-    db.session.commit()
     _publish(conversation.id, queue=True)
     return Exchange(conversation, [note], bot_available=False)
 
@@ -280,20 +286,19 @@ def request_handoff(conversation_id: uuid.UUID, reason: str) -> dict:
                 "hotline": HOTLINE,
                 "message": _no_agent(unavailable),
             }
-        handoff = Handoff(conversation_id=conversation.id, reason=reason)
-        db.session.add(handoff)
-        conversation.bot_paused = True  # the action that called us pauses Rasa next
-        record_event(
-            "chat.handoff_requested",
-            aggregate_type="chat_conversation",
-            aggregate_id=conversation.id,
-            payload={"reason": reason},
-            recipient=conversation.citizen_id,
-        )
         try:
-            db.session.commit()
+            with db.session.begin_nested():  # a savepoint: only this request's handoff is undone
+                handoff = Handoff(conversation_id=conversation.id, reason=reason)
+                db.session.add(handoff)
+                conversation.bot_paused = True  # the action that called us pauses Rasa next
+                record_event(
+                    "chat.handoff_requested",
+                    aggregate_type="chat_conversation",
+                    aggregate_id=conversation.id,
+                    payload={"reason": reason},
+                    recipient=conversation.citizen_id,
+                )
         except IntegrityError:  # asked twice at once: the other request queued it
-            db.session.rollback()
             handoff = open_handoff(conversation_id)
             if handoff is None:
                 raise
@@ -314,18 +319,18 @@ def request_handoff(conversation_id: uuid.UUID, reason: str) -> dict:
 
 def open_handoff(conversation_id: uuid.UUID) -> Handoff | None:
     return db.session.scalar(
-        select(Handoff).where(Handoff.conversation_id == conversation_id, Handoff.status.in_(OPEN))
+        select(Handoff).where(Handoff.conversation_id == conversation_id, Handoff.status.in_(OPEN_STATUSES))
     )
 
 
 def queue_position(handoff: Handoff) -> int:
     """How many conversations have waited longer than this one."""
-    if handoff.status != "waiting":
+    if handoff.status != WAITING:
         return 0
     return db.session.scalar(
         select(func.count())
         .select_from(Handoff)
-        .where(Handoff.status == "waiting", Handoff.requested_at < handoff.requested_at)
+        .where(Handoff.status == WAITING, Handoff.requested_at < handoff.requested_at)
     )
 
 
@@ -391,7 +396,7 @@ def queue() -> list[Handoff]:
     return list(
         db.session.scalars(
             select(Handoff)
-            .where(Handoff.status.in_(OPEN))
+            .where(Handoff.status.in_(OPEN_STATUSES))
             .order_by(Handoff.status.desc(), Handoff.requested_at)  # "waiting" > "active"
         )
     )
@@ -409,8 +414,6 @@ def transcript(handoff: Handoff) -> tuple[list[dict], str]:
 
     Reading a citizen's conversation is audited. Without Rasa the API's own copy is shown.
     """
-    record_audit("chat.transcript_read", target=f"conversation:{handoff.conversation_id}")
-    db.session.commit()
     conversation_id = str(handoff.conversation_id)
     kept = db.session.scalars(
         select(ChatMessage)
@@ -420,6 +423,11 @@ def transcript(handoff: Handoff) -> tuple[list[dict], str]:
     try:
         turns = rasa.transcript(conversation_id)
     except rasa.RasaUnavailable:
+        turns = None
+    # Written after the call to Rasa, so that no write (and no lock) is pending while it runs;
+    # the request's unit of work commits it with the answer.
+    record_audit("chat.transcript_read", target=f"conversation:{handoff.conversation_id}")
+    if turns is None:
         return [_turn(message) for message in kept], "api"
     turns = [
         {
@@ -441,19 +449,18 @@ def _turn(message: ChatMessage) -> dict:
 
 def accept(handoff_id: uuid.UUID, agent_id: uuid.UUID) -> Handoff:
     """Take a waiting conversation. Compare-and-set: two agents clicking at once, one wins."""
-    taken = db.session.execute(
-        update(Handoff)
-        .where(Handoff.id == handoff_id, Handoff.status == "waiting")
-        .values(status="active", agent_id=agent_id, accepted_at=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount
     handoff = get_handoff(handoff_id)
-    db.session.refresh(handoff)
+    taken = compare_and_set(
+        handoff,
+        HANDOFFS.from_condition(Handoff.status, "accept"),
+        status=HANDOFFS["accept"].to_status,
+        agent_id=agent_id,
+        accepted_at=utcnow(),
+    )
     if not taken:
         _check_handled_by(handoff, agent_id)
         return handoff
     record_audit("chat.handoff_accepted", target=f"handoff:{handoff.id}")
-    db.session.commit()
     _publish(handoff.conversation_id, queue=True)
     return handoff
 
@@ -474,9 +481,9 @@ def reply(handoff_id: uuid.UUID, agent_id: uuid.UUID, text: str) -> ChatMessage:
         payload={"handoff_id": str(handoff.id)},
         recipient=conversation.citizen_id,
     )
-    db.session.commit()
     _publish(conversation.id, queue=True)
     if conversation.bot_paused:
+        _stored_before_rasa()
         # Without Rasa its transcript misses this line; the API's copy, which the app reads, has it.
         with contextlib.suppress(rasa.RasaUnavailable):
             rasa.append_agent_message(str(conversation.id), text, _agent_name(agent_id))
@@ -486,13 +493,20 @@ def reply(handoff_id: uuid.UUID, agent_id: uuid.UUID, text: str) -> ChatMessage:
 def close(handoff_id: uuid.UUID, agent_id: uuid.UUID) -> Handoff:
     """End the agent's part; the bot answers again (now, or at the next message if Rasa is down)."""
     handoff = get_handoff(handoff_id)
-    if handoff.status == "closed":
-        raise ApiError(409, "handoff_closed", "Yêu cầu hỗ trợ này đã kết thúc.")
-    if handoff.status == "active":
-        _check_handled_by(handoff, agent_id)
-    handoff.status = "closed"
-    handoff.closed_at = utcnow()
-    handoff.agent_id = handoff.agent_id or agent_id
+    while True:
+        if handoff.status == CLOSED:
+            raise ApiError(409, "handoff_closed", "Yêu cầu hỗ trợ này đã kết thúc.")
+        if handoff.status == ACTIVE:
+            _check_handled_by(handoff, agent_id)
+        read = handoff.status
+        if compare_and_set(
+            handoff,
+            Handoff.status == read,  # as checked above; else look again (taken or closed meanwhile)
+            status=HANDOFFS.next_status("close", read),
+            closed_at=utcnow(),
+            agent_id=handoff.agent_id or agent_id,
+        ):
+            break
     conversation = db.session.get(Conversation, handoff.conversation_id)
     _add_message(
         conversation,
@@ -510,20 +524,19 @@ def close(handoff_id: uuid.UUID, agent_id: uuid.UUID) -> Handoff:
         buttons=RATING_BUTTONS,
     )
     record_audit("chat.handoff_closed", target=f"handoff:{handoff.id}")
-    db.session.commit()
     _publish(conversation.id, queue=True)
     if conversation.bot_paused:
+        _stored_before_rasa()
         try:
             rasa.resume(str(conversation.id))
             conversation.bot_paused = False
-            db.session.commit()
         except rasa.RasaUnavailable:
             pass  # still marked paused: the citizen's next message resumes the bot first
     return handoff
 
 
 def _check_handled_by(handoff: Handoff, agent_id: uuid.UUID) -> None:
-    if handoff.status == "closed":
+    if handoff.status == CLOSED:
         raise ApiError(409, "handoff_closed", "Yêu cầu hỗ trợ này đã kết thúc.")
     if handoff.agent_id != agent_id:
         raise ApiError(
@@ -549,16 +562,15 @@ def set_presence(agent_id: uuid.UUID, on_duty: bool) -> None:
             presence.last_seen_at = utcnow()
     elif presence is not None:
         db.session.delete(presence)
-    db.session.commit()
 
 
 def allowed_actions(handoff: Handoff, agent_id: uuid.UUID) -> list[str]:
     """What this agent may do with the handoff now (the console offers only these): a waiting
     conversation is any agent's to take, answer (answering takes it) or close; one being handled
     only its agent's (the others get 409 `handoff_taken`); a closed one nobody's."""
-    if handoff.status == "waiting":
+    if handoff.status == WAITING:
         return ["accept", "reply", "close"]
-    if handoff.status == "active" and handoff.agent_id == agent_id:
+    if handoff.status == ACTIVE and handoff.agent_id == agent_id:
         return ["reply", "close"]
     return []
 
@@ -609,7 +621,7 @@ def queue_version() -> str:
     would, so the agents' stream tells the panel to reload it only then."""
     rows = db.session.execute(
         select(Handoff.id, Handoff.status, Handoff.agent_id, Handoff.conversation_id)
-        .where(Handoff.status.in_(OPEN))
+        .where(Handoff.status.in_(OPEN_STATUSES))
         .order_by(Handoff.requested_at, Handoff.id)
     ).all()
     latest = (
@@ -659,7 +671,7 @@ def rate(
     conversation = conversation_for(principal, conversation_id, key)
     handoff = db.session.scalar(
         select(Handoff)
-        .where(Handoff.conversation_id == conversation.id, Handoff.status == "closed")
+        .where(Handoff.conversation_id == conversation.id, Handoff.status == CLOSED)
         .order_by(Handoff.closed_at.desc(), Handoff.requested_at.desc())
         .limit(1)
     )
@@ -678,7 +690,6 @@ def rate(
         .execution_options(synchronize_session=False)
     ).rowcount
     if not rated:
-        db.session.rollback()
         raise ApiError(409, "already_rated", "Bạn đã đánh giá phiên hỗ trợ này rồi. Cảm ơn bạn!")
     _add_message(
         conversation,
@@ -687,7 +698,6 @@ def rate(
         "phục vụ tốt hơn.",
         kind="rating_thanks",
     )
-    db.session.commit()
     _publish(conversation.id, queue=True)
     db.session.refresh(handoff)
     return handoff
@@ -716,7 +726,7 @@ def agent_figures(since: date, until: date) -> list[dict]:
             Handoff.closed_at,
             Handoff.rating,
         ).where(
-            Handoff.status == "closed",
+            Handoff.status == CLOSED,
             Handoff.agent_id.is_not(None),
             Handoff.closed_at >= start,
             Handoff.closed_at < end,

@@ -150,7 +150,7 @@ def profile(citizen: Citizen) -> dict:
 
 
 def update_phone(citizen: Citizen, phone: str) -> Citizen:
-    """Set the contact phone, normalised ("+84 912 345 678" -> "0912345678"), and commit."""
+    """Set the contact phone, normalised ("+84 912 345 678" -> "0912345678")."""
     try:
         phone = normalise_mobile(phone)
     except InvalidPhone as exc:
@@ -164,7 +164,7 @@ def update_phone(citizen: Citizen, phone: str) -> Citizen:
             new=mask(phone),
         )
         citizen.phone = phone
-    db.session.commit()
+    db.session.flush()  # the answer shows the row as stored (its new updated_at)
     return citizen
 
 
@@ -393,7 +393,7 @@ def set_digital_address(
     address.ward_code = ward.code
     address.latitude = latitude
     address.longitude = longitude
-    db.session.commit()
+    db.session.flush()  # the answer shows the row as stored (its id, its updated_at)
     return address, created
 
 
@@ -401,7 +401,6 @@ def delete_digital_address(citizen: Citizen) -> None:
     if citizen.digital_address is None:
         raise digital_address_not_found()
     citizen.digital_address = None  # delete-orphan removes the row
-    db.session.commit()
 
 
 def digital_address_not_found() -> ApiError:

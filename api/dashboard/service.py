@@ -133,7 +133,6 @@ def export_figures(viewer: Viewer, data: dict, file_format: str, *, source: str)
         period_to=period["to"],
         ward_code=period.get("ward_code"),
     )
-    db.session.commit()
     return ExportFile(content, export.MEDIA_TYPES[file_format], export.filename(data, file_format))
 
 
@@ -180,7 +179,8 @@ def _exists(kind: str, period_from: date) -> bool:
 
 
 def _make_report(kind: str, period_from: date, period_to: date, now: datetime) -> LeaderReport | None:
-    """Make one report and deliver it, committed; None when it exists (made by another run)."""
+    """Make one report and deliver it; None when it exists (made by another run). In a savepoint of
+    its own: a report another scheduler made a moment ago undoes only this one."""
     if _exists(kind, period_from):
         return None
     data = figures.dashboard(period_from, period_to, None, today=local_date(now))
@@ -198,7 +198,6 @@ def _make_report(kind: str, period_from: date, period_to: date, now: datetime) -
             db.session.add(report)
             db.session.flush()
     except IntegrityError:  # another scheduler made it a moment ago: (kind, period_from) is unique
-        db.session.rollback()
         return None
     for leader in auth.active_staff(LEADER, None):
         db.session.add(LeaderReportDelivery(report_id=report.id, staff_id=leader.id, delivered_at=now))
@@ -210,7 +209,6 @@ def _make_report(kind: str, period_from: date, period_to: date, now: datetime) -
         period_from=period_from.isoformat(),
         period_to=period_to.isoformat(),
     )
-    db.session.commit()
     return report
 
 
@@ -300,7 +298,6 @@ def open_report(viewer: Viewer, report_id: uuid.UUID) -> dict:
         .values(read_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    db.session.commit()
     return {**_item(report, True), "figures": report.figures}
 
 

@@ -5,9 +5,10 @@ no `flask.request`. Every lookup filters by the owner, so another citizen's docu
 exactly like a document that does not exist (404 `document_not_found`).
 
 Order of writes when storing: the blob first, then the row. If the storage fails, nothing is
-written to the database; if the database commit fails, the blob just written is removed. When
-deleting, the row goes first and the blob after the commit: a failure in between leaves an
-orphan blob (harmless, unreachable), never a row pointing at nothing.
+written to the database; if the database refuses the row (flushed in a savepoint), the blob just
+written is removed. When deleting, the row goes first and the blob once the request's unit of
+work has committed (api/unit_of_work.py): a failure in between leaves an orphan blob (harmless,
+unreachable), never a row pointing at nothing.
 
 Other domains call `get_owned` and `read_content` to attach and read documents, and plug their
 "is this document in use?" question in with `register_usage_check`, so this package never
@@ -32,6 +33,7 @@ from api.errors import ApiError
 from api.extensions import db
 from api.storage import StorageError, StorageObjectMissing, get_storage
 from api.text import nfc
+from api.unit_of_work import after_commit
 
 log = logging.getLogger(__name__)
 
@@ -154,20 +156,21 @@ def save(
         sha256=sha256,
         storage_key=key,
     )
-    db.session.add(document)
-    record_audit(
-        "document.upload",
-        actor=f"citizen:{citizen_id}",
-        target=f"document:{document_id}",
-        kind=kind,
-        content_type=checked.content_type,
-        size_bytes=len(data),
-        sha256=sha256,
-    )
     try:
-        db.session.commit()
+        # A savepoint, flushed here: a refused row (the same bytes stored by a parallel request)
+        # is undone alone, and its file removed at once. The request's unit of work commits the row.
+        with db.session.begin_nested():
+            db.session.add(document)
+            record_audit(
+                "document.upload",
+                actor=f"citizen:{citizen_id}",
+                target=f"document:{document_id}",
+                kind=kind,
+                content_type=checked.content_type,
+                size_bytes=len(data),
+                sha256=sha256,
+            )
     except BaseException as exc:
-        db.session.rollback()
         _delete_blob(storage, key)
         if isinstance(exc, IntegrityError):
             # The same bytes stored by a parallel request of this citizen won the race.
@@ -267,17 +270,21 @@ def delete(citizen_id: uuid.UUID, document_id: uuid.UUID) -> None:
     if any(check(document.id) for check in _usage_checks):
         raise _in_use()
     key = document.storage_key
-    db.session.delete(document)
-    record_audit(
-        "document.delete",
-        actor=f"citizen:{document.citizen_id}",
-        target=f"document:{document.id}",
-        sha256=document.sha256,
+    citizen_ref, document_ref, sha256 = (
+        f"citizen:{document.citizen_id}",
+        f"document:{document.id}",
+        document.sha256,
     )
     try:
-        db.session.commit()
+        with db.session.begin_nested():  # a savepoint, flushed here: the database's last word on use
+            db.session.delete(document)
     except IntegrityError:
-        # A foreign key from a row attached between the check and the commit: still in use.
-        db.session.rollback()
+        # A foreign key from a row attached between the check and the delete: still in use.
         raise _in_use() from None
-    _delete_blob(get_storage(), key)
+    record_audit("document.delete", actor=citizen_ref, target=document_ref, sha256=sha256)
+    _delete_blob_after_commit(key)
+
+
+def _delete_blob_after_commit(key: str) -> None:
+    """Remove the blob once the unit of work commits the row's delete; never if it rolls back."""
+    after_commit(lambda: _delete_blob(get_storage(), key))

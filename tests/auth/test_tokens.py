@@ -75,6 +75,7 @@ def test_logout_of_one_session_leaves_the_others(client, citizen_headers, app):
     headers, person, _ = citizen_headers()
     with app.test_request_context():
         second = service.sign_in_citizen(get_citizen(person["id"]))
+        db.session.commit()  # the test is the edge of this unit of work (api/unit_of_work.py)
     client.post("/auth/logout", headers=headers)
     assert client.get("/auth/whoami", headers=bearer(second["access_token"])).status_code == 200
 

@@ -206,6 +206,7 @@ def issue_fine(app):
                 "place": fine.place,
                 "status": fine.status,
             }
+            db.session.commit()  # the test is the edge of this unit of work (api/unit_of_work.py)
             db.session.remove()
             return issued
 

@@ -101,6 +101,7 @@ def submit_dossier(app, person) -> str:
     with app.app_context():
         dossier = service.submit(get_citizen(person["id"]), "tam-tru", VALID_FORMS["tam-tru"])
         code = dossier.code
+        db.session.commit()  # the test is the edge of this unit of work (api/unit_of_work.py)
         db.session.remove()
         return code
 

@@ -97,6 +97,7 @@ def file_dossier(app, catalogue, make_staff):
                     dossier, action, officers[ward], expected_version=dossier.version, at=moment
                 )
             due = dossier.due_date
+            db.session.commit()  # the test is the edge of this unit of work (api/unit_of_work.py)
             db.session.remove()
             return due
 

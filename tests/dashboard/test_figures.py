@@ -23,7 +23,7 @@ from notifications.campaigns import service as campaigns
 from tests.dashboard.conftest import DEMO_WARD, OTHER_WARD, days_ago, today
 from tests.documents.samples import png
 from tests.fcm_server import fcm  # noqa: F401 (fixture: the campaign job's push phase)
-from tests.notifications.campaigns.conftest import campaign_body, tomorrow_at
+from tests.notifications.campaigns.conftest import campaign_body, if_match, tomorrow_at
 
 
 def last_ten_days():
@@ -149,6 +149,7 @@ def test_report_figures_by_period_and_ward(app, dashboard, make_citizen, make_st
                 now=at,
             )
             report_id = submitted.report.id
+            db.session.commit()  # the test is the edge of this unit of work (api/unit_of_work.py)
             db.session.remove()
             return report_id
 
@@ -171,6 +172,7 @@ def test_report_figures_by_period_and_ward(app, dashboard, make_citizen, make_st
         reports.act(officer, lamp, "resolve", note="Đã thay bóng đèn.", evidence_media_id=photo.id)
         # The rubbish: assigned now, three hours after it was sent, not yet resolved.
         reports.act(officer, rubbish, "assign")
+        db.session.commit()  # the test is the edge of this unit of work (api/unit_of_work.py)
         db.session.remove()
 
     first, last = last_ten_days()
@@ -227,6 +229,7 @@ def test_fine_figures_by_period_and_ward(app, dashboard, make_citizen):
                 db.session.commit()
             elif then == "cancel":
                 fines.cancel("staff:police", fine.id, "Nhầm biển số xe")
+            db.session.commit()  # the test is the edge of this unit of work (api/unit_of_work.py)
             db.session.remove()
 
     issue(DEMO_WARD, now - timedelta(days=1), then="pay")
@@ -283,6 +286,7 @@ def test_benefit_figures_cashless_against_cash(app, dashboard, make_citizen):
             payment = db.session.scalars(benefits.my_payments(person["id"])).first()
             planned_on = payment.planned_on
             benefits.settle_payment(payment.id, status="paid", actor="staff:officer")
+        db.session.commit()  # the test is the edge of this unit of work (api/unit_of_work.py)
         db.session.remove()
 
     first, last = last_ten_days()
@@ -379,15 +383,13 @@ def test_campaign_reach(app, client, dashboard, fcm, make_citizen, staff_headers
     assert composed.status_code == 201, composed.json
     campaign_id = composed.json["id"]
     approved = client.post(
-        f"/comms/campaigns/{campaign_id}/approve",
-        json={"version": composed.json["version"]},
-        headers=approver,
+        f"/comms/campaigns/{campaign_id}/approve", headers=if_match(client, campaign_id, approver)
     )
     assert approved.status_code == 200, approved.json
     scheduled = client.post(
         f"/comms/campaigns/{campaign_id}/schedule",
         json={"send_at": tomorrow_at(9).isoformat()},
-        headers=comms,
+        headers=if_match(client, campaign_id, comms),
     )
     assert scheduled.status_code == 200, scheduled.json
 
@@ -396,6 +398,7 @@ def test_campaign_reach(app, client, dashboard, fcm, make_citizen, staff_headers
     with app.app_context():
         campaigns.run_due_campaigns(tomorrow_at(9, 1))
         campaigns.record_open(uuid.UUID(campaign_id), reader["id"])
+        db.session.commit()  # the test is the edge of this unit of work (api/unit_of_work.py)
         db.session.remove()
 
     assert dashboard(first, last)["campaigns"] == {
@@ -433,6 +436,7 @@ def test_staff_reports_handled_by_the_police_count_too(app, dashboard, make_citi
             },
         )
         assert db.session.scalar(select(Report.citizen_id)) is None
+        db.session.commit()  # the test is the edge of this unit of work (api/unit_of_work.py)
         db.session.remove()
     figures = dashboard(*last_ten_days())["reports"]
     assert figures["by_category"] == [{"code": "trom-cap", "name": "Trộm cắp, cướp giật tài sản", "count": 1}]

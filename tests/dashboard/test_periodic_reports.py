@@ -23,6 +23,7 @@ from api.dashboard.models import LeaderReport, LeaderReportDelivery
 from api.extensions import db
 from api.reports import service as reports
 from api.scheduler import JOBS_BY_NAME
+from api.unit_of_work import transaction
 from api.workdays import VIETNAM
 from tests.dashboard.conftest import DEMO_WARD, assert_problem, sign_in
 
@@ -38,7 +39,8 @@ def vn(year, month, day, hour=9) -> datetime:
 def make_reports(app, now=NOW) -> int:
     with app.app_context():
         try:
-            return service.make_periodic_reports(now)
+            with transaction():  # as the scheduler runs every job (api/scheduler.py)
+                return service.make_periodic_reports(now)
         finally:
             db.session.remove()
 
@@ -74,6 +76,7 @@ def seeded(app, file_dossier, make_citizen):
             },
             now=vn(2026, 11, 15, 10),
         )
+        db.session.commit()  # the test is the edge of this unit of work (api/unit_of_work.py)
         db.session.remove()
     return person
 
@@ -92,6 +95,7 @@ def test_last_week_and_last_month_are_made_once(app, leader, make_staff):
     admin = make_staff("admin", ward_code=None)
     with app.app_context():
         auth.deactivate_staff_account(admin["id"], auth.require_staff(gone["id"]))
+        db.session.commit()  # the test is the edge of this unit of work (api/unit_of_work.py)
         db.session.remove()
 
     assert make_reports(app) == 2

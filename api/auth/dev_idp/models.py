@@ -4,8 +4,10 @@ Both live in the database, not in process memory, so any gunicorn worker can fin
 another worker started. Only SHA-256 digests of codes and tokens are stored: they are bearer
 secrets, and a leaked table must not hand them out.
 
-The tables exist in every environment (the migrations must not depend on configuration) but
-stay empty where the development provider is not mounted.
+The tables are the provider's, not the product's: no migration creates them (they are not in a
+production database), and where the provider is mounted it creates them (`ensure_tables` in
+api/auth/dev_idp/__init__.py). The models stay on the shared metadata, so the tests' `create_all`
+and clean-up see them.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from __future__ import annotations
 from authlib.oauth2 import OAuth2Error
 from flask import current_app, jsonify, render_template, request
 
-from api.auth.dev_idp import service
+from api.auth.dev_idp import ensure_tables, service
 from api.extensions import limiter, sign_in_limit
 from api.http import Blueprint, accepts
 from api.policy import PUBLIC, PUBLIC_FOREIGN_TOKEN, allow
@@ -20,6 +20,9 @@ FORM = "application/x-www-form-urlencoded"
 CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
 
 bp = Blueprint("dev_idp", __name__, url_prefix=service.PREFIX, template_folder="templates")
+# Before each of its requests (two look-ups, development only), not once: a `flask db upgrade` run
+# while the server runs drops them, and the next sign-in creates them again.
+bp.before_request(ensure_tables)
 
 BAD_CREDENTIALS = "Số định danh cá nhân hoặc mã xác thực không đúng."
 BAD_REQUEST = (

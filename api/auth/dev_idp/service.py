@@ -29,6 +29,7 @@ from api.auth.dev_idp.models import DevIdpAccessToken, DevIdpAuthorizationCode
 from api.citizens import service as citizens
 from api.dbtypes import utcnow
 from api.extensions import db
+from api.unit_of_work import checkpoint
 
 if TYPE_CHECKING:
     from api.citizens.models import Citizen
@@ -153,7 +154,6 @@ def save_authorization_code(
             expires_at=now + CODE_LIFETIME,
         )
     )
-    db.session.commit()
 
 
 def _sweep(now) -> None:
@@ -205,7 +205,6 @@ def redeem_authorization_code(code: str, client_id: str) -> DevIdpAuthorizationC
         .execution_options(synchronize_session=False)
     ).rowcount
     if claimed == 1:
-        db.session.commit()
         return row
     db.session.refresh(row)
     if row.used_at is not None:
@@ -216,7 +215,7 @@ def redeem_authorization_code(code: str, client_id: str) -> DevIdpAuthorizationC
             .execution_options(synchronize_session=False)
         ).rowcount
         log.warning("dev-idp: authorization code replayed; %d access token(s) revoked", revoked)
-    db.session.commit()
+        checkpoint("a replayed code's access tokens stay revoked although the exchange is refused")
     return None
 
 
@@ -235,7 +234,6 @@ def save_access_token(
             expires_at=now + timedelta(seconds=expires_in),
         )
     )
-    db.session.commit()
 
 
 def find_access_token(access_token: str) -> DevIdpAccessToken | None:

@@ -10,13 +10,14 @@ by default.
 from __future__ import annotations
 
 import click
-from flask.cli import AppGroup
 
-from api.extensions import db
+from api.unit_of_work import CommandGroup
 
 _DAY = click.DateTime(formats=["%Y-%m-%d"])
 
-catalogue_cli = AppGroup("catalogue", help="Danh mục thủ tục hành chính: nạp, cập nhật lệ phí và thời hạn")
+catalogue_cli = CommandGroup(
+    "catalogue", help="Danh mục thủ tục hành chính: nạp, cập nhật lệ phí và thời hạn"
+)
 
 
 @catalogue_cli.command("seed")
@@ -28,7 +29,6 @@ def seed_command(on) -> None:
     from api.dossiers.catalogue.service import seed_catalogue
 
     added = seed_catalogue(on.date() if on else None)
-    db.session.commit()
     click.echo(f"Danh mục thủ tục: thêm mới {added} mục, các mục đã có được cập nhật.")
 
 
@@ -39,5 +39,4 @@ def refresh_command(on) -> None:
     from api.dossiers.catalogue.service import refresh_in_force
 
     changed = refresh_in_force(on.date() if on else None)
-    db.session.commit()
     click.echo(f"Danh mục thủ tục: {changed} thủ tục đổi lệ phí hoặc thời hạn.")

@@ -2,9 +2,10 @@
 application forms, and the idempotent seed.
 
 The `procedures` table holds a copy of the law's data files (data.py reads them): the seed
-writes the fee and time limit in force on its day, and every look-up brings a row's fee and time
-limit to the ones in force today (`bring_in_force`), so a decree's new fee, written ahead as a
-dated entry, is charged from its day even before the next seed or daily refresh writes it.
+writes the fee and time limit in force on its day, and the hourly job (`refresh_in_force_job`,
+and `flask catalogue refresh`) writes those in force today. Look-ups only read: they show a row
+with the fee and time limit in force today, applied in memory (`_in_force`), so a decree's new
+fee, written ahead as a dated entry, is charged from its day even before the job writes it.
 
 Other domains call `get_procedure`, `require_procedure`, `validate_form`, `get_group`,
 `require_group` and `group_for_procedure`. Nothing here reads the request or commits: callers
@@ -21,6 +22,7 @@ from typing import Any
 from jsonschema import Draft202012Validator, ValidationError
 from jsonschema.validators import extend
 from sqlalchemy import and_, select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from api.dossiers.catalogue import data, routing
 from api.dossiers.catalogue.models import Procedure, ProcedureGroup, ProcedureGroupMember
@@ -52,7 +54,7 @@ def get_procedure(
         statement = statement.where(Procedure.active.is_(True))
     procedure = db.session.scalar(statement)
     if procedure is not None:
-        bring_in_force(procedure, on)
+        _in_force(procedure, on)
     return procedure
 
 
@@ -164,7 +166,7 @@ def search_procedures(
     # Sorted here, not in SQL: collations order Vietnamese differently on SQLite and PostgreSQL.
     procedures = sorted(db.session.scalars(statement), key=lambda p: (search_key(p.name), p.code))
     for procedure in procedures:
-        bring_in_force(procedure)
+        _in_force(procedure)
     if field and search_key(field):
         wanted = search_key(field)
         procedures = [p for p in procedures if search_key(p.field) == wanted]
@@ -359,7 +361,7 @@ _PROCEDURE_COLUMNS = (
     "note",
 )
 _GROUP_COLUMNS = ("name", "description", "legal_basis", "processing_days", "note")
-# What a decree changes by date: brought to the day's values on every look-up.
+# What a decree changes by date: shown with the day's values by every look-up, written by the job.
 _IN_FORCE_COLUMNS = ("fee_vnd", "fee_varies", "fee_note", "processing_days", "processing_note")
 
 
@@ -376,7 +378,12 @@ def upsert_procedure(values: Mapping[str, Any]) -> bool:
     check_form_schema(values["form_schema"])
     # A rule that could send a dossier to the wrong body stops the seed (routing.RoutingError).
     values["routing"] = routing.check(values, data.WARD_CODE)
-    procedure = get_procedure(values["code"], include_inactive=True)
+    # The stored row as stored, not as a look-up of this session showed it (`_in_force`).
+    procedure = db.session.scalar(
+        select(Procedure)
+        .where(Procedure.code == _code(values["code"]))
+        .execution_options(populate_existing=True)
+    )
     created = procedure is None
     if created:
         procedure = Procedure(code=values["code"], active=True)
@@ -388,27 +395,39 @@ def upsert_procedure(values: Mapping[str, Any]) -> bool:
     return created
 
 
-def bring_in_force(
-    procedure: Procedure, on: date | None = None, catalogue: data.Catalogue | None = None
-) -> bool:
-    """Set the row's fee and time limit to those the law files put in force `on` (today in
-    Vietnam by default); True when something changed. A procedure the files no longer carry
-    (withdrawn) keeps its last values. The change is written with the caller's transaction."""
+def _in_force_values(
+    procedure: Procedure, on: date | None, catalogue: data.Catalogue | None = None
+) -> dict[str, Any] | None:
+    """The fee and time limit the law files put in force `on` (today in Vietnam by default);
+    None for a procedure the files no longer carry (withdrawn): it keeps its last values."""
     entry = (catalogue or data.load()).entry(procedure.code)
-    if entry is None:
-        return False
-    values = normalise(data.in_force_values(entry, on))
-    changed = any(getattr(procedure, column) != values[column] for column in _IN_FORCE_COLUMNS)
-    _update(procedure, values, _IN_FORCE_COLUMNS)
-    return changed
+    return None if entry is None else normalise(data.in_force_values(entry, on))
+
+
+def _in_force(procedure: Procedure, on: date | None = None) -> Procedure:
+    """The row as a look-up shows it: with the fee and time limit in force `on`, set as if read
+    from the database (`set_committed_value`), so that a look-up never writes. Writing them is the
+    job's (`refresh_in_force`)."""
+    values = _in_force_values(procedure, on)
+    if values is not None:
+        for column in _IN_FORCE_COLUMNS:
+            if getattr(procedure, column) != values[column]:
+                set_committed_value(procedure, column, values[column])
+    return procedure
 
 
 def refresh_in_force(on: date | None = None) -> int:
-    """Bring every stored procedure (and group) to the fee and time limit in force `on` (a daily
-    job and `flask catalogue refresh` call it); how many rows changed. Flushes, never commits."""
+    """Write the fee and time limit in force `on` into every stored procedure (and group): the
+    hourly job and `flask catalogue refresh` call it; how many rows changed. Flushes, never commits."""
     catalogue = data.load()
-    rows = db.session.scalars(select(Procedure))
-    changed = sum(bring_in_force(procedure, on, catalogue) for procedure in rows)
+    # The stored values, not those a look-up of this session showed (`_in_force`).
+    rows = db.session.scalars(select(Procedure).execution_options(populate_existing=True))
+    changed = 0
+    for procedure in rows:
+        values = _in_force_values(procedure, on, catalogue)
+        if values is not None and any(getattr(procedure, c) != values[c] for c in _IN_FORCE_COLUMNS):
+            _update(procedure, values, _IN_FORCE_COLUMNS)
+            changed += 1
     for group in db.session.scalars(select(ProcedureGroup)):
         written = next((g for g in catalogue.groups if g["code"] == group.code), None)
         days = data.group_values(written, on)["processing_days"] if written else group.processing_days
@@ -455,8 +474,6 @@ def seed_catalogue(on: date | None = None) -> int:
 
 def refresh_in_force_job() -> int:
     """The scheduler's job (api/wiring.py): the stored catalogue brought to today's fees and time
-    limits, committed. Lookups already apply them; this keeps the stored copy (and every reader
-    of the table) current from the first hour of the day a decree takes effect."""
-    changed = refresh_in_force()
-    db.session.commit()
-    return changed
+    limits (its transaction commits them). Look-ups already show them; this keeps the stored copy
+    (and every reader of the table) current from the first hour of the day a decree takes effect."""
+    return refresh_in_force()
