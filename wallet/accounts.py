@@ -14,6 +14,7 @@ from api.dbtypes import utcnow
 from api.errors import ApiError
 from api.events import record_event
 from api.extensions import db
+from api.unit_of_work import checkpoint
 from api.workdays import VIETNAM
 from wallet.models import DECLINE_MESSAGES, PaymentAccount
 from wallet.payments import provider, provider_unavailable
@@ -44,7 +45,8 @@ def link_account(citizen: Citizen, payment_method: str) -> PaymentAccount:
             )
             account = PaymentAccount(citizen_id=citizen.id, provider_customer_id=customer["id"])
             db.session.add(account)
-            db.session.commit()  # one customer per citizen, even if the attach below fails
+            # One customer per citizen, even if the attach below is refused (422): recorded now.
+            checkpoint("the provider's new customer is recorded although the attach may be refused")
         client.attach_payment_method(
             payment_method,
             account.provider_customer_id,
@@ -71,7 +73,6 @@ def link_account(citizen: Citizen, payment_method: str) -> PaymentAccount:
         payload={"brand": account.brand, "last4": account.last4},
         recipient=citizen.id,
     )
-    db.session.commit()
     return account
 
 
@@ -93,7 +94,6 @@ def unlink_account(citizen: Citizen) -> None:
         payload={},
         recipient=citizen.id,
     )
-    db.session.commit()
 
 
 def e_payment_account_asset(citizen: Citizen) -> citizens.DigitalAsset:

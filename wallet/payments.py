@@ -41,6 +41,7 @@ from api.events import record_event
 from api.extensions import db
 from api.sequences import next_sequence
 from api.text import format_vnd
+from api.unit_of_work import checkpoint, rollback
 from api.workdays import VIETNAM
 from wallet.models import (
     CANCELED,
@@ -60,6 +61,7 @@ from wallet.models import (
 )
 from wallet.payables import Payable, payable_kind
 from wallet.provider import PaymentProvider, ProviderRejected, ProviderSettings, ProviderUnavailable
+from wallet.workflow import PAYMENTS, move_to
 
 log = logging.getLogger(__name__)
 
@@ -186,13 +188,16 @@ def payment_in_progress() -> ApiError:
 def request_payment(payable: Payable) -> Payment:
     """Open a payment for what a domain now asks the citizen to pay (a dossier in status 6).
 
-    Added to the caller's transaction, not committed: the demand and the dossier's move are one
-    change. An open payment for the same payable is returned as it is.
+    Added to the caller's unit of work: the demand and the dossier's move are one change. An
+    open payment for the same payable is returned as it is.
     """
-    return _live_payment(payable.purpose, payable.reference) or _open_payment(payable, commit=False)
+    return _live_payment(payable.purpose, payable.reference) or _open_payment(payable, at_once=False)
 
 
-def _open_payment(payable: Payable, *, commit: bool = True) -> Payment:
+def _open_payment(payable: Payable, *, at_once: bool = True) -> Payment:
+    """A new payment for `payable`. `at_once`: written now (a savepoint), so that a parallel
+    request that opened the one live payment first is a 409 here; `claim` then makes it durable
+    before the provider is called."""
     payment = Payment(
         citizen_id=payable.citizen_id,
         purpose=payable.purpose,
@@ -202,13 +207,13 @@ def _open_payment(payable: Payable, *, commit: bool = True) -> Payment:
         status=CREATED,
         expires_at=utcnow() + PAYMENT_TTL,
     )
-    db.session.add(payment)
-    if not commit:
+    if not at_once:
+        db.session.add(payment)
         return payment
     try:
-        db.session.commit()
+        with db.session.begin_nested():
+            db.session.add(payment)
     except IntegrityError:  # a parallel request opened the one live payment first
-        db.session.rollback()
         raise payment_in_progress() from None
     return payment
 
@@ -244,13 +249,13 @@ def claim(payment: Payment, payment_method: str | None = None) -> bool:
         .values(**values)
         .execution_options(synchronize_session=False)
     ).rowcount
-    db.session.commit()
+    checkpoint("the lease, and the payment it holds, are durable before the provider is called")
     db.session.refresh(payment)
     return claimed == 1
 
 
 def drive(payment: Payment) -> None:
-    """Take a claimed payment as far as the provider lets it go now; commit what is learnt and
+    """Take a claimed payment as far as the provider lets it go now; keep what is learnt and
     release the claim.
 
     Raises the 503 problem when the provider cannot be reached (the payment is then
@@ -296,7 +301,7 @@ def drive(payment: Payment) -> None:
 
 def _await_card_in_app(payment: Payment) -> None:
     """Give a claimed payment an intent without a card, for the app to confirm with Stripe.js;
-    move it to `requires_action`, commit and release the claim.
+    move it to `requires_action`, keep that and release the claim.
 
     Raises the 503 problem when the provider cannot be reached: the payment stays `created`
     (nothing can be charged before the app has the client secret), and a retry creates the same
@@ -349,12 +354,15 @@ def _record_intent(payment: Payment, intent: dict[str, Any]) -> None:
 
 
 def update_payment(payment: Payment, change: Callable[[], Any], *, release: bool = False) -> None:
-    """Apply `change` to the payment as it is now in the database, and commit.
+    """Apply `change` to the payment as it is now in the database, and make it durable at once.
 
-    The row is re-read under a lock (PostgreSQL) and written with its version (everywhere), so
-    a webhook, reconciliation and the citizen's request settling one payment at once cannot
-    both win: the loser's commit fails, and it applies its change again on the winner's state.
-    `advance` only moves forward, so applying again is safe. `release` ends the claim.
+    Durable at once (a checkpoint) because it is what the provider said about money: it must stay
+    when the request then answers 402 or 503, and the row's lock must not be held while the
+    provider is called again. The row is re-read under a lock (PostgreSQL) and written with its
+    version (everywhere), so a webhook, reconciliation and the citizen's request settling one
+    payment at once cannot both win: the loser's write fails, and it applies its change again on
+    the winner's state. `advance` only moves forward, so applying again is safe. `release` ends
+    the claim.
     """
     for _ in range(UPDATE_ATTEMPTS):
         db.session.refresh(payment, with_for_update=True)
@@ -362,10 +370,10 @@ def update_payment(payment: Payment, change: Callable[[], Any], *, release: bool
         if release:
             payment.driving_until = None
         try:
-            db.session.commit()
+            checkpoint("the provider's answer about money is kept, whatever the request answers")
             return
         except StaleDataError:
-            db.session.rollback()
+            rollback()
     raise RuntimeError(f"payment {payment.id}: still contended after {UPDATE_ATTEMPTS} attempts")
 
 
@@ -410,18 +418,6 @@ def status_of_intent(intent: dict[str, Any]) -> str:
     return CREATED  # requires_payment_method / requires_confirmation: nothing charged
 
 
-_RANK = {CREATED: 0, REQUIRES_ACTION: 1, PROCESSING: 2}
-
-
-def _may_move(current: str, new: str) -> bool:
-    if current == new:
-        return False
-    if current in FINAL_STATUSES:
-        # Money that arrives after we gave up is still the citizen's money paid: record it.
-        return new == SUCCEEDED and current in (FAILED, EXPIRED)
-    return new in FINAL_STATUSES or _RANK[new] > _RANK[current]
-
-
 def apply_intent(payment: Payment, intent: dict[str, Any]) -> bool:
     error = intent.get("last_payment_error") or {}
     if intent.get("client_secret"):
@@ -437,8 +433,9 @@ def apply_intent(payment: Payment, intent: dict[str, Any]) -> bool:
 def advance(
     payment: Payment, new: str, *, failure_code: str | None = None, failure_message: str | None = None
 ) -> bool:
-    """Move the payment forward (never back); settle it on success. True when it moved."""
-    if not _may_move(payment.status, new):
+    """Move the payment forward (never back: the moves of `workflow.PAYMENTS`); settle it on
+    success. True when it moved."""
+    if move_to(PAYMENTS, payment.status, new) is None:
         return False
     previous, payment.status = payment.status, new
     if new == FAILED:

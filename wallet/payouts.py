@@ -12,6 +12,7 @@ from api.events import record_event
 from api.extensions import db
 from wallet.accounts import account_of
 from wallet.models import PAYOUT_FAILED, PAYOUT_PAID, PAYOUT_PENDING, PAYOUT_RETURNED, Payout
+from wallet.workflow import PAYOUTS, move_to
 
 # ---- payouts (social benefits paid to the citizen) ------------------------------------------------
 
@@ -21,7 +22,8 @@ def record_payout(
 ) -> Payout:
     """Record money to be paid to the citizen's linked account; once per (purpose, reference).
 
-    Not committed: the paying domain's own change (the benefit payment) commits with it.
+    In the caller's unit of work: the paying domain's own change (the benefit payment) is written
+    with it.
     """
     if not isinstance(amount_vnd, int) or isinstance(amount_vnd, bool) or amount_vnd <= 0:
         raise ValueError(f"payout must be a positive whole number of đồng, got {amount_vnd!r}")
@@ -51,12 +53,16 @@ def record_payout(
 
 
 def settle_payout(payout: Payout, status: str, failure_message: str | None = None) -> Payout:
-    """The channel's answer: paid, failed or returned. Not committed (the caller's transaction)."""
+    """The channel's answer: paid, failed or returned, along `workflow.PAYOUTS` (the same answer
+    twice changes nothing). In the caller's unit of work: the benefit payment's settlement."""
     if status not in (PAYOUT_PAID, PAYOUT_FAILED, PAYOUT_RETURNED):
         raise ValueError(f"unknown payout status {status!r}")
     if payout.status == status:
         return payout
-    payout.status, payout.failure_message, payout.settled_at = status, failure_message, utcnow()
+    settlement = move_to(PAYOUTS, payout.status, status)
+    if settlement is None:
+        raise ValueError(f"payout {payout.id}: no move from {payout.status!r} to {status!r}")
+    payout.status, payout.failure_message, payout.settled_at = settlement.to_status, failure_message, utcnow()
     record_event(
         f"payout.{status}",
         aggregate_type="payout",

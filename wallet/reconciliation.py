@@ -4,6 +4,7 @@ payments and refunds left pending and expire payments nobody finished."""
 from __future__ import annotations
 
 import contextlib
+import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -16,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from api.dbtypes import utcnow
 from api.errors import ApiError
 from api.extensions import db
+from api.unit_of_work import rollback
 from wallet import webhooks
 from wallet.models import (
     CANCELED,
@@ -40,6 +42,9 @@ from wallet.payments import (
 )
 from wallet.provider import ProviderUnavailable
 from wallet.refunds import drive_refund
+from wallet.workflow import REFUNDS
+
+log = logging.getLogger(__name__)
 
 # ---- webhooks -------------------------------------------------------------------------------------
 
@@ -47,8 +52,10 @@ from wallet.refunds import drive_refund
 def handle_webhook(body: bytes, signature_header: str | None) -> str:
     """Apply one provider event at most once; the outcome is "applied", "ignored" or "duplicate".
 
-    The event row and its effect commit together, so a delivery that fails half-way is applied
-    on the provider's next attempt, and a repeated delivery finds the row and does nothing.
+    The event row and its effect are written together, so a delivery that fails half-way is
+    applied on the provider's next attempt, and a repeated delivery finds the row and does
+    nothing. The request commits (api/unit_of_work.py); an event about a payment is kept at once,
+    as every answer of the provider is (`update_payment`).
     """
     config = current_app.config
     event = webhooks.verified_event(
@@ -57,7 +64,7 @@ def handle_webhook(body: bytes, signature_header: str | None) -> str:
     try:
         return _apply_event(event)
     except IntegrityError:  # the same event, delivered twice at once: the other one applied it
-        db.session.rollback()
+        rollback()
         return "duplicate"
 
 
@@ -82,8 +89,8 @@ def _apply_event(event: dict[str, Any]) -> str:
         )
 
     if payment is None:
-        apply()
-        db.session.commit()
+        with db.session.begin_nested():  # written now: a second delivery racing this one fails here
+            apply()
         return "ignored"
     update_payment(payment, apply)
     return "applied"
@@ -139,10 +146,20 @@ def reconcile(now: datetime | None = None) -> ReconcileReport:
         else:
             report.still_pending += 1
     for refund_id in db.session.scalars(
-        select(Refund.id).where(Refund.status == REFUND_PENDING, Refund.updated_at < now - RECONCILE_AFTER)
+        select(Refund.id).where(
+            REFUNDS.from_condition(Refund.status, "succeed"), Refund.updated_at < now - RECONCILE_AFTER
+        )
     ).all():
         refund = db.session.get(Refund, refund_id)
-        drive_refund(refund)
+        try:
+            # One savepoint each: a refund that cannot be settled now does not undo the others.
+            with db.session.begin_nested():
+                drive_refund(refund)
+        except Exception:
+            log.exception(
+                "refund %s: not settled by this reconciliation; the next one tries again", refund_id
+            )
+            continue
         report.refunds_settled += refund.status != REFUND_PENDING
     return report
 

@@ -9,7 +9,7 @@ from flask.views import MethodView
 
 from api.citizens import service as citizens
 from api.health import register_readiness_check
-from api.http import Blueprint, SelectPage
+from api.http import Blueprint, SelectPage, needs_if_match
 from api.idempotency import idempotent
 from api.openapi import request_header
 from api.policy import PUBLIC, Citizen, Staff, allow, require_principal
@@ -52,10 +52,6 @@ FINANCE = Staff("admin")
 
 def _citizen_id() -> uuid.UUID:
     return uuid.UUID(require_principal().id)
-
-
-def etag_of(payment) -> str:
-    return f'"payment-{payment.id}.v{payment.version}"'
 
 
 # ---- citizens ---------------------------------------------------------------------------------------
@@ -205,18 +201,20 @@ class PaymentClientConfig(MethodView):
 
 
 @staff_blp.route("/<uuid:payment_id>")
+@staff_blp.etag
 class StaffPayment(MethodView):
     @allow(FINANCE)
     @staff_blp.response(200, StaffPaymentSchema)
     def get(self, payment_id):
-        payment = service.staff_payment(payment_id)
-        return payment, 200, {"ETag": etag_of(payment)}
+        """A payment with its refunds, and its ETag (what a refund needs as If-Match)."""
+        return service.staff_payment(payment_id)
 
 
 @staff_blp.route("/<uuid:payment_id>/refunds")
+@staff_blp.etag
 class StaffRefunds(MethodView):
     @allow(FINANCE)
-    @request_header("If-Match", "ETag của khoản thanh toán (GET /staff/payments/<id>)")
+    @needs_if_match
     @staff_blp.arguments(RefundRequestSchema)
     @staff_blp.response(201, RefundSchema)
     @staff_blp.alt_response(412, description="`precondition_failed`: ETag cũ, khoản đã thay đổi")
@@ -224,19 +222,13 @@ class StaffRefunds(MethodView):
     @staff_blp.doc(summary="Hoàn tiền (một phần hoặc toàn bộ); cần If-Match với ETag của khoản thanh toán")
     def post(self, body, payment_id):
         payment = service.staff_payment(payment_id)
+        staff_blp.check_etag(payment, StaffPaymentSchema)
         refund = service.refund(
             payment,
             amount_vnd=body["amount_vnd"],
             reason=body["reason"].strip(),
             actor=f"staff:{require_principal().id}",
-            expected_version=_expected_version(payment),
         )
-        return refund, 201, {"ETag": etag_of(payment)}
-
-
-def _expected_version(payment) -> int | None:
-    if not request.if_match:
-        return None
-    if request.if_match.contains(etag_of(payment).strip('"')):
-        return payment.version
-    return -1
+        # The answer's ETag is the payment's as it is now: the If-Match of a next refund.
+        staff_blp.set_etag(payment, StaffPaymentSchema)
+        return refund, 201

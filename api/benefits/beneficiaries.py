@@ -7,24 +7,21 @@ import uuid
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 
 from api.audit import record_audit
 from api.benefits.models import (
     ACTIVE,
-    BENEFICIARY_MOVES,
     BENEFICIARY_STATUS_NAMES,
-    CANCELLED,
     CASH,
-    ENDED,
-    SCHEDULED,
     Beneficiary,
     BenefitPayment,
     BenefitProgramme,
 )
 from api.benefits.periods import Period
 from api.benefits.programmes import programme_by_code, programme_not_found
+from api.benefits.workflow import BENEFICIARIES, DECISIONS, PAYMENTS
 from api.citizens import service as citizens
 from api.concurrency import compare_and_set
 from api.dbtypes import utcnow
@@ -43,7 +40,7 @@ def enrol(data: dict[str, Any], *, actor: str) -> Beneficiary:
 
     422 when no citizen of the registry holds that CCCD or the programme is unknown; 409 when the
     citizen is enrolled in it and not ended (a suspension is lifted, not enrolled over). When that
-    enrolment ended, the new decision re-enrols it (`_re_enrol`). Audited and committed.
+    enrolment ended, the new decision re-enrols it (`_re_enrol`). Audited.
     """
     programme = programme_by_code(data["programme"])
     if programme is None:
@@ -66,7 +63,7 @@ def enrol(data: dict[str, Any], *, actor: str) -> Beneficiary:
         )
     existing = _enrolment(programme.id, citizen.id)
     if existing is not None:
-        if existing.status != ENDED:
+        if "re_enrol" not in BENEFICIARIES.allowed(existing.status):  # enrolled, or suspended
             raise _already_enrolled(programme)
         return _re_enrol(existing, data, starts_on=starts_on, actor=actor)
     beneficiary = Beneficiary(
@@ -95,7 +92,6 @@ def enrol(data: dict[str, Any], *, actor: str) -> Beneficiary:
         programme=programme.code,
         citizen_id=str(citizen.id),
     )
-    db.session.commit()
     return beneficiary
 
 
@@ -131,24 +127,21 @@ def _re_enrol(beneficiary: Beneficiary, data: dict[str, Any], *, starts_on: date
     amount = data.get("monthly_amount_vnd") or programme.monthly_amount_vnd
     channel = data.get("channel") or CASH
     ends_on = data.get("ends_on")
-    moved = db.session.execute(
-        update(Beneficiary)
-        .where(Beneficiary.id == beneficiary.id, Beneficiary.status == ENDED)
-        .values(
-            status=ACTIVE,
-            status_reason=None,
-            monthly_amount_vnd=amount,
-            starts_on=starts_on,
-            ends_on=ends_on,
-            channel=channel,
-            channel_detail=data.get("channel_detail"),
-            enrolled_by=actor,
-            updated_at=utcnow(),
-        )
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    re_enrol = BENEFICIARIES["re_enrol"]
+    moved = compare_and_set(
+        beneficiary,
+        BENEFICIARIES.from_condition(Beneficiary.status, re_enrol),
+        status=re_enrol.to_status,
+        status_reason=None,
+        monthly_amount_vnd=amount,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        channel=channel,
+        channel_detail=data.get("channel_detail"),
+        enrolled_by=actor,
+        updated_at=utcnow(),
+    )
     if not moved:  # another officer re-enrolled the citizen at the same moment
-        db.session.rollback()
         raise _already_enrolled(programme)
     rescheduled = cancelled = 0
     reason = cancel_reason(old_end, previous["status_reason"])
@@ -156,18 +149,19 @@ def _re_enrol(beneficiary: Beneficiary, data: dict[str, Any], *, starts_on: date
         select(BenefitPayment).where(
             BenefitPayment.beneficiary_id == beneficiary.id,
             BenefitPayment.sent_at.is_(None),
-            BenefitPayment.status.in_((SCHEDULED, CANCELLED)),
+            PAYMENTS.from_condition(BenefitPayment.status, "reschedule"),
             BenefitPayment.period > str(Period.of(old_end)),
         )
     ).all()
     for payment in leftovers:
         month = _period_of(payment.period)
         if month.first_day >= starts_on and (ends_on is None or month.first_day <= ends_on):
-            payment.status, payment.amount_vnd, payment.channel = SCHEDULED, amount, channel
+            payment.status = PAYMENTS.next_status("reschedule", payment.status)
+            payment.amount_vnd, payment.channel = amount, channel
             payment.failure_reason = payment.settled_at = payment.settled_by = None
             rescheduled += 1
-        elif payment.status == SCHEDULED:
-            payment.status, payment.failure_reason = CANCELLED, reason
+        elif "cancel" in PAYMENTS.allowed(payment.status):
+            payment.status, payment.failure_reason = PAYMENTS.next_status("cancel", payment.status), reason
             payment.settled_at, payment.settled_by = utcnow(), actor
             cancelled += 1
     record_audit(
@@ -180,8 +174,6 @@ def _re_enrol(beneficiary: Beneficiary, data: dict[str, Any], *, starts_on: date
         payments_rescheduled=rescheduled,
         payments_cancelled=cancelled,
     )
-    db.session.commit()
-    db.session.refresh(beneficiary)
     return beneficiary
 
 
@@ -229,7 +221,6 @@ def search_beneficiaries(actor: str, *, programme: str | None = None, status: st
     if status:
         statement = statement.where(Beneficiary.status == status)
     record_audit("benefit.beneficiary_search", actor=actor, programme=programme, status=status)
-    db.session.commit()
     return statement.order_by(Beneficiary.created_at.desc(), Beneficiary.id)
 
 
@@ -250,7 +241,7 @@ def change_beneficiary_status(
 ) -> Beneficiary:
     """Suspend, resume or end an enrolment on an officer's decision (tạm dừng / thôi hưởng).
 
-    Only the moves of `BENEFICIARY_MOVES` (409 otherwise); the decision's reason is required, since
+    Only the decisions of `workflow.BENEFICIARIES` (409 otherwise); the decision's reason is required, since
     the citizen is told it. A suspended or ended beneficiary gets no new schedule entry, and
     payments already scheduled but not sent are held by `pay_period`. Ending records the last day
     covered (`ends_on`, today by default). Compare-and-set on the status, audited, and one outbox
@@ -267,7 +258,8 @@ def change_beneficiary_status(
         )
     beneficiary = get_beneficiary(beneficiary_id)
     current = beneficiary.status
-    if status not in BENEFICIARY_MOVES[current]:
+    decision = BENEFICIARIES[DECISIONS[status]]
+    if decision.name not in BENEFICIARIES.allowed(current):
         raise ApiError(
             409,
             "illegal_status_change",
@@ -276,7 +268,7 @@ def change_beneficiary_status(
             beneficiary_status=current,
         )
     values: dict[str, Any] = {"status": status, "status_reason": reason, "updated_at": utcnow()}
-    if status == ENDED:
+    if decision.name == "end":
         today = local_date(utcnow())
         last_day = ends_on or today
         # An end is recorded when it happens: with a later day the status would be "ended" now,
@@ -328,5 +320,4 @@ def change_beneficiary_status(
         previous=current,
         reason=reason,
     )
-    db.session.commit()
     return beneficiary

@@ -30,10 +30,7 @@ from api.extensions import db
 ACTIVE, SUSPENDED, ENDED = "active", "suspended", "ended"
 BENEFICIARY_STATUSES = (ACTIVE, SUSPENDED, ENDED)
 BENEFICIARY_STATUS_NAMES = {ACTIVE: "Đang hưởng", SUSPENDED: "Tạm dừng hưởng", ENDED: "Thôi hưởng"}
-# The moves an officer's decision may make (service.change_beneficiary_status): a suspension is
-# lifted or becomes an end; an end is final here: a new decision is a new enrolment
-# (service.enrol re-enrols the ended row, which keeps the payment history).
-BENEFICIARY_MOVES = {ACTIVE: (SUSPENDED, ENDED), SUSPENDED: (ACTIVE, ENDED), ENDED: ()}
+# How a beneficiary moves between them: api/benefits/workflow.py.
 
 # ---- channels -------------------------------------------------------------------------------
 
@@ -62,9 +59,7 @@ PAYMENT_STATUS_NAMES = {
     RETURNED: "Bị hoàn trả",
     CANCELLED: "Đã huỷ",
 }
-# The only moves a settlement may make (service.settle_payment): a payment is paid or fails once,
-# and money paid may come back (the account closed, cash not collected in time).
-SETTLEMENTS = {SCHEDULED: (PAID, FAILED), PAID: (RETURNED,)}
+# How a payment moves between them: api/benefits/workflow.py.
 
 # The kind of payout a benefit is to the wallet (wallet.service.record_payout).
 PAYOUT_PURPOSE = "benefit"

@@ -15,7 +15,6 @@ from api.audit import record_audit
 from api.benefits.beneficiaries import cancel_reason
 from api.benefits.models import (
     ACTIVE,
-    CANCELLED,
     CASH,
     CHANNEL_NAMES,
     E_WALLET,
@@ -23,23 +22,23 @@ from api.benefits.models import (
     FAILED,
     PAID,
     PAYMENT_STATUS_NAMES,
-    PAYMENT_STATUSES,
     PAYOUT_PURPOSE,
     RETURNED,
     SCHEDULED,
-    SETTLEMENTS,
     SUSPENDED,
     Beneficiary,
     BenefitPayment,
     BenefitSchedule,
 )
 from api.benefits.periods import Period, parse_period
+from api.benefits.workflow import PAYMENTS, SETTLEMENTS
 from api.concurrency import compare_and_set
 from api.dbtypes import utcnow
 from api.errors import ApiError
 from api.events import record_event
 from api.extensions import db
 from api.text import format_vnd, nfc
+from api.unit_of_work import checkpoint, rollback
 from wallet import service as wallet
 
 EVENT_PAID = "benefit.payment_paid"
@@ -95,7 +94,7 @@ def _send(payment: BenefitPayment, beneficiary: Beneficiary) -> str:
 def pay_period(period_text: Any, *, actor: str, now: datetime | None = None) -> PayReport:
     """Send every scheduled, unsent payment of the month to its channel. Audited.
 
-    Each payment is claimed, sent and committed on its own: one that cannot be sent (the wallet
+    Each payment is claimed, sent and made durable on its own: one that cannot be sent (the wallet
     refuses, the database drops the connection) leaves the ones before it sent and itself unsent,
     and running the period again sends the rest, never one twice. A suspended beneficiary's
     payment is held; an ended one's is sent when the enrolment covered some of the month, and
@@ -125,8 +124,8 @@ def pay_period(period_text: Any, *, actor: str, now: datetime | None = None) -> 
     try:
         for payment_id in waiting:
             outcome, channel, amount = _pay_one(payment_id, period, sent_at, actor)
-            db.session.commit()
-            # counted once committed: an interrupted run's audit says what really went out
+            checkpoint("a payment handed to its channel stays sent whatever stops the run after it")
+            # counted once durable: an interrupted run's audit says what really went out
             if outcome == "sent":
                 report.sent += 1
                 report.amount_vnd += amount
@@ -136,9 +135,9 @@ def pay_period(period_text: Any, *, actor: str, now: datetime | None = None) -> 
             elif outcome == "cancelled":
                 report.cancelled += 1
     except Exception:
-        db.session.rollback()
+        rollback()  # the payment that failed half-way, and nothing sent before it
         _audit_pay(period, actor, report, interrupted=True)
-        db.session.commit()
+        checkpoint("the interrupted run's audit says what went out, although the run fails")
         raise
     db.session.execute(
         update(BenefitSchedule)
@@ -147,7 +146,6 @@ def pay_period(period_text: Any, *, actor: str, now: datetime | None = None) -> 
         .execution_options(synchronize_session=False)
     )
     _audit_pay(period, actor, report)
-    db.session.commit()
     return report
 
 
@@ -168,24 +166,13 @@ def _pay_one(
     is not sent.
     """
     payment = db.session.get(BenefitPayment, payment_id)
-    pending = (
-        BenefitPayment.id == payment_id,
-        BenefitPayment.sent_at.is_(None),
-        BenefitPayment.status == SCHEDULED,
-    )
+    unsent = (BenefitPayment.sent_at.is_(None), BenefitPayment.status == SCHEDULED)
     # active, or ended on or after the month's first day: the enrolment covered some of the month
     payable = or_(
         Beneficiary.status == ACTIVE,
         and_(Beneficiary.status == ENDED, Beneficiary.ends_on >= period.first_day),
     )
-    claimed = db.session.execute(
-        update(BenefitPayment)
-        .where(*pending, _beneficiary_is(payable))
-        .values(sent_at=sent_at, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if claimed:
-        db.session.refresh(payment)
+    if compare_and_set(payment, *unsent, _beneficiary_is(payable), sent_at=sent_at, updated_at=utcnow()):
         channel = _send(payment, db.session.get(Beneficiary, payment.beneficiary_id))
         return "sent", channel, payment.amount_vnd
     status, ends_on, decision = db.session.execute(
@@ -201,19 +188,19 @@ def _pay_one(
         Beneficiary.status == ENDED,
         or_(Beneficiary.ends_on.is_(None), Beneficiary.ends_on < period.first_day),
     )
+    cancel = PAYMENTS["cancel"]
     now = utcnow()
-    cancelled = db.session.execute(
-        update(BenefitPayment)
-        .where(*pending, _beneficiary_is(ended_before))
-        .values(
-            status=CANCELLED,
-            failure_reason=cancel_reason(ends_on or period.first_day - timedelta(days=1), decision),
-            settled_at=now,
-            settled_by=actor,
-            updated_at=now,
-        )
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    cancelled = compare_and_set(
+        payment,
+        *unsent,
+        PAYMENTS.from_condition(BenefitPayment.status, cancel),
+        _beneficiary_is(ended_before),
+        status=cancel.to_status,
+        failure_reason=cancel_reason(ends_on or period.first_day - timedelta(days=1), decision),
+        settled_at=now,
+        settled_by=actor,
+        updated_at=now,
+    )
     return ("cancelled" if cancelled else None), None, 0
 
 
@@ -272,11 +259,12 @@ def settle_payment(
 ) -> BenefitPayment:
     """The channel's answer for one payment: paid, failed (with a reason) or returned (with one).
 
-    409 for a payment already in that state, a move `SETTLEMENTS` does not allow, or a payment
-    not yet sent. A cashless payment's wallet payout is settled in the same transaction.
+    409 for a payment already in that state, a move `workflow.PAYMENTS` does not allow, or a
+    payment not yet sent. A cashless payment's wallet payout is settled in the same transaction.
     """
-    if status not in PAYMENT_STATUSES or status in (SCHEDULED, CANCELLED):
+    if status not in SETTLEMENTS:
         raise ValueError(f"not a settlement: {status!r}")
+    settlement = PAYMENTS[SETTLEMENTS[status]]
     reason = nfc(reason or "") or None
     if status in (FAILED, RETURNED) and not reason:
         raise ApiError(
@@ -289,7 +277,7 @@ def settle_payment(
     current = payment.status
     if current == status:
         raise _already_settled(payment)
-    if status not in SETTLEMENTS.get(current, ()):
+    if settlement.name not in PAYMENTS.allowed(current):
         raise ApiError(
             409,
             "illegal_status_change",
@@ -311,7 +299,7 @@ def settle_payment(
     else:
         values["failure_reason"] = reason
     # False: another settlement won the race.
-    if not compare_and_set(payment, BenefitPayment.status == current, **values):
+    if not compare_and_set(payment, PAYMENTS.from_condition(BenefitPayment.status, settlement), **values):
         raise _already_settled(payment)
     if payment.payout_id is not None:
         payout = wallet.payout_by_id(payment.payout_id)
@@ -326,7 +314,6 @@ def settle_payment(
         previous=current,
         reason=reason,
     )
-    db.session.commit()
     return payment
 
 

@@ -52,7 +52,6 @@ def create_programme(data: dict[str, Any], *, actor: str) -> BenefitProgramme:
     except IntegrityError:  # the same code created at the same moment
         raise ApiError(409, "programme_code_taken", f"Mã chế độ {data['code']} đã được dùng.") from None
     record_audit("benefit.programme_create", actor=actor, target=f"benefit_programme:{programme.code}")
-    db.session.commit()
     return programme
 
 
@@ -64,11 +63,10 @@ def standard_programmes(on: date | None = None) -> tuple[dict[str, Any], ...]:
 
 def seed_programmes(*, actor: str = "seed", on: date | None = None) -> int:
     """Create the standard programmes that are missing (demo data, a fresh province), with the
-    amounts in force on `on` (today by default); commits."""
+    amounts in force on `on` (today by default)."""
     added = 0
     for row in standard_programmes(on):
         if programme_by_code(row["code"]) is None:
             db.session.add(BenefitProgramme(id=uuid.uuid4(), created_by=actor, **row))
             added += 1
-    db.session.commit()
     return added

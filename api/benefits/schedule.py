@@ -85,7 +85,7 @@ def due_beneficiaries(period: Period) -> list[Beneficiary]:
 
 
 def generate_schedule(period_text: Any, *, actor: str, now: datetime | None = None) -> ScheduleReport:
-    """One scheduled payment per active beneficiary for the month, once. Audited, committed."""
+    """One scheduled payment per active beneficiary for the month, once. Audited."""
     period = parse_period(period_text, now=now)
     report = ScheduleReport(period=str(period))
     scheduled = set(
@@ -128,7 +128,6 @@ def generate_schedule(period_text: Any, *, actor: str, now: datetime | None = No
         created=report.created,
         already_scheduled=report.already_scheduled,
     )
-    db.session.commit()
     return report
 
 

@@ -13,7 +13,7 @@ Plain functions on the Flask-SQLAlchemy session, no `flask.request`. The rules:
   beneficiary's own channel, and cash at the ward's post office when that channel was the
   e-wallet but no account is linked (any more). A suspended beneficiary's payments are held;
   an ended one's are sent for the months up to the last day covered and cancelled after it.
-- A settlement moves a payment only along `SETTLEMENTS`, with a compare-and-set on `status`, so
+- A settlement moves a payment only along `workflow.PAYMENTS`, with a compare-and-set on `status`, so
   of two racing settlements exactly one wins; it settles the wallet payout of a cashless payment
   in the same transaction and writes one outbox event for the citizen.
 - A citizen reaches only their own payments; another's id answers 404 like an unknown one.

@@ -1,7 +1,9 @@
 """Dossier endpoints: the citizen's applications, the officers' desk, and public tracking.
 
-Thin: parse, authorise (`@allow`), build the actor, call api/dossiers/service.py. Every state
-change needs `If-Match` with the dossier's ETag, so nobody decides on a stale copy.
+Thin: parse, authorise (`@allow`), build the actor, call api/dossiers/service.py. A dossier's
+GET answers its ETag (flask-smorest's, from the view the caller reads); every step of the
+workflow needs it back as `If-Match` (428 without, 412 when the dossier changed since), so nobody
+decides on a stale copy.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import io
 import uuid
 
-from flask import request, send_file
+from flask import send_file
 from flask.views import MethodView
 
 from api.auth import service as auth
@@ -31,8 +33,7 @@ from api.dossiers.schemas import (
     TrackingSchema,
 )
 from api.errors import ApiError
-from api.http import Blueprint, PublicLookupView, SelectPage, download
-from api.openapi import request_header
+from api.http import Blueprint, PublicLookupView, SelectPage, download, needs_if_match
 from api.policy import PUBLIC, Citizen, Staff, allow, require_principal
 
 citizen_blp = Blueprint(
@@ -49,24 +50,6 @@ tracking_blp = Blueprint(
 )
 
 OFFICERS = Staff("officer", "admin")
-_needs_if_match = request_header("If-Match", "ETag của hồ sơ đã xem (GET hồ sơ); cũ thì 412")
-
-
-def etag_of(dossier) -> str:
-    return f'"{dossier.code}.v{dossier.version}"'
-
-
-def _expected_version(dossier) -> int | None:
-    """The version the caller saw (If-Match), None when it sent none; -1 for a stale or foreign tag."""
-    if not request.if_match:
-        return None
-    if request.if_match.star_tag or request.if_match.contains(etag_of(dossier).strip('"')):
-        return dossier.version
-    return -1
-
-
-def _with_etag(dossier, status: int = 200):
-    return dossier, status, {"ETag": etag_of(dossier)}
 
 
 def _citizen_actor() -> service.Actor:
@@ -98,6 +81,7 @@ class MyDossiers(MethodView):
         return service.citizen_dossiers(_citizen_actor().id, query.get("status"))
 
     @allow(Citizen())
+    @citizen_blp.etag
     @citizen_blp.arguments(ApplicationSchema)
     @citizen_blp.response(201, DossierSchema)
     def post(self, body):
@@ -120,40 +104,42 @@ class MyDossiers(MethodView):
                 ward_code=body.get("ward_code"),
                 attachments=attachments,
             )
-        return _with_etag(dossier, 201)
+        return dossier, 201
 
 
 @citizen_blp.route("/<code>")
+@citizen_blp.etag
 class MyDossier(MethodView):
     @allow(Citizen())
     @citizen_blp.response(200, DossierSchema)
     def get(self, code):
         """One of my dossiers with its documents and every step so far."""
-        return _with_etag(service.citizen_dossier(_citizen_actor().id, code))
+        return service.citizen_dossier(_citizen_actor().id, code)
 
 
 @citizen_blp.route("/<code>/actions")
+@citizen_blp.etag
 class MyDossierAction(MethodView):
     @allow(Citizen())
-    @_needs_if_match
+    @needs_if_match
     @citizen_blp.arguments(CitizenActionSchema)
     @citizen_blp.response(200, DossierSchema)
     def post(self, body, code):
         """Supply the documents asked for (`supply_supplement`) or withdraw (`withdraw`). Needs If-Match."""
         actor = _citizen_actor()
         dossier = service.citizen_dossier(actor.id, code)
-        service.transition(
+        citizen_blp.check_etag(dossier, DossierSchema)
+        return service.transition(
             dossier,
             body["action"],
             actor,
-            expected_version=_expected_version(dossier),
             note=body.get("note"),
             attachments=_attachment_requests(body["attachments"]),
         )
-        return _with_etag(dossier)
 
 
 @citizen_blp.route("/<code>/rating")
+@citizen_blp.etag
 class MyDossierRating(MethodView):
     @allow(Citizen())
     @citizen_blp.arguments(RatingSchema)
@@ -161,7 +147,7 @@ class MyDossierRating(MethodView):
     def post(self, body, code):
         """Rate the service once the result has been returned (1 to 5)."""
         dossier = service.citizen_dossier(_citizen_actor().id, code)
-        return _with_etag(service.rate(dossier, body["score"], body.get("comment")))
+        return service.rate(dossier, body["score"], body.get("comment"))
 
 
 # ---- the one-stop desk ----------------------------------------------------------------------
@@ -194,18 +180,20 @@ class Statistics(MethodView):
 
 
 @desk_blp.route("/<code>")
+@desk_blp.etag
 class DeskDossier(MethodView):
     @allow(OFFICERS)
     @desk_blp.response(200, StaffDossierSchema)
     def get(self, code):
         """A dossier of my authority with the applicant's details (the read is audited)."""
-        return _with_etag(service.staff_dossier(_staff_actor(), code))
+        return service.staff_dossier(_staff_actor(), code)
 
 
 @desk_blp.route("/<code>/actions")
+@desk_blp.etag
 class DeskDossierAction(MethodView):
     @allow(OFFICERS)
-    @_needs_if_match
+    @needs_if_match
     @desk_blp.arguments(OfficerActionSchema)
     @desk_blp.response(200, StaffDossierSchema)
     def post(self, body, code):
@@ -213,15 +201,10 @@ class DeskDossierAction(MethodView):
         return the result. Needs If-Match; refusing, stopping and asking for supplements need a note."""
         actor = _staff_actor()
         dossier = service.staff_dossier(actor, code)
-        service.transition(
-            dossier,
-            body["action"],
-            actor,
-            expected_version=_expected_version(dossier),
-            note=body.get("note"),
-            fee_vnd=body.get("fee_vnd"),
+        desk_blp.check_etag(dossier, StaffDossierSchema)
+        return service.transition(
+            dossier, body["action"], actor, note=body.get("note"), fee_vnd=body.get("fee_vnd")
         )
-        return _with_etag(dossier)
 
 
 @desk_blp.route("/<code>/attachments/<uuid:document_id>/content")

@@ -1,10 +1,11 @@
 """Online public services: applying, following, and the one-stop officers' workflow.
 
-Plain functions on the Flask-SQLAlchemy session. Every status change goes through
-`_move`, which checks the status machine (workflow.py), records who did it and why, and writes
-exactly one outbox event in the same transaction. Ownership is enforced here: a citizen reaches
-only their own dossiers and an officer only those of their authority; anything else is 404,
-indistinguishable from a dossier that does not exist.
+Plain functions on the Flask-SQLAlchemy session; they never commit (the request, command or job
+around them does: api/unit_of_work.py). Every status change goes through `transition`, which
+asks the status machine (workflow.py), applies the move as one conditional UPDATE, records who
+did it and why, and writes exactly one outbox event in the same transaction. Ownership is
+enforced here: a citizen reaches only their own dossiers and an officer only those of their
+authority; anything else is 404, indistinguishable from a dossier that does not exist.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from sqlalchemy.orm import selectinload
 from api.audit import record_audit
 from api.auth import service as auth
 from api.citizens import service as citizens
+from api.concurrency import compare_and_set
 from api.dbtypes import utcnow
 from api.documents import service as documents
 from api.dossiers import codes
@@ -29,19 +31,17 @@ from api.dossiers.catalogue import routing
 from api.dossiers.catalogue import service as catalogue
 from api.dossiers.models import OPEN_STATUSES_SQL, Dossier, DossierAttachment, DossierTransition
 from api.dossiers.workflow import (
-    ACTIONS,
     DONE_STATUSES,
     OPEN_STATUSES,
     STATUS_NAMES,
-    Action,
-    IllegalTransition,
+    WORKFLOW,
     fee_due,
-    next_status,
     today,
 )
 from api.errors import ApiError
 from api.events import record_event
 from api.extensions import db
+from api.state_machine import IllegalTransition, Transition
 from api.units import service as units
 from api.workdays import VIETNAM, add_working_days, local_date, working_days_between
 from wallet import service as wallet
@@ -216,9 +216,7 @@ def submit(
     `at` is when it was filed, for the demo city's history; by default now."""
     procedure = catalogue.require_procedure(procedure_code)
     found = _attachments(citizen.id, attachments, "attachments")
-    dossier = _new_dossier(citizen, procedure, form, ward_code, found, at=at)
-    db.session.commit()
-    return dossier
+    return _new_dossier(citizen, procedure, form, ward_code, found, at=at)
 
 
 def submit_group(
@@ -254,7 +252,6 @@ def submit_group(
             form_field=f"forms.{code}",
         )
         parent = parent or dossier
-    db.session.commit()
     return parent
 
 
@@ -304,18 +301,12 @@ def _record_move(
     )
 
 
-def check_version(dossier: Dossier, expected_version: int | None) -> None:
-    """The caller's copy must be the current one (If-Match), so no decision is made on stale data."""
-    if expected_version is None:
-        raise ApiError(
-            428, "precondition_required", "Hãy gửi kèm tiêu đề If-Match với ETag của hồ sơ bạn đã xem."
-        )
-    if expected_version != dossier.version:
-        raise ApiError(
-            412,
-            "precondition_failed",
-            "Hồ sơ đã thay đổi kể từ lần bạn xem (có người vừa xử lý). Hãy tải lại rồi thử lại.",
-        )
+def _changed_meanwhile() -> ApiError:
+    return ApiError(
+        412,
+        "precondition_failed",
+        "Hồ sơ đã thay đổi kể từ lần bạn xem (có người vừa xử lý). Hãy tải lại rồi thử lại.",
+    )
 
 
 def transition(
@@ -323,29 +314,27 @@ def transition(
     action_name: str,
     actor: Actor,
     *,
-    expected_version: int | None,
+    expected_version: int | None = None,
     note: str | None = None,
     fee_vnd: int | None = None,
     attachments: Iterable[AttachmentRequest] = (),
     at: datetime | None = None,
 ) -> Dossier:
     """One step of the workflow by a citizen or an officer. `at` is when it happened, for the
-    demo city's history; by default now."""
-    action = ACTIONS.get(action_name)
+    demo city's history; by default now.
+
+    The step is taken on the dossier as the caller saw it: `expected_version` (by default the
+    version read; the route has checked the caller's If-Match against that read). The status
+    moves by one conditional UPDATE on that version and on the move's from-statuses, so of two
+    officers acting on one dossier the second gets 412 instead of deciding on a stale copy.
+    """
+    action = WORKFLOW.get(action_name)
     if action is None or (action.actor == "citizen") != (actor.kind == "citizen"):
         raise ApiError(422, "unknown_action", "Thao tác không hợp lệ.", errors={"action": ["Không hợp lệ."]})
-    check_version(dossier, expected_version)
     try:
-        to_status = next_status(action, dossier.status)
+        to_status = WORKFLOW.next_status(action, dossier.status)
     except IllegalTransition as exc:
-        raise ApiError(
-            409,
-            "illegal_transition",
-            f"Không thể thực hiện '{action.label.lower()}' khi hồ sơ đang ở trạng thái "
-            f"'{STATUS_NAMES[exc.status]}'.",
-            status_code=exc.status,
-            status_name=STATUS_NAMES[exc.status],
-        ) from exc
+        raise _illegal(action, exc.status) from exc
     note = (note or "").strip() or None
     if action.note_required and not note:
         raise ApiError(
@@ -355,30 +344,56 @@ def transition(
             errors={"note": ["Bắt buộc."]},
         )
     at = at or utcnow()
-    _apply_side_effects(dossier, action, actor, fee_vnd, attachments, at)
+    documents_added = (
+        _attachments(actor.id, attachments, "attachments") if action.name == "supply_supplement" else []
+    )
+    changes = _changes(dossier, action, fee_vnd, at)
     from_status = dossier.status
-    dossier.status = to_status
+    version = dossier.version if expected_version is None else expected_version
+    moved = compare_and_set(
+        dossier,
+        Dossier.version == version,
+        WORKFLOW.from_condition(Dossier.status, action),
+        status=to_status,
+        version=version + 1,  # the ORM's optimistic-lock column, moved by hand in a Core UPDATE
+        **changes,
+    )
+    if not moved:
+        raise _changed_meanwhile()
+    for document, requirement in documents_added:
+        _attach(dossier, document, requirement)
+    if action.name == "request_payment":
+        # Status 6 opens the payment the citizen then makes in the app (wallet/).
+        wallet.request_payment(_fee_payable_of(dossier))
     _record_move(dossier, action.name, from_status, to_status, actor, note, at)
     if actor.kind == "staff":
         record_audit(f"dossier.{action.name}", actor=actor.ref, target=f"dossier:{dossier.code}")
-    db.session.commit()
+    # Written now, so the dossier the caller holds is the one in the database (its version too):
+    # a next step on it (the demo's scripts, a test) starts from there.
+    db.session.flush()
     return dossier
 
 
-def _apply_side_effects(
-    dossier: Dossier, action: Action, actor: Actor, fee_vnd, attachments, now: datetime
-) -> None:
+def _illegal(action: Transition, status: int) -> ApiError:
+    return ApiError(
+        409,
+        "illegal_transition",
+        f"Không thể thực hiện '{action.label.lower()}' khi hồ sơ đang ở trạng thái '{STATUS_NAMES[status]}'.",
+        status_code=status,
+        status_name=STATUS_NAMES[status],
+    )
+
+
+def _changes(dossier: Dossier, action: Transition, fee_vnd: int | None, now: datetime) -> dict:
+    """The columns a move sets besides its status (nothing is written here: 422 if it cannot)."""
     processing_days = dossier.procedure.processing_days
     if action.name == "accept":
         # The legal clock starts at receipt by the one-stop desk, not at online submission.
-        dossier.accepted_at = now
-        dossier.due_date = add_working_days(local_date(now), processing_days)
-    elif action.name == "supply_supplement":
-        for document, requirement in _attachments(actor.id, attachments, "attachments"):
-            _attach(dossier, document, requirement)
+        return {"accepted_at": now, "due_date": add_working_days(local_date(now), processing_days)}
+    if action.name == "supply_supplement":
         # A dossier made complete restarts its processing time (Nghị định 61/2018/NĐ-CP, Điều 19).
-        dossier.due_date = add_working_days(local_date(now), processing_days)
-    elif action.name == "request_payment":
+        return {"due_date": add_working_days(local_date(now), processing_days)}
+    if action.name == "request_payment":
         amount = fee_vnd if fee_vnd is not None else dossier.fee_vnd
         if not amount or amount <= 0:
             raise ApiError(
@@ -387,15 +402,14 @@ def _apply_side_effects(
                 "Hãy nhập số tiền phí, lệ phí (VND) cần nộp.",
                 errors={"fee_vnd": ["Bắt buộc."]},
             )
-        dossier.fee_vnd = amount
-        # Status 6 opens the payment the citizen then makes in the app (wallet/).
-        wallet.request_payment(_fee_payable_of(dossier))
-    elif action.name == "confirm_payment":
-        dossier.payment_status = 1
-    elif action.name == "complete":
-        dossier.completed_at = now
-    elif action.name == "return_result":
-        dossier.returned_at = now
+        return {"fee_vnd": amount}
+    if action.name == "confirm_payment":
+        return {"payment_status": 1}
+    if action.name == "complete":
+        return {"completed_at": now}
+    if action.name == "return_result":
+        return {"returned_at": now}
+    return {}
 
 
 # ---- fees paid online (status 6, through the wallet) ---------------------------------------------
@@ -434,11 +448,16 @@ def mark_fee_paid(code: str, payment_id: uuid.UUID) -> None:
     if dossier is None or dossier.payment_status == 1:
         return
     dossier.payment_status = 1
-    if dossier.status == 6:
-        action = ACTIONS["confirm_payment"]
-        dossier.status = action.to_status
+    action = WORKFLOW["confirm_payment"]
+    if action.name in WORKFLOW.allowed(dossier.status):
+        from_status, dossier.status = dossier.status, action.to_status
         _record_move(
-            dossier, action.name, 6, action.to_status, Actor("wallet", payment_id), "Đã nộp trực tuyến"
+            dossier,
+            action.name,
+            from_status,
+            action.to_status,
+            Actor("wallet", payment_id),
+            "Đã nộp trực tuyến",
         )
 
 
@@ -449,7 +468,6 @@ def rate(dossier: Dossier, score: int, comment: str | None) -> Dossier:
         raise ApiError(409, "already_rated", "Bạn đã đánh giá hồ sơ này rồi.")
     dossier.rating = score
     dossier.rating_comment = (comment or "").strip() or None
-    db.session.commit()
     return dossier
 
 
@@ -495,7 +513,6 @@ def staff_dossier(actor: Actor, code: str) -> Dossier:
         raise _not_found(code)
     # Staff reading a citizen's application is a read of personal data: on the record.
     record_audit("dossier.read", actor=actor.ref, target=f"dossier:{dossier.code}")
-    db.session.commit()
     return dossier
 
 
@@ -522,7 +539,6 @@ def read_attachment(actor: Actor, dossier: Dossier, document_id: uuid.UUID):
         target=f"dossier:{dossier.code}",
         document_id=str(document_id),
     )
-    db.session.commit()
     return document, data
 
 

@@ -1,7 +1,7 @@
 """The dossier status machine on the National Public Service Portal's ten status codes.
 
-Every change of status goes through `ACTIONS`: who may take an action, from which statuses, to
-which status, and whether a note is required. Anything not listed is refused, so a dossier can
+Every change of status goes through `WORKFLOW`, one table of moves (api/state_machine.py): who
+may take an action, from which statuses, to which status, and whether a note is required. Anything not listed is refused, so a dossier can
 never jump (for example) from "Mới đăng ký" straight to "Đã trả kết quả".
 
     1 Mới đăng ký ──accept──► 2 Được tiếp nhận ──start──► 4 Đang xử lý ──complete──► 9 ──return_result──► 10
@@ -15,9 +15,11 @@ never jump (for example) from "Mới đăng ký" straight to "Đã trả kết q
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 
+# IllegalTransition is what callers of `next_status` catch: the machine's own.
+from api.state_machine import IllegalTransition as IllegalTransition
+from api.state_machine import StateMachine, Transition, move
 from api.workdays import local_date
 
 STATUS_NAMES: dict[int, str] = {
@@ -38,55 +40,35 @@ OPEN_STATUSES = frozenset({1, 2, 4, 5, 6})
 DONE_STATUSES = frozenset({9, 10})
 
 
-@dataclass(frozen=True)
-class Action:
-    name: str
-    actor: str  # "citizen" | "officer"
-    from_statuses: frozenset[int]
-    to_status: int
-    note_required: bool
-    label: str  # what the citizen reads in the history
+# Every move of a dossier, one row each: who takes it, from which statuses, to which status,
+# whether a note is required, and what the citizen reads in the history.
+WORKFLOW = StateMachine(
+    STATUS_NAMES,
+    [
+        move("accept", "officer", {1}, 2, label="Cán bộ một cửa đã tiếp nhận hồ sơ"),
+        move("refuse", "officer", {1}, 3, note_required=True, label="Hồ sơ không được tiếp nhận"),
+        move("start", "officer", {2}, 4, label="Hồ sơ được chuyển xử lý"),
+        move("request_supplement", "officer", {2, 4}, 5, note_required=True, label="Cần bổ sung giấy tờ"),
+        move("request_payment", "officer", {2, 4}, 6, label="Cần nộp phí, lệ phí"),
+        move("confirm_payment", "officer", {6}, 4, label="Đã ghi nhận nộp phí, lệ phí"),
+        move("stop", "officer", {2, 4, 5, 6}, 8, note_required=True, label="Dừng xử lý hồ sơ"),
+        move("complete", "officer", {4}, 9, label="Đã xử lý xong, chờ trả kết quả"),
+        move("return_result", "officer", {9}, 10, label="Đã trả kết quả"),
+        move("supply_supplement", "citizen", {5}, 4, label="Công dân đã bổ sung giấy tờ"),
+        move("withdraw", "citizen", {1, 2, 4, 5, 6}, 7, label="Công dân rút hồ sơ"),
+    ],
+    final=FINAL_STATUSES,
+)
+# The names other modules (and tests) have always read: the machine is a mapping of its moves.
+ACTIONS = WORKFLOW
+Action = Transition
+CITIZEN_ACTIONS = WORKFLOW.names("citizen")
+OFFICER_ACTIONS = WORKFLOW.names("officer")
 
 
-ACTIONS: dict[str, Action] = {
-    action.name: action
-    for action in (
-        Action("accept", "officer", frozenset({1}), 2, False, "Cán bộ một cửa đã tiếp nhận hồ sơ"),
-        Action("refuse", "officer", frozenset({1}), 3, True, "Hồ sơ không được tiếp nhận"),
-        Action("start", "officer", frozenset({2}), 4, False, "Hồ sơ được chuyển xử lý"),
-        Action("request_supplement", "officer", frozenset({2, 4}), 5, True, "Cần bổ sung giấy tờ"),
-        Action(
-            "request_payment",
-            "officer",
-            frozenset({2, 4}),
-            6,
-            False,
-            "Cần nộp phí, lệ phí",
-        ),
-        Action("confirm_payment", "officer", frozenset({6}), 4, False, "Đã ghi nhận nộp phí, lệ phí"),
-        Action("stop", "officer", frozenset({2, 4, 5, 6}), 8, True, "Dừng xử lý hồ sơ"),
-        Action("complete", "officer", frozenset({4}), 9, False, "Đã xử lý xong, chờ trả kết quả"),
-        Action("return_result", "officer", frozenset({9}), 10, False, "Đã trả kết quả"),
-        Action("supply_supplement", "citizen", frozenset({5}), 4, False, "Công dân đã bổ sung giấy tờ"),
-        Action("withdraw", "citizen", frozenset({1, 2, 4, 5, 6}), 7, False, "Công dân rút hồ sơ"),
-    )
-}
-CITIZEN_ACTIONS = tuple(name for name, action in ACTIONS.items() if action.actor == "citizen")
-OFFICER_ACTIONS = tuple(name for name, action in ACTIONS.items() if action.actor == "officer")
-
-
-class IllegalTransition(Exception):
-    def __init__(self, action: Action, status: int) -> None:
-        super().__init__(f"{action.name} not allowed from status {status}")
-        self.action = action
-        self.status = status
-
-
-def next_status(action: Action, current: int) -> int:
+def next_status(action: Transition | str, current: int) -> int:
     """The status `action` leads to from `current`, or IllegalTransition."""
-    if current not in action.from_statuses:
-        raise IllegalTransition(action, current)
-    return action.to_status
+    return WORKFLOW.next_status(action, current)
 
 
 def today() -> date:
@@ -113,11 +95,7 @@ def can_rate(dossier) -> bool:
 def citizen_actions(dossier) -> list[str]:
     """What the applicant can do now, so the app offers exactly these and no others: the citizen
     workflow actions the status allows, `pay_fee` while a fee is due, `rate` once returned."""
-    allowed = [
-        name
-        for name, action in ACTIONS.items()
-        if action.actor == "citizen" and dossier.status in action.from_statuses
-    ]
+    allowed = WORKFLOW.allowed(dossier.status, "citizen")
     if fee_due(dossier):
         allowed.append(PAY_FEE)
     if can_rate(dossier):

@@ -51,6 +51,7 @@ def filed(app, citizen_id, procedure="tam-tru", form=None) -> str:
     with app.app_context():
         dossier = dossiers.submit(get_citizen(citizen_id), procedure, form or VALID_FORMS[procedure])
         code = dossier.code
+        db.session.commit()  # the test is the edge (api/unit_of_work.py)
         db.session.remove()
         return code
 

@@ -10,6 +10,7 @@ import pytest
 from api.auth import service as auth
 from api.auth.tokens import delegated_access_token
 from api.citizens.service import get_citizen
+from api.extensions import db
 from tests.benefits.conftest import (
     PROGRAMME,
     assert_problem,
@@ -108,6 +109,7 @@ def test_level_one_accounts_are_told_to_get_level_two(client, citizen_headers):
 def test_the_chatbot_reads_with_the_citizens_delegated_token(app, client, person, history):
     with app.test_request_context():
         pair = auth.sign_in_citizen(get_citizen(person["id"]))
+        db.session.commit()  # the test is the edge (api/unit_of_work.py)
         from flask_jwt_extended import decode_token
 
         claims = decode_token(pair["access_token"])

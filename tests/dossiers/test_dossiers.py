@@ -534,6 +534,7 @@ def test_every_allowed_transition_moves_and_writes_one_event(app, applicant, mak
                     note="lý do",
                     fee_vnd=15000,
                 )
+                db.session.commit()  # the test is the edge: it commits what the service staged
                 assert dossier.status == action.to_status, (action.name, status)
                 assert dossier.history[-1].action == action.name
                 assert count(app, OutboxEvent, OutboxEvent.aggregate_id == dossier.code) == events_before + 1

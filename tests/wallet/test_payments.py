@@ -13,6 +13,7 @@ from sqlalchemy import select
 from api.dbtypes import utcnow
 from api.dossiers.models import Dossier
 from api.extensions import db
+from api.unit_of_work import transaction
 from tests.conftest import serving
 from tests.dossiers.test_dossiers import apply, desk
 from tests.wallet.conftest import DECLINED_CARD, FEE, SECRET_KEY, THREE_D_SECURE_CARD, count, events, pay
@@ -183,7 +184,7 @@ def test_a_key_is_forgotten_after_24_hours(app, client, applicant, fee_due, paym
     from api.idempotency import IdempotencyRecord, purge_expired
 
     assert pay(client, applicant["headers"], fee_due, card, key="yesterday").status_code == 201
-    with app.app_context():
+    with app.app_context(), transaction():  # as the scheduler runs the job: one unit of work
         assert purge_expired(now=utcnow() + timedelta(hours=23)) == 0
         assert purge_expired(now=utcnow() + timedelta(hours=25)) == 1
     assert count(app, IdempotencyRecord) == 0

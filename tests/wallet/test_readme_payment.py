@@ -21,6 +21,7 @@ import pytest
 from api.auth import service as auth
 from api.citizens import service as citizens
 from api.demo import demo_level2_citizen
+from api.extensions import db
 from tests.conftest import serving
 from tests.wallet.conftest import SECRET_KEY
 
@@ -76,7 +77,9 @@ def demo_api(app, make_app, localstripe):
 def demo_token(app) -> str:
     with app.test_request_context():
         citizen = citizens.citizen_by_cccd(demo_level2_citizen().cccd)
-        return auth.sign_in_citizen(citizen)["access_token"]
+        pair = auth.sign_in_citizen(citizen)
+        db.session.commit()  # the test is the edge (api/unit_of_work.py)
+        return pair["access_token"]
 
 
 def test_the_readme_pays_the_demo_fine_with_the_test_card(demo_api, demo_token, localstripe):

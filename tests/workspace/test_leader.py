@@ -153,6 +153,7 @@ def finish_dossier(app, catalogue, make_citizen, make_staff):
                 db.session.commit()
             dossiers.transition(dossier, "complete", actor, expected_version=dossier.version, at=at)
             code = dossier.code
+            db.session.commit()  # the test is the edge (api/unit_of_work.py)
             db.session.remove()
             return code
 
@@ -290,6 +291,7 @@ def test_a_periodic_report_is_listed_unread_and_read_once_opened(
     leader = make_staff("leader", ward_code=None)
     with app.app_context():
         assert dashboard.make_periodic_reports() == 2  # last week's and last month's
+        db.session.commit()  # the test is the edge, as the scheduler's job is (api/unit_of_work.py)
         db.session.remove()
     week_title = dashboard.title_of("weekly", monday, sunday)
 
