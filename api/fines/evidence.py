@@ -29,7 +29,6 @@ from flask import current_app
 from api.audit import record_audit
 from api.documents.files import JPEG, PNG, detect, verify_image
 from api.errors import ApiError
-from api.extensions import db
 from api.fines import service
 from api.fines.models import EVIDENCE_KEY_PREFIX, FineNotice, evidence_id
 from api.storage import StorageError, StorageObjectMissing, get_storage
@@ -173,7 +172,6 @@ def police_photo(actor: str, fine_id: uuid.UUID, wanted: str) -> EvidencePhoto:
     fine = service.get_notice(fine_id)
     photo = _read(_reference(fine, wanted))
     record_audit("fine.evidence_read", actor=actor, target=f"fine:{fine.id}", evidence=wanted)
-    db.session.commit()
     return photo
 
 

@@ -6,6 +6,8 @@ is linked when known and, failing that, when that person first looks at their fi
 
     issued (chờ xác nhận) ─confirm→ confirmed (đã xác nhận) ─pay→ paid (đã nộp phạt)
     issued, confirmed ─cancel (police)→ cancelled (đã huỷ)
+
+The moves, who takes them and from where, are the table of workflow.py.
 """
 
 from __future__ import annotations
@@ -98,8 +100,9 @@ class FineNotice(db.Model):
     # When the police's data was last written here: shown with the notice ("cập nhật lúc").
     synced_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-    # Status changes are compare-and-set updates on `status` (service.py: `_move`), so two
-    # requests racing (confirm and cancel, pay and cancel) cannot both win; no version needed.
+    # Status changes are moves of workflow.py applied as compare-and-set updates on `status`
+    # (service.py: `_move`), so two requests racing (confirm and cancel, pay and cancel) cannot
+    # both win; no version needed.
 
     @property
     def evidence_ids(self) -> list[str]:

@@ -35,9 +35,7 @@ from api.errors import FieldErrorSchema
 from api.fields import AmountVnd, VietnamDateTime, computed
 from api.fines import plates
 from api.fines.models import (
-    CONFIRMED,
     EVIDENCE_KEY_PREFIX,
-    ISSUED,
     OPEN_STATUSES,
     PAYMENT_PURPOSE,
     SOURCE_NAMES,
@@ -46,7 +44,15 @@ from api.fines.models import (
     STATUSES,
     FineNotice,
 )
-from api.fines.violations import VEHICLE_KIND_NAMES, VEHICLE_KINDS, Violation, get_violation
+from api.fines.violations import (
+    VEHICLE_KIND_NAMES,
+    VEHICLE_KINDS,
+    Violation,
+    committed_on,
+    get_violation,
+    violation_of,
+)
+from api.fines.workflow import CITIZEN, FINES
 from api.text import format_vnd, nfc
 from api.units import service as units
 from api.workdays import VIETNAM, local_date
@@ -189,10 +195,13 @@ class NoticeInSchema(Schema):
     @validates_schema
     def consistent(self, data, **kwargs):
         errors: dict[str, list[str]] = {}
-        violation = get_violation(data.get("violation_code"))
+        # The law of the day the violation was committed: its range, even if a decree changed it since.
+        day = committed_on(data["violated_at"]) if data.get("violated_at") else None
+        violation = get_violation(data.get("violation_code"), on=day)
         if "violation_code" in data and violation is None:
             errors["violation_code"] = [
-                f"Mã hành vi '{data['violation_code']}' không có trong danh mục hành vi vi phạm."
+                f"Mã hành vi '{data['violation_code']}' không có trong danh mục hành vi vi phạm"
+                + (f" áp dụng ngày {day:%d/%m/%Y}." if day else ".")
             ]
         if violation is not None:
             kind = data.get("vehicle_kind")
@@ -230,7 +239,7 @@ class NoticeInSchema(Schema):
         return NoticeData(
             notice_number=data["notice_number"],
             plate=data["plate"],
-            violation=get_violation(data["violation_code"]),
+            violation=get_violation(data["violation_code"], on=committed_on(data["violated_at"])),
             owner_cccd=data["owner_cccd"],
             violated_at=data["violated_at"],
             place=data["place"],
@@ -276,7 +285,8 @@ class FineView:
 
     @property
     def violation(self) -> Violation | None:
-        return get_violation(self.fine.violation_code)
+        """As the law stood on the day it was committed: the range and reference that applied."""
+        return violation_of(self.fine)
 
     @property
     def status_name(self) -> str:
@@ -332,13 +342,17 @@ class FineView:
     def overdue(self) -> bool:
         return self.is_open and self.fine.deadline < self.on
 
+    @cached_property
+    def _citizen_moves(self) -> list[str]:
+        return FINES.allowed(self.fine.status, CITIZEN)
+
     @property
     def can_confirm(self) -> bool:
-        return self.fine.status == ISSUED
+        return "confirm" in self._citizen_moves
 
     @property
     def can_pay(self) -> bool:
-        return self.fine.status == CONFIRMED
+        return "pay" in self._citizen_moves
 
     def _evidence_links(self, endpoint: str) -> list[dict]:
         return [

@@ -6,9 +6,12 @@ Plain functions on the Flask-SQLAlchemy session, no `flask.request`. The rules:
   notices; any other id answers 404, the same as an id that does not exist.
 - Imports are idempotent: a notice is keyed by its sender's `source_ref`; sending it again
   changes nothing, or updates it while the citizen has not yet acted on it.
-- Every status change is a compare-and-set on `status`, so of two racing requests (confirm and
-  cancel, a payment and a cancellation) exactly one wins, and writes exactly one outbox event in
-  the same transaction.
+- Every status change is a move of the status machine (workflow.py), applied with a
+  compare-and-set on `status`, so of two racing requests (confirm and cancel, a payment and a
+  cancellation) exactly one wins, and writes exactly one outbox event in the same transaction.
+- A notice is judged by the law of the day it was committed: its violation's range, legal
+  reference and description are those in force on that day in Vietnam (violations.py).
+- Nothing here commits: the request, the command or the job does (api/unit_of_work.py).
 - The money is collected by the wallet: this module registers the fine as a payable kind
   (wallet/payables.py) at import, answering how much a citizen owes and marking the fine paid
   inside the wallet's own transaction.
@@ -38,7 +41,6 @@ from api.fines import plates
 from api.fines.models import (
     CAMERA,
     CANCELLED,
-    CONFIRMED,
     ISSUED,
     OPEN_STATUSES,
     PAID,
@@ -48,8 +50,11 @@ from api.fines.models import (
     FineNotice,
 )
 from api.fines.schemas import NoticeData, NoticeInSchema
-from api.fines.violations import get_violation
+from api.fines.violations import violation_of
+from api.fines.workflow import FINES, can
+from api.imports import ImportReport
 from api.text import nfc
+from api.unit_of_work import checkpoint
 from api.workdays import local_date
 from wallet.payables import Payable
 
@@ -130,16 +135,23 @@ def invalid_plate(error: plates.InvalidPlate, field_name: str = "plate") -> ApiE
 # ---- status changes ---------------------------------------------------------------------------
 
 
-def _move(fine: FineNotice, allowed_from: Iterable[str], **values: Any) -> bool:
-    """Compare-and-set: apply `values` only while the notice is still in one of `allowed_from`.
+def _move(fine: FineNotice, name: str, **values: Any) -> bool:
+    """Take move `name` of the status machine with a compare-and-set: only while the notice is
+    still in a status the move starts from, writing `values` with it.
 
     Returns False when another transaction moved it first; the notice is then re-read.
     """
-    return compare_and_set(fine, FineNotice.status.in_(tuple(allowed_from)), updated_at=utcnow(), **values)
+    return compare_and_set(
+        fine,
+        FINES.from_condition(FineNotice.status, name),
+        status=FINES[name].to_status,
+        updated_at=utcnow(),
+        **values,
+    )
 
 
 def _event(event_type: str, fine: FineNotice, **extra: Any) -> None:
-    violation = get_violation(fine.violation_code)
+    violation = violation_of(fine)
     record_event(
         event_type,
         aggregate_type="fine",
@@ -226,7 +238,11 @@ def _upsert(data: NoticeData, *, actor: str, default_source: str) -> tuple[FineN
     changed = _differs(fine, values)
     if not changed:
         return fine, "unchanged"
-    if fine.status != ISSUED:
+    if fine.owner_cccd != values["owner_cccd"]:
+        owner = citizens.citizen_by_cccd(values["owner_cccd"])
+        values["owner_citizen_id"] = owner.id if owner else None
+    # While the citizen has not acted on it; a confirmation racing this update wins or loses whole.
+    if not (can(fine.status, "amend") and _move(fine, "amend", synced_at=utcnow(), **values)):
         raise ApiError(
             409,
             "fine_locked",
@@ -235,18 +251,11 @@ def _upsert(data: NoticeData, *, actor: str, default_source: str) -> tuple[FineN
             status_name=STATUS_NAMES[fine.status],
             fields=sorted(changed),
         )
-    if fine.owner_cccd != values["owner_cccd"]:
-        owner = citizens.citizen_by_cccd(values["owner_cccd"])
-        fine.owner_citizen_id = owner.id if owner else None
-    for name, value in values.items():
-        setattr(fine, name, value)
-    fine.synced_at = utcnow()
-    db.session.flush()
     return fine, "updated"
 
 
 def issue_notice(data: NoticeData, *, actor: str, default_source: str = POLICE) -> tuple[FineNotice, str]:
-    """Issue (or re-send) one notice and commit. Returns the notice with "created", "updated"
+    """Issue (or re-send) one notice. Returns the notice with "created", "updated"
     or "unchanged"; a new notice writes `fine.issued` for its owner."""
     try:
         with db.session.begin_nested():
@@ -259,7 +268,6 @@ def issue_notice(data: NoticeData, *, actor: str, default_source: str = POLICE) 
         record_audit(
             f"fine.{'issue' if outcome == 'created' else 'update'}", actor=actor, target=f"fine:{fine.id}"
         )
-    db.session.commit()
     return fine, outcome
 
 
@@ -280,19 +288,6 @@ class Rejected:
     source_ref: str | None = None
     notice_number: str | None = None
     data: Any = None
-
-
-@dataclass
-class ImportReport:
-    received: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: int = 0
-    rejects: list[Rejected] = field(default_factory=list)
-
-    def count(self, outcome: str) -> None:
-        setattr(self, outcome, getattr(self, outcome) + 1)
 
 
 def _rejected(row: Row, reason: str, errors: Mapping[str, list[str]] | None = None) -> Rejected:
@@ -319,28 +314,29 @@ def validate_row(data: Any) -> NoticeData:
     return NoticeInSchema().load(dict(data))
 
 
-def _import_row(row: Row, *, actor: str, default_source: str) -> tuple[str, Rejected | None]:
+def _import_row(row: Row, *, actor: str, default_source: str) -> str | Rejected:
+    """Store one row: its outcome ("created", "updated", "unchanged"), or why it was refused."""
     if row.problem:
-        return "rejected", _rejected(row, row.problem)
+        return _rejected(row, row.problem)
     try:
         notice = validate_row(row.data)
     except ValidationError as error:
         errors = {
             path: [translate(m) for m in msgs] for path, msgs in flatten_messages(error.messages).items()
         }
-        return "rejected", _rejected(row, "Dữ liệu không hợp lệ.", errors)
+        return _rejected(row, "Dữ liệu không hợp lệ.", errors)
     try:
         # A savepoint per row: a row refused by the database (two importers racing on one
-        # notice) is undone alone, and the rest of the batch still goes in.
+        # notice) or by the rules is undone alone, and the rest of the batch still goes in.
         with db.session.begin_nested():
             _, outcome = _upsert(notice, actor=actor, default_source=default_source)
     except ApiError as error:
-        return "rejected", _rejected(row, error.detail, {k: list(v) for k, v in (error.errors or {}).items()})
+        return _rejected(row, error.detail, {k: list(v) for k, v in (error.errors or {}).items()})
     except IntegrityError:
-        return "rejected", _rejected(
+        return _rejected(
             row, "Bản ghi trùng với một bản ghi đang được nhập cùng lúc; hãy gửi lại dòng này sau."
         )
-    return outcome, None
+    return outcome
 
 
 def import_notices(
@@ -350,29 +346,32 @@ def import_notices(
     default_source: str = CAMERA,
     batch_size: int = IMPORT_BATCH_SIZE,
     on_reject: Callable[[Rejected], None] | None = None,
-) -> ImportReport:
-    """Validate and store many notices, committing every `batch_size` rows.
+) -> ImportReport[Rejected]:
+    """Validate and store many notices, making every `batch_size` rows durable as they go.
 
     Idempotent: rows are keyed by `source_ref`, so sending the same feed twice adds nothing.
     A bad row never stops the others; it is reported (in Vietnamese) in `rejects`, or handed to
     `on_reject` as soon as it is found (a file importer streams them to its report and keeps
-    nothing in memory). `rows` may be plain mappings (numbered from 1) or `Row`s.
+    nothing in memory). `rows` may be plain mappings (numbered from 1) or `Row`s. The last rows
+    and the import's audit entry are the caller's unit of work to commit.
     """
-    report = ImportReport()
+    report: ImportReport[Rejected] = ImportReport()
     pending = 0
     for position, item in enumerate(rows, start=1):
         row = item if isinstance(item, Row) else Row(position, item)
         report.received += 1
-        outcome, rejected = _import_row(row, actor=actor, default_source=default_source)
-        report.count(outcome)
-        if rejected is not None:
+        outcome = _import_row(row, actor=actor, default_source=default_source)
+        if isinstance(outcome, Rejected):
+            report.reject(keep=outcome if on_reject is None else None)
             if on_reject is not None:
-                on_reject(rejected)
-            else:
-                report.rejects.append(rejected)
+                on_reject(outcome)
+        else:
+            report.count(outcome)
         pending += 1
         if pending >= batch_size:
-            db.session.commit()
+            # A month of camera records is one command: it must not hold one transaction (nor
+            # lose what it stored when the file breaks off at the end).
+            checkpoint("each batch of a notice import is durable as it goes")
             pending = 0
     record_audit(
         "fine.import",
@@ -383,7 +382,6 @@ def import_notices(
         unchanged=report.unchanged,
         rejected=report.rejected,
     )
-    db.session.commit()
     return report
 
 
@@ -439,14 +437,12 @@ def public_lookup(plate_text: str) -> LookupResult:
 
 def _link_owner(citizen: Citizen) -> None:
     """Notices recorded before the owner had an account become theirs when they look."""
-    linked = db.session.execute(
+    db.session.execute(
         update(FineNotice)
         .where(FineNotice.owner_cccd == citizen.cccd, FineNotice.owner_citizen_id.is_(None))
         .values(owner_citizen_id=citizen.id)
         .execution_options(synchronize_session=False)
-    ).rowcount
-    if linked:
-        db.session.commit()
+    )
 
 
 def citizen_fines(citizen: Citizen, status: str | None = None) -> list[FineNotice]:
@@ -489,9 +485,8 @@ def confirm(citizen: Citizen, fine_id: uuid.UUID | str) -> FineNotice:
     """
     _link_owner(citizen)
     fine = _owned(citizen.cccd, fine_id)
-    if fine.status == ISSUED and _move(fine, (ISSUED,), status=CONFIRMED, confirmed_at=utcnow()):
+    if can(fine.status, "confirm") and _move(fine, "confirm", confirmed_at=utcnow()):
         _event(EVENT_CONFIRMED, fine)
-        db.session.commit()
     elif fine.status == PAID:
         raise _already_paid(fine)
     elif fine.status == CANCELLED:
@@ -520,7 +515,6 @@ def police_search(
     if source:
         statement = statement.where(FineNotice.source == source)
     record_audit("fine.search", actor=actor, target=target, status=status, source=source)
-    db.session.commit()
     return statement.order_by(FineNotice.decided_at.desc(), FineNotice.id)
 
 
@@ -535,14 +529,13 @@ def police_read(actor: str, fine_id: uuid.UUID) -> FineNotice:
     """One notice for the police's page of it; like a search, reading an owner's data is audited."""
     fine = get_notice(fine_id)
     record_audit("fine.read", actor=actor, target=f"fine:{fine.id}")
-    db.session.commit()
     return fine
 
 
 def cancel(actor: str, fine_id: uuid.UUID, reason: str | None) -> FineNotice:
     """The police cancel an unpaid notice, with the reason the citizen will read."""
     reason = nfc(reason or "")
-    if not reason:
+    if FINES["cancel"].note_required and not reason:
         raise ApiError(
             422,
             "reason_required",
@@ -550,13 +543,8 @@ def cancel(actor: str, fine_id: uuid.UUID, reason: str | None) -> FineNotice:
             errors={"reason": ["Bắt buộc."]},
         )
     fine = get_notice(fine_id)
-    moved = fine.status in OPEN_STATUSES and _move(
-        fine,
-        OPEN_STATUSES,
-        status=CANCELLED,
-        cancelled_at=utcnow(),
-        cancelled_by=actor,
-        cancel_reason=reason,
+    moved = can(fine.status, "cancel") and _move(
+        fine, "cancel", cancelled_at=utcnow(), cancelled_by=actor, cancel_reason=reason
     )
     if not moved:
         if fine.status == PAID:
@@ -575,7 +563,6 @@ def cancel(actor: str, fine_id: uuid.UUID, reason: str | None) -> FineNotice:
         )
     _event(EVENT_CANCELLED, fine, reason=reason)
     record_audit("fine.cancel", actor=actor, target=f"fine:{fine.id}", reason=reason)
-    db.session.commit()
     return fine
 
 
@@ -587,7 +574,7 @@ def send_deadline_reminders(now: datetime | None = None) -> int:
 
     For the scheduler (daily). Notices already past their deadline are not reminded: they show
     as overdue in the app instead. Safe to run twice at once: each notice is claimed with a
-    compare-and-set on `reminded_at`. Commits; returns how many reminders were written.
+    compare-and-set on `reminded_at`. Returns how many reminders were written (the job commits).
     """
     now = now or utcnow()
     on = local_date(now)
@@ -616,7 +603,6 @@ def send_deadline_reminders(now: datetime | None = None) -> int:
         if claimed:
             _event(EVENT_DEADLINE, fine, days_left=(fine.deadline - on).days)
             sent += 1
-    db.session.commit()
     return sent
 
 
@@ -629,18 +615,18 @@ def fine_payable(citizen_id: uuid.UUID, reference: str) -> Payable:
     if citizen is None:
         raise fine_not_found()
     fine = _owned(citizen.cccd, reference)
-    if fine.status == ISSUED:
+    if not can(fine.status, "pay"):
+        if fine.status == PAID:
+            raise _already_paid(fine)
+        if fine.status == CANCELLED:
+            raise _cancelled(fine)
         raise ApiError(
             409,
             "fine_not_confirmed",
             "Hãy xác nhận hành vi vi phạm trước khi nộp phạt.",
-            status_name=STATUS_NAMES[ISSUED],
+            status_name=STATUS_NAMES[fine.status],
         )
-    if fine.status == PAID:
-        raise _already_paid(fine)
-    if fine.status == CANCELLED:
-        raise _cancelled(fine)
-    violation = get_violation(fine.violation_code)
+    violation = violation_of(fine)
     what = violation.description if violation else fine.violation_code
     return Payable(
         purpose=PAYMENT_PURPOSE,
@@ -682,7 +668,7 @@ def mark_fine_paid(reference: str, payment_id: uuid.UUID) -> None:
         return
     # An unconfirmed notice is one the wallet would not have charged for; paying it is taken as
     # accepting it, so it is marked paid too.
-    if _move(fine, OPEN_STATUSES, status=PAID, paid_at=utcnow(), payment_id=payment_id):
+    if _move(fine, "settle", paid_at=utcnow(), payment_id=payment_id):
         if fine.confirmed_at is None:
             fine.confirmed_at = fine.paid_at
         _event(EVENT_PAID, fine, payment_id=str(payment_id))

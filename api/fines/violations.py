@@ -4,8 +4,9 @@ Each violation cites the point, clause and article of the decree that sets its f
 168/2024/NĐ-CP, Điều 6: ô tô; Điều 7: xe mô tô, xe gắn máy), the range of the fine in VND, and
 the points taken off the driving licence. The file keeps each range as a dated history, so a
 new decree is added as data ahead of its day; `catalogue(on)` is the catalogue in force on a
-day. A notice's amount must lie within its violation's range; the police choose the amount
-inside it.
+day. A notice's amount must lie within its violation's range on the day the violation was
+committed (`violation_of`, `committed_on`), not the day it is issued or looked at; the police
+choose the amount inside it.
 
 The codes are stable identifiers shared with the police's violation feed and the chatbot; add new
 entries, never rename one.
@@ -90,7 +91,8 @@ def _violation(entry: dict[str, Any], fine: dict[str, Any]) -> Violation:
     )
 
 
-@lru_cache(maxsize=8)
+# One entry a day asked about: a month of camera records is judged by 30 days' catalogues.
+@lru_cache(maxsize=1024)
 def _catalogue_on(day: str) -> tuple[Violation, ...]:
     content = _checked(read(LAW_DATA))
     found = []
@@ -120,6 +122,18 @@ def get_violation(code: str | None, on: date | None = None) -> Violation | None:
     default), or None."""
     wanted = (code or "").strip().lower()
     return next((violation for violation in catalogue(on) if violation.code == wanted), None)
+
+
+def violation_of(notice: Any) -> Violation | None:
+    """The violation a notice names, as the law stood on the day it was committed (in Vietnam):
+    the range its amount must lie in and the reference it cites are that day's, whatever
+    changed since."""
+    return get_violation(notice.violation_code, on=committed_on(notice.violated_at))
+
+
+def committed_on(violated_at: datetime) -> date:
+    """The day in Vietnam of a violation's moment: the day whose law applies to it."""
+    return local_date(violated_at)
 
 
 VEHICLE_KIND_NAMES: dict[str, str] = dict(read(LAW_DATA)["vehicle_kinds"])

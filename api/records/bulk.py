@@ -48,6 +48,7 @@ from sqlalchemy import Connection
 from api.citizens import service as citizens
 from api.dbtypes import utcnow
 from api.extensions import db
+from api.imports import ImportReport
 from api.records.bulk_rules import lit, session_functions
 from api.records.bulk_staging import Stager
 from api.records.bulk_statements import (
@@ -63,7 +64,7 @@ from api.records.bulk_statements import (
     write_sql,
 )
 from api.records.connectors import CSV_COLUMNS, Connector
-from api.records.import_report import ImportReport, Rejected
+from api.records.import_report import Rejected
 
 
 def _unaccent(cursor) -> str:
@@ -124,7 +125,7 @@ def import_records(
     on_reject: Callable[[Rejected], None] | None,
     report: ImportReport | None = None,
 ) -> ImportReport:
-    """service.import_records on PostgreSQL: COPY a batch, check it in SQL, write it, commit.
+    """service.import_records on PostgreSQL: COPY a batch, check it in SQL, write it, in one transaction.
 
     Imports of one source run one at a time: the import session holds the advisory lock
     pg_advisory_lock(hashtext('records-import:' || source)) from its start to its end (the
@@ -139,54 +140,56 @@ def import_records(
     now = f"TIMESTAMPTZ {lit(utcnow().isoformat())}"
     today = date.today()
     # One session for the whole import: psycopg's own API for COPY and the batches' statements,
-    # SQLAlchemy's over the same connection for the citizens service's registry lookups.
+    # SQLAlchemy's over the same connection for the citizens service's registry lookups. Its
+    # transactions are its own, one per batch (`with connection.begin()`): a file of millions of
+    # rows never holds one transaction, and the caller's unit of work only audits the import.
     connection = db.engine.connect()
     try:
         session = connection.connection.driver_connection
         with session.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_lock(hashtext(%s))", (lock_key(connector.name),))
-            session.commit()  # a session lock: held across the batches' commits
+            with connection.begin():  # a session lock: held across the batches' transactions
+                cursor.execute("SELECT pg_advisory_lock(hashtext(%s))", (lock_key(connector.name),))
             # Temporary tables live in temp_buffers (8 MB by default): a batch's staging tables
             # would spill to disk. It can only be set before the session first used one.
             try:
-                with session.transaction():
+                with connection.begin():
                     cursor.execute("SET temp_buffers = '512MB'")
             except psycopg.errors.InvalidParameterValue:
                 pass  # a pooled session that had temporary tables: the import is only slower
-            unaccent = _unaccent(cursor)
-            people = people_sql(kind, stager.json_rows, today)
-            persons = match_sql(unaccent)
-            checked = checked_sql(kind, stager.json_rows, connector.name, today)
-            writes = write_sql(kind, connector.name, now)
-            cursor.execute(session_functions(unaccent))
-            for statement in _tables(kind, stager, people, persons, checked):
-                cursor.execute(statement)
-            # The statements are planned afresh each batch; JIT compiling their long CASEs cost
-            # more than it saved (1.5 s of a 2.7 s statement when the estimates ran high).
-            cursor.execute("SET jit = off")
-            cursor.execute("SET work_mem = '64MB'")
-            # date::text is YYYY-MM-DD, as date.isoformat() in CleanRow.digest
-            cursor.execute("SET DateStyle = ISO")
-            session.commit()
+            with connection.begin():
+                unaccent = _unaccent(cursor)
+                people = people_sql(kind, stager.json_rows, today)
+                persons = match_sql(unaccent)
+                checked = checked_sql(kind, stager.json_rows, connector.name, today)
+                writes = write_sql(kind, connector.name, now)
+                cursor.execute(session_functions(unaccent))
+                for statement in _tables(kind, stager, people, persons, checked):
+                    cursor.execute(statement)
+                # The statements are planned afresh each batch; JIT compiling their long CASEs cost
+                # more than it saved (1.5 s of a 2.7 s statement when the estimates ran high).
+                cursor.execute("SET jit = off")
+                cursor.execute("SET work_mem = '64MB'")
+                # date::text is YYYY-MM-DD, as date.isoformat() in CleanRow.digest
+                cursor.execute("SET DateStyle = ISO")
             while not stager.done:
-                if not stager.stage(cursor, batch_size, report) and not stager.rejects:
-                    break
-                # prepare=False: psycopg would prepare a statement run five times, and PostgreSQL
-                # may then keep a generic plan made while the tables were small
-                cursor.execute(people, prepare=False)
-                _load_registry(connection, cursor)
-                for statement in (persons, checked, *writes):
-                    cursor.execute(statement, prepare=False)
-                created, updated, unchanged = cursor.execute(COUNTS, prepare=False).fetchone()
-                found = [Rejected(*row) for row in cursor.execute(REJECTS, prepare=False)]
-                session.commit()
+                with connection.begin():
+                    if not stager.stage(cursor, batch_size, report) and not stager.rejects:
+                        break
+                    # prepare=False: psycopg would prepare a statement run five times, and
+                    # PostgreSQL may then keep a generic plan made while the tables were small
+                    cursor.execute(people, prepare=False)
+                    _load_registry(connection, cursor)
+                    for statement in (persons, checked, *writes):
+                        cursor.execute(statement, prepare=False)
+                    created, updated, unchanged = cursor.execute(COUNTS, prepare=False).fetchone()
+                    found = [Rejected(*row) for row in cursor.execute(REJECTS, prepare=False)]
                 # counted once committed: an import that fails later is audited with what it wrote
                 report.created += created
                 report.updated += updated
                 report.unchanged += unchanged
                 # in the file's order, whichever pass caught them
                 for rejected in merge(stager.rejects, found, key=lambda r: r.line):
-                    report.reject(rejected)
+                    report.reject(rejected.code)
                     if on_reject is not None:
                         on_reject(rejected)
     finally:

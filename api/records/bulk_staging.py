@@ -18,9 +18,10 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from api.imports import ImportReport
 from api.records import cleaning
 from api.records.connectors import Connector, FileConnector, check_csv_header, parse_json_line
-from api.records.import_report import ImportReport, Rejected
+from api.records.import_report import Rejected
 
 _CHUNK = 1 << 20
 

@@ -22,6 +22,7 @@ from api.extensions import db
 from api.records import service
 from api.records.connectors import DEFAULT_SOURCE, Row
 from api.records.models import HEALTH, LABOUR, LAND, HealthRecord, LabourRecord, LandCertificate
+from api.unit_of_work import checkpoint
 
 ACTOR = "demo"
 _MODELS = {LAND: LandCertificate, HEALTH: HealthRecord, LABOUR: LabourRecord}
@@ -180,7 +181,8 @@ def seed_demo_records(profiles: Iterable[Person]) -> int:
         missing = [row for row in rows if row["source_id"] not in sent]
         if not missing:
             continue
-        db.session.commit()  # the import writes on a connection of its own
+        # (and on SQLite, where one connection writes at a time, it would wait for this one)
+        checkpoint("the records import reads the seeded citizens on a connection of its own")
         rejected = []
         report = service.import_records(
             FeedConnector(source, record_type, missing), actor=ACTOR, on_reject=rejected.append

@@ -38,10 +38,11 @@ from api.citizens import service as citizens
 from api.dbtypes import utcnow
 from api.errors import ApiError
 from api.extensions import db
+from api.imports import ImportReport
 from api.records import bulk, cleaning
 from api.records.cleaning import CleanRow, RegistryEntry, Rejection
 from api.records.connectors import DEFAULT_SOURCE, Connector, FileFormatError, Row, source_name
-from api.records.import_report import ImportReport, Rejected
+from api.records.import_report import Rejected
 from api.records.models import (
     CONDITION,
     HEALTH,
@@ -60,6 +61,7 @@ from api.records.models import (
     RecordAccess,
 )
 from api.text import nfc
+from api.unit_of_work import checkpoint, rollback
 
 if TYPE_CHECKING:
     from api.citizens.models import Citizen
@@ -126,7 +128,7 @@ def import_records(
     batch_size: int | None = None,
     on_reject: Callable[[Rejected], None] | None = None,
 ) -> ImportReport:
-    """Clean, match and upsert every row of `connector`, committing every `batch_size` rows.
+    """Clean, match and upsert every row of `connector`, each `batch_size` rows a transaction.
 
     Rejected rows are handed to `on_reject` as soon as they are found, in line order (the CLI
     streams them to its report file). Returns the counts; the import itself is audited.
@@ -152,12 +154,13 @@ def import_records(
     except FileFormatError:
         raise  # the file as a whole was refused before anything was written: nothing to audit
     except Exception:
-        db.session.rollback()
+        rollback()  # the session may be broken with the import (the database went away)
         _audit_import(connector, actor, report, interrupted=True)
-        db.session.commit()
+        checkpoint(
+            "an interrupted import's batches are committed: its audit entry says so, although it fails"
+        )
         raise
     _audit_import(connector, actor, report)
-    db.session.commit()
     return report
 
 
@@ -192,9 +195,11 @@ def _import_rows(
     """
     report = report if report is not None else ImportReport()
     target = _TARGETS[connector.record_type]
+    # The import's own connection, one transaction per batch (`with connection.begin()`), so a
+    # huge file never holds one transaction; the caller's unit of work only audits it.
     with db.engine.connect() as connection:
-        _SEEN.create(connection)
-        connection.commit()
+        with connection.begin():
+            _SEEN.create(connection)
         try:
             for batch in _batches(connector.rows(), batch_size):
                 counted = ImportReport()
@@ -207,8 +212,8 @@ def _import_rows(
                         on_reject(rejected)
         finally:
             connection.rollback()
-            _SEEN.drop(connection)
-            connection.commit()
+            with connection.begin():
+                _SEEN.drop(connection)
     return report
 
 
@@ -293,7 +298,7 @@ def _import_batch(
     # Reported in the file's order, whichever rule caught them.
     rejects.sort(key=lambda r: r.line)
     for rejected in rejects:
-        report.reject(rejected)
+        report.reject(rejected.code)
     return rejects
 
 
@@ -436,7 +441,7 @@ def staff_read(
             outcome="not_found",
             purpose=purpose,
         )
-        db.session.commit()
+        checkpoint("a staff read of an unknown CCCD is audited although it answers 404")
         raise ApiError(
             404, "citizen_not_found", "Không có công dân mang số căn cước này trong cơ sở dữ liệu dân cư."
         )
@@ -455,7 +460,6 @@ def staff_read(
         purpose=purpose,
         record_types=list(types),
     )
-    db.session.commit()
     views = {LAND: land_view, HEALTH: health_view, LABOUR: labour_view}
     return {
         "citizen": {

@@ -56,7 +56,6 @@ def staff_read(actor: Actor, report_id: uuid.UUID | str) -> Report:
     """The desk's view of one report; reading a citizen's report is on the record."""
     report = staff_report(actor, report_id)
     record_audit("report.read", actor=actor.ref, target=f"report:{report.id}")
-    db.session.commit()
     return report
 
 
@@ -172,7 +171,6 @@ def read_identity(actor: Actor, report_id: uuid.UUID, reason: str) -> dict:
             "Phản ánh này không lưu thông tin người gửi (ẩn danh hoặc phản ánh hiện trường).",
         )
     record_audit("report.identity_read", actor=actor.ref, target=f"report:{report.id}", reason=reason)
-    db.session.commit()
     return {
         "report_id": report.id,
         "full_name": identity.get("full_name"),

@@ -4,13 +4,13 @@ Plain functions on the Flask-SQLAlchemy session and the configured storage; no `
 The domain's other rooms, each with one job, are re-exported here so callers keep one address:
 
 - transitions.py: the one write path of a status change (`move`, a compare-and-set on the
-  report's version with history, outbox event and audit in one transaction), `Actor`, errors.
+  report's version with history, outbox event and audit in one unit of work), `Actor`, errors.
 - desk.py: staff reading, moving, merging and counting their unit's reports.
 - identity.py: informant protection (encrypted identities, keyed reporter key, token hashes).
 - duplicates.py: open field reports of the same category nearby.
 
 A citizen reaches only their own reports (by `reporter_key`); anyone else's answers 404, like a
-report that does not exist.
+report that does not exist. Nothing here commits: the request or the job does (api/unit_of_work.py).
 """
 
 from __future__ import annotations
@@ -230,7 +230,6 @@ def submit(
     report_event(EVENT_RECEIVED, report)
     if filed_by is not None:
         record_audit(f"report.{channel}_submit", actor=filed_by, target=f"report:{report.id}")
-    db.session.commit()
     return Submitted(report=report, tracking_token=token, possible_duplicates=duplicates)
 
 
@@ -277,9 +276,8 @@ def add_media(
     )
     report.media.append(item)
     try:
-        db.session.commit()
+        db.session.flush()  # refused now, while the stored file can still be taken back
     except BaseException:
-        db.session.rollback()
         try:
             storage.delete(key)
         except StorageError:
@@ -344,12 +342,13 @@ def rate(citizen_id: uuid.UUID, report_id: uuid.UUID, score: int, comment: str |
         raise ApiError(409, "not_resolved_yet", "Bạn chỉ đánh giá được sau khi phản ánh đã được xử lý xong.")
     if report.rating is not None:
         raise ApiError(409, "already_rated", "Bạn đã đánh giá việc xử lý phản ánh này rồi.")
-    report.rating = score
-    report.rating_comment = nfc(comment or "") or None
     try:
-        db.session.commit()
+        # the savepoint's flush is the compare-and-set on the version; a lost race leaves the
+        # session usable for the 409
+        with db.session.begin_nested():
+            report.rating = score
+            report.rating_comment = nfc(comment or "") or None
     except StaleDataError:
-        db.session.rollback()
         raise conflict() from None
     return report
 
@@ -366,15 +365,15 @@ def add_comment(report: Report, *, author_kind: str, author: str, body: str, int
         report_event(EVENT_COMMENTED, report, comment=body[:500])
     if author_kind == STAFF:
         record_audit("report.comment", actor=author, target=f"report:{report.id}", internal=internal)
-    db.session.commit()
     return comment
 
 
 def close_resolved_reports(now: datetime | None = None) -> int:
     """Close resolved reports nobody confirmed within REPORT_AUTO_CLOSE_DAYS (scheduler job).
 
-    Each close is its own compare-and-set: a citizen confirming at the same moment wins or
-    loses cleanly. Returns how many were closed.
+    Each close is its own compare-and-set in a savepoint (transitions.move): a citizen confirming
+    at the same moment wins or loses cleanly, and a lost one does not undo the others. Returns how
+    many were closed (the job commits).
     """
     now = now or utcnow()
     cutoff = now - timedelta(days=current_app.config["REPORT_AUTO_CLOSE_DAYS"])
@@ -388,5 +387,5 @@ def close_resolved_reports(now: datetime | None = None) -> int:
             move(report, ACTIONS["auto_close"], SYSTEM, closed_at=now)
             closed += 1
         except ApiError:
-            db.session.rollback()
+            pass  # confirmed (or moved) meanwhile: nothing to close
     return closed

@@ -3,8 +3,9 @@
 Every status change goes through `move`: the status machine (workflow.py) says whether it is
 allowed; the report's version column makes the write a compare-and-set, so of two officers acting
 at once exactly one wins and the other gets 409 `report_changed`; each move writes one history
-row, one outbox event and, for staff, one audit entry in the same transaction. The citizen's
-confirmation (service.py), the desk's moves (desk.py) and the scheduler's auto-close all use it.
+row, one outbox event and, for staff, one audit entry in the caller's unit of work (the request
+or the job commits them together). The citizen's confirmation (service.py), the desk's moves
+(desk.py) and the scheduler's auto-close all use it.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from api.extensions import db
 from api.reports.categories import get_category
 from api.reports.identity import recipient
 from api.reports.models import Report, ReportTransition
-from api.reports.workflow import STATUS_NAMES, Action
+from api.reports.workflow import ACTIONS, STATUS_NAMES, note_is_public
+from api.state_machine import IllegalTransition, Transition
 
 EVENTS = {
     "assign": "report.assigned",
@@ -104,8 +106,11 @@ def report_event(event_type: str, report: Report, **extra: Any) -> None:
     )
 
 
-def check_allowed(report: Report, action: Action) -> None:
-    if report.status not in action.from_statuses:
+def check_allowed(report: Report, action: Transition) -> None:
+    """409 `illegal_transition` unless the status machine allows `action` from the report's status."""
+    try:
+        ACTIONS.next_status(action, report.status)
+    except IllegalTransition:
         raise ApiError(
             409,
             "illegal_transition",
@@ -113,38 +118,39 @@ def check_allowed(report: Report, action: Action) -> None:
             f"'{STATUS_NAMES[report.status]}'.",
             report_status=report.status,
             status_name=STATUS_NAMES[report.status],
-        )
+        ) from None
 
 
-def move(report: Report, action: Action, actor_ref: str, *, note: str | None = None, **values: Any) -> Report:
-    """Apply `action` with a compare-and-set on the version; commit with history, event, audit."""
+def move(
+    report: Report, action: Transition, actor_ref: str, *, note: str | None = None, **values: Any
+) -> Report:
+    """Apply `action` with a compare-and-set on the version, with its history row, event and audit
+    entry (not committed: the caller's unit of work is)."""
     check_allowed(report, action)
     from_status = report.status
-    # No flush before the one below: that flush is the compare-and-set, and must be the one
-    # that meets another transaction's change.
-    with db.session.no_autoflush:
-        report.status = action.to_status
-        for name, value in values.items():
-            setattr(report, name, value)
-        report.history.append(
-            ReportTransition(
-                action=action.name,
-                from_status=from_status,
-                to_status=action.to_status,
-                actor=actor_ref,
-                note=note,
-                note_public=action.note_public,
-            )
-        )
+    public = note_is_public(action)
     try:
-        db.session.flush()
+        # A savepoint: a move that loses the race is undone alone, and the unit goes on (the
+        # auto-close job moves on to the next report; a request answers 409). No flush before
+        # the savepoint's own: that flush is the compare-and-set, and must be the one that meets
+        # another transaction's change.
+        with db.session.begin_nested(), db.session.no_autoflush:
+            report.status = ACTIONS.next_status(action, from_status)
+            for name, value in values.items():
+                setattr(report, name, value)
+            report.history.append(
+                ReportTransition(
+                    action=action.name,
+                    from_status=from_status,
+                    to_status=report.status,
+                    actor=actor_ref,
+                    note=note,
+                    note_public=public,
+                )
+            )
     except StaleDataError:
-        db.session.rollback()
         raise conflict() from None
-    report_event(
-        EVENTS[action.name], report, action=action.name, **({"note": note} if action.note_public else {})
-    )
+    report_event(EVENTS[action.name], report, action=action.name, **({"note": note} if public else {}))
     if actor_ref.startswith("staff:"):
         record_audit(f"report.{action.name}", actor=actor_ref, target=f"report:{report.id}")
-    db.session.commit()
     return report

@@ -1,4 +1,5 @@
-"""The report status machine: every move is a row of `ACTIONS`, anything else is refused.
+"""The report status machine: every move is a row of `ACTIONS` (an `api.state_machine` table),
+anything else is refused.
 
     received ─assign→ assigned ─start→ in_progress ─resolve→ resolved ─confirm / auto_close→ closed
        │  ▲               │                │
@@ -12,7 +13,7 @@ closed, rejected and merged are final. Staff actions are the desk's; `confirm` i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from api.state_machine import StateMachine, Transition, move
 
 RECEIVED, ASSIGNED, IN_PROGRESS = "received", "assigned", "in_progress"
 RESOLVED, CLOSED, REJECTED, MERGED = "resolved", "closed", "rejected", "merged"
@@ -32,30 +33,44 @@ FINAL_STATUSES = (CLOSED, REJECTED, MERGED)
 
 STAFF, CITIZEN, SYSTEM = "staff", "citizen", "system"
 
-
-@dataclass(frozen=True)
-class Action:
-    name: str
-    actor: str
-    from_statuses: tuple[str, ...]
-    to_status: str
-    note_required: bool
-    label: str  # what the citizen reads in the history
-    note_public: bool = False  # the note is the citizen's to read (a rejection's reason, a resolution)
-
-
-ACTIONS: dict[str, Action] = {
-    action.name: action
-    for action in (
-        Action("assign", STAFF, (RECEIVED, ASSIGNED), ASSIGNED, False, "Đã phân công cán bộ xử lý"),
-        Action("start", STAFF, (ASSIGNED,), IN_PROGRESS, False, "Cán bộ bắt đầu xử lý"),
-        Action("resolve", STAFF, (IN_PROGRESS,), RESOLVED, True, "Đã xử lý xong", note_public=True),
-        Action("reject", STAFF, OPEN_STATUSES, REJECTED, True, "Không xử lý phản ánh", note_public=True),
-        Action("reassign", STAFF, OPEN_STATUSES, RECEIVED, True, "Chuyển đơn vị khác xử lý"),
-        Action("merge", STAFF, OPEN_STATUSES, MERGED, False, "Gộp với phản ánh cùng nội dung"),
-        Action("confirm", CITIZEN, (RESOLVED,), CLOSED, False, "Người phản ánh xác nhận đã xử lý"),
-        Action("auto_close", SYSTEM, (RESOLVED,), CLOSED, False, "Tự động đóng sau thời hạn xác nhận"),
-    )
-}
+# `note_public`: the move's note is the citizen's to read (a rejection's reason, a resolution);
+# any other note stays with the desk.
+ACTIONS = StateMachine(
+    STATUSES,
+    [
+        move("assign", STAFF, (RECEIVED, ASSIGNED), ASSIGNED, label="Đã phân công cán bộ xử lý"),
+        move("start", STAFF, (ASSIGNED,), IN_PROGRESS, label="Cán bộ bắt đầu xử lý"),
+        move(
+            "resolve",
+            STAFF,
+            (IN_PROGRESS,),
+            RESOLVED,
+            note_required=True,
+            label="Đã xử lý xong",
+            note_public=True,
+        ),
+        move(
+            "reject",
+            STAFF,
+            OPEN_STATUSES,
+            REJECTED,
+            note_required=True,
+            label="Không xử lý phản ánh",
+            note_public=True,
+        ),
+        move(
+            "reassign", STAFF, OPEN_STATUSES, RECEIVED, note_required=True, label="Chuyển đơn vị khác xử lý"
+        ),
+        move("merge", STAFF, OPEN_STATUSES, MERGED, label="Gộp với phản ánh cùng nội dung"),
+        move("confirm", CITIZEN, (RESOLVED,), CLOSED, label="Người phản ánh xác nhận đã xử lý"),
+        move("auto_close", SYSTEM, (RESOLVED,), CLOSED, label="Tự động đóng sau thời hạn xác nhận"),
+    ],
+    final=FINAL_STATUSES,
+)
 # What the desk sends to POST /staff/reports/<id>/actions (merge has its own endpoint).
-DESK_ACTIONS = ("assign", "start", "resolve", "reject", "reassign")
+DESK_ACTIONS = tuple(name for name in ACTIONS.names(STAFF) if name != "merge")
+
+
+def note_is_public(action: Transition) -> bool:
+    """Whether the citizen reads the note of this move (a row without the column: no)."""
+    return getattr(action, "note_public", False)

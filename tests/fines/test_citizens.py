@@ -111,6 +111,7 @@ def test_notices_recorded_before_the_owner_signed_up_are_theirs_when_they_look(
             headers = {
                 "Authorization": f"Bearer {service.sign_in_citizen(db.session.get(Citizen, person.id))['access_token']}"
             }
+            db.session.commit()  # the test is the edge (api/unit_of_work.py)
         person_id = person.id
     mine = client.get("/me/fines", headers=headers)
     assert [f["id"] for f in mine.json] == [response.json["id"]]

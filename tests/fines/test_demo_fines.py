@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from api.citizens import service as citizens
 from api.demo import DEMO_PLATES, demo_level2_citizen, demo_profiles
+from api.extensions import db
 from api.fines import service
 
 
@@ -41,6 +42,7 @@ def test_the_demo_fines_photos_are_real_images_served_to_their_owner(app, client
     with app.test_request_context():
         citizen = citizens.citizen_by_cccd(demo_level2_citizen().cccd)
         headers = {"Authorization": f"Bearer {auth.sign_in_citizen(citizen)['access_token']}"}
+        db.session.commit()  # the test is the edge (api/unit_of_work.py)
     fines = client.get("/me/fines", headers=headers).json
     photos = [photo["url"] for fine in fines for photo in fine["evidence"]]
     assert len(photos) == 3  # two of the speeding camera, one of the parking camera

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from api.extensions import db
 from api.fines import service
+from api.unit_of_work import transaction
 from api.workdays import VIETNAM
 from tests.fines.conftest import events
 
@@ -31,8 +32,11 @@ def test_unpaid_notices_due_soon_are_reminded_once(app, client, police, owner, i
         service.mark_fine_paid(paid["id"], uuid.uuid4())
         db.session.commit()
 
-        assert service.send_deadline_reminders() == 2
-        assert service.send_deadline_reminders() == 0  # idempotent
+        # each run is a job: one unit of work (the scheduler's transaction)
+        with transaction():
+            assert service.send_deadline_reminders() == 2
+        with transaction():
+            assert service.send_deadline_reminders() == 0  # idempotent
     reminders = events(app, "fine.deadline_approaching")
     assert {e.aggregate_id for e in reminders} == {due_in_2["id"], due_today_confirmed["id"]}
     days = {e.aggregate_id: e.payload["days_left"] for e in reminders}
@@ -44,9 +48,9 @@ def test_reminders_follow_the_clock_they_are_given(app, issue):
     issued = issue(**_decided(0))
     now = datetime.now(VIETNAM)
     with app.app_context():
-        assert service.send_deadline_reminders(now + timedelta(days=7)) == 0
-        assert service.send_deadline_reminders(now + timedelta(days=8)) == 1
-        assert service.send_deadline_reminders(now + timedelta(days=9)) == 0
+        for days, sent in ((7, 0), (8, 1), (9, 0)):
+            with transaction():
+                assert service.send_deadline_reminders(now + timedelta(days=days)) == sent
     [reminder] = events(app, "fine.deadline_approaching")
     assert reminder.aggregate_id == issued["id"]
 

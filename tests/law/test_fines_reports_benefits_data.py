@@ -21,6 +21,7 @@ from api.benefits import amounts
 from api.fines import violations
 from api.law import LawDataError, loader, read
 from api.reports import categories
+from tests.law.decrees import NEW_RED_LIGHT_REFERENCE, OLD_RED_LIGHT_REFERENCE, add_new_decree
 
 FILES = ("violations", "report_categories", "benefit_amounts")
 
@@ -196,46 +197,13 @@ def test_a_new_base_level_applies_from_its_day_only(law_copy):
 
 
 def test_a_new_fine_range_applies_from_its_day_only(law_copy):
-    def new_decree(content: dict) -> None:
-        red_light = content["violations"][0]
-        red_light["fines"][0]["effective_until"] = "2031-12-31"
-        red_light["fines"].append(
-            {
-                "effective_from": "2032-01-01",
-                "legal_basis": {
-                    "document": "Nghị định 999/2031/NĐ-CP",
-                    "article": 5,
-                    "clause": 10,
-                    "point": "a",
-                },
-                "min_vnd": 20_000_000,
-                "max_vnd": 22_000_000,
-                "licence_points": 6,
-            }
-        )
-        content["violations"].append(
-            {
-                "code": "oto-hanh-vi-moi",
-                "vehicle_kind": "car",
-                "description": "Hành vi mới, chỉ bị xử phạt từ ngày nghị định mới có hiệu lực",
-                "fines": [
-                    {
-                        "effective_from": "2032-01-01",
-                        "legal_basis": {"document": "Nghị định 999/2031/NĐ-CP", "article": 5, "clause": 2},
-                        "min_vnd": 1_000_000,
-                        "max_vnd": 2_000_000,
-                    }
-                ],
-            }
-        )
-
-    law_copy("violations", new_decree)
+    law_copy("violations", lambda content: add_new_decree(content, date(2032, 1, 1)))
     before = violations.get_violation("oto-vuot-den-do", on=date(2031, 12, 31))
     after = violations.get_violation("oto-vuot-den-do", on=date(2032, 1, 1))
     assert (before.min_vnd, before.max_vnd) == (18_000_000, 20_000_000)
-    assert before.legal_reference == "Điểm b khoản 9 Điều 6 Nghị định 168/2024/NĐ-CP"
+    assert before.legal_reference == OLD_RED_LIGHT_REFERENCE
     assert (after.min_vnd, after.max_vnd, after.licence_points) == (20_000_000, 22_000_000, 6)
-    assert after.legal_reference == "Điểm a khoản 10 Điều 5 Nghị định 999/2031/NĐ-CP"
+    assert after.legal_reference == NEW_RED_LIGHT_REFERENCE
     assert not before.allows(21_000_000) and after.allows(21_000_000)
     assert violations.get_violation("oto-hanh-vi-moi", on=date(2031, 12, 31)) is None
     assert violations.get_violation("oto-hanh-vi-moi", on=date(2032, 1, 1)).legal_reference == (
