@@ -82,7 +82,6 @@ def publish(data: Mapping[str, Any], author_id: uuid.UUID) -> Announcement:
         importance=announcement.importance,
         recipients=len(recipients),
     )
-    db.session.commit()
     return get_sent(announcement.id)
 
 
@@ -159,7 +158,6 @@ def mark_read(staff_id: uuid.UUID, announcement_id: uuid.UUID) -> AnnouncementRe
             )
             .values(read_at=utcnow())
         )
-        db.session.commit()
         db.session.refresh(receipt)
     return receipt
 

@@ -1,16 +1,14 @@
 """Policy articles, the comms staff's side: composing, the review workflow, versions, lists.
 
-    draft ──submit──► review ──publish──► published ──unpublish──► unpublished ──submit──► review
-      ▲                  │
-      └─────return───────┘            archive: from any state but archived; restore: back to draft
+The moves between statuses are one table, content/workflow.py (`MACHINE`); this module asks it.
 Publishing is a second comms user's decision: whoever sent the article to review, and whoever
 last changed its content, cannot publish it (four eyes: a policy message goes out in the
 province's name). Content can be edited in draft, review and unpublished; an edit puts the
 article back to draft, so what is published is always what a reviewer saw. A published article
 is unpublished first to be edited (its readers never see a half-reviewed correction).
 
-Every change names the version it was made on (`expected_version`, content/versioning.py), and
-adds a version row with the whole content, and an audit entry. What citizens read is in
+Every change names the version it was made on (`expected_version`, content/versioning.py: the
+routes check If-Match first), and adds a version row with the whole content, and an audit entry. What citizens read is in
 content/readers.py.
 """
 
@@ -19,7 +17,6 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -30,25 +27,25 @@ from api.audit import record_audit
 from api.dbtypes import utcnow
 from api.errors import ApiError
 from api.extensions import db
+from api.state_machine import IllegalTransition, Transition
 from api.text import fold
+from api.unit_of_work import rollback
 from api.units import service as units
 from content.models import (
-    ARCHIVED,
     AUDIENCE_ALL,
     AUDIENCE_PROVINCE,
     AUDIENCE_WARDS,
     CATEGORIES,
     DRAFT,
     PUBLISHED,
-    REVIEW,
     STATUS_NAMES,
-    UNPUBLISHED,
     Article,
     ArticleVersion,
     ArticleWard,
 )
 from content.sanitize import clean_html, has_content, plain_text
 from content.versioning import check_version, current_version, version_conflict
+from content.workflow import ACTIONS, EDIT, MACHINE
 
 
 def categories() -> list[dict[str, str]]:
@@ -213,11 +210,11 @@ def create_article(data: Mapping[str, Any], actor: str) -> Article:
         record_audit(
             "content.article_created", actor=actor, target=f"article:{article.id}", title=article.title
         )
-        db.session.commit()
+        db.session.flush()
     except IntegrityError:
         # Two creations with the same slug at once: the check above passed for both, the unique
-        # key let one through. The other learns it the way a sequential one would.
-        db.session.rollback()
+        # key let one through. The other learns it the way a sequential one would (the request
+        # is rolled back).
         raise _slug_taken_error(slug) from None
     return article
 
@@ -238,23 +235,22 @@ def get_article(article_id: uuid.UUID) -> Article:
     return article
 
 
-EDITABLE = (DRAFT, REVIEW, UNPUBLISHED)
-
-
 def edit_article(
     article: Article, data: Mapping[str, Any], actor: str, expected_version: int | None
 ) -> Article:
     check_version(article.version, expected_version, "bài viết")
     article_id = article.id
     try:
-        return _edit_article(article, data, actor)
+        edited = _edit_article(article, data, actor)
+        db.session.flush()
+        return edited
     except (StaleDataError, IntegrityError) as error:
-        db.session.rollback()
+        rollback()  # the failed flush left the session unusable; the request fails anyway
         raise _lost_race(article_id, error, data.get("slug")) from None
 
 
 def _edit_article(article: Article, data: Mapping[str, Any], actor: str) -> Article:
-    if article.status not in EDITABLE:
+    if article.status not in MACHINE[EDIT].from_statuses:
         raise ApiError(
             409,
             "article_not_editable",
@@ -270,9 +266,8 @@ def _edit_article(article: Article, data: Mapping[str, Any], actor: str) -> Arti
     _apply_content(article, data)
     db.session.flush()
     if article_content(article) == before:
-        db.session.rollback()
         return article  # nothing changed: no new version, the caller's copy is still current
-    article.status = DRAFT  # what a reviewer approves is what gets published
+    article.status = MACHINE.next_status(EDIT, article.status)  # what a reviewer approves is published
     article.version += 1
     article.updated_at, article.updated_by = utcnow(), actor
     _add_version(article, "edited", actor)
@@ -283,30 +278,7 @@ def _edit_article(article: Article, data: Mapping[str, Any], actor: str) -> Arti
         version=article.version,
         fields=sorted(k for k in data if before.get(k) != article_content(article).get(k)),
     )
-    db.session.commit()
     return article
-
-
-@dataclass(frozen=True)
-class Action:
-    name: str
-    label: str
-    sources: tuple[str, ...]
-    target: str
-    note_required: bool = False
-
-
-ACTIONS = {
-    a.name: a
-    for a in (
-        Action("submit", "Gửi duyệt", (DRAFT, UNPUBLISHED), REVIEW),
-        Action("return", "Trả lại để sửa", (REVIEW,), DRAFT, note_required=True),
-        Action("publish", "Duyệt và đăng", (REVIEW,), PUBLISHED),
-        Action("unpublish", "Gỡ bài", (PUBLISHED,), UNPUBLISHED),
-        Action("archive", "Lưu trữ", (DRAFT, REVIEW, PUBLISHED, UNPUBLISHED), ARCHIVED),
-        Action("restore", "Khôi phục thành bản nháp", (ARCHIVED,), DRAFT),
-    )
-}
 
 
 def _last_content_editor(article: Article) -> str | None:
@@ -324,31 +296,33 @@ def _may_publish(article: Article, actor: str) -> bool:
 
 
 def allowed_actions(article: Article, actor: str) -> list[str]:
-    """What `actor` may do with the article now, by the rules below (the console offers only
+    """What `actor` may do with the article now, as the machine says (the console offers only
     these): "edit" in the editable states, each action from its source states, "publish" only
     for a second comms user."""
-    allowed = ["edit"] if article.status in EDITABLE else []
-    for action in ACTIONS.values():
-        if article.status in action.sources and (action.name != "publish" or _may_publish(article, actor)):
-            allowed.append(action.name)
-    return allowed
+    return [
+        name for name in MACHINE.allowed(article.status) if name != "publish" or _may_publish(article, actor)
+    ]
 
 
 def transition(
     article: Article, action_name: str, actor: str, expected_version: int | None, note: str | None = None
 ) -> Article:
-    action = ACTIONS[action_name]  # the schema admits only known actions
+    action = ACTIONS[action_name]  # the schema admits only the actions (no edit)
     check_version(article.version, expected_version, "bài viết")
     article_id = article.id
     try:
-        return _transition(article, action, actor, note)
+        moved = _transition(article, action, actor, note)
+        db.session.flush()
+        return moved
     except (StaleDataError, IntegrityError) as error:
-        db.session.rollback()
+        rollback()  # the failed flush left the session unusable; the request fails anyway
         raise _lost_race(article_id, error) from None
 
 
-def _transition(article: Article, action: Action, actor: str, note: str | None) -> Article:
-    if article.status not in action.sources:
+def _transition(article: Article, action: Transition, actor: str, note: str | None) -> Article:
+    try:
+        to_status = MACHINE.next_status(action, article.status)
+    except IllegalTransition:
         raise ApiError(
             409,
             "illegal_transition",
@@ -356,7 +330,7 @@ def _transition(article: Article, action: Action, actor: str, note: str | None) 
             f"'{STATUS_NAMES[article.status]}'.",
             status_code=article.status,
             status_name=STATUS_NAMES[article.status],
-        )
+        ) from None
     note = (note or "").strip() or None
     if action.note_required and not note:
         message = "Hãy ghi rõ lý do trả lại để người viết biết cần sửa gì."
@@ -370,7 +344,7 @@ def _transition(article: Article, action: Action, actor: str, note: str | None) 
         )
     now = utcnow()
     from_status = article.status
-    article.status = action.target
+    article.status = to_status
     if action.name == "submit":
         article.submitted_by = actor
     if action.name == "publish":
@@ -388,7 +362,6 @@ def _transition(article: Article, action: Action, actor: str, note: str | None) 
         version=article.version,
         note=note,
     )
-    db.session.commit()
     return article
 
 

@@ -32,18 +32,17 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
 
 from api.audit import cli_actor, record_audit
 from api.config import PROJECT_ROOT
 from api.errors import ApiError
-from api.extensions import db
+from api.unit_of_work import CommandGroup
 from content import faq, faq_files
 
 DEFAULT_NLU = PROJECT_ROOT / "nlu_data" / "faq.yml"
 DEFAULT_DOMAIN = PROJECT_ROOT / "chatbot" / "domain" / "faq.yml"
 
-content_cli = AppGroup("content", help="Nội dung tuyên truyền: hỏi đáp (FAQ) của trợ lý ảo")
+content_cli = CommandGroup("content", help="Nội dung tuyên truyền: hỏi đáp (FAQ) của trợ lý ảo")
 
 _nlu_option = click.option(
     "--nlu",
@@ -100,7 +99,7 @@ def _read_files(nlu_path: Path, domain_path: Path) -> dict[str, faq.FaqItem]:
         raise click.ClickException(str(error)) from error
 
 
-def _import(items, **options) -> faq.ImportReport:
+def _import(items, **options) -> faq.ImportReport[str]:
     try:
         return faq.import_faq(items, cli_actor(), **options)
     except faq_files.FaqFileError as error:
@@ -109,19 +108,20 @@ def _import(items, **options) -> faq.ImportReport:
         raise click.ClickException(f"{error.detail} {dict(error.errors or {})}") from error
 
 
-def _echo_report(report: faq.ImportReport) -> None:
+def _echo_report(report: faq.ImportReport[str]) -> None:
+    different = report.names(faq.DIFFERENT)
     click.echo(
-        f"Hỏi đáp: thêm {len(report.added)}, cập nhật {len(report.updated)}, "
-        f"giữ nguyên {len(report.unchanged)}, khác tệp nhưng không ghi đè {len(report.different)}."
+        f"Hỏi đáp: thêm {report.created}, cập nhật {report.updated}, "
+        f"giữ nguyên {report.unchanged}, khác tệp nhưng không ghi đè {len(different)}."
     )
-    if report.different:
-        click.echo("Khác với tệp (bảng là nguồn; dùng --update để ghi đè): " + ", ".join(report.different))
-    if report.deactivated:
-        click.echo("Ngừng dùng (không còn trong tệp): " + ", ".join(report.deactivated))
-    if report.required_kept:
+    if different:
+        click.echo("Khác với tệp (bảng là nguồn; dùng --update để ghi đè): " + ", ".join(different))
+    if deactivated := report.names(faq.DEACTIVATED):
+        click.echo("Ngừng dùng (không còn trong tệp): " + ", ".join(deactivated))
+    if required_kept := report.names(faq.REQUIRED_KEPT):
         click.echo(
             "Giữ lại dù không còn trong tệp, vì các bài kiểm thử của trợ lý ảo cần: "
-            + ", ".join(report.required_kept)
+            + ", ".join(required_kept)
         )
 
 
@@ -149,7 +149,6 @@ def _export(nlu_path: Path, domain_path: Path) -> None:
         record_audit(
             "content.faq_exported", actor=cli_actor(), target="faq", files=written, entries=len(items)
         )
-        db.session.commit()
         click.echo(f"Đã ghi {', '.join(written)} ({len(items)} mục hỏi đáp).")
     else:
         click.echo(f"Không có thay đổi ({len(items)} mục hỏi đáp): không ghi tệp nào.")

@@ -10,7 +10,6 @@ import re
 import unicodedata
 import uuid
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -21,7 +20,9 @@ from api.audit import record_audit
 from api.dbtypes import utcnow
 from api.errors import ApiError
 from api.extensions import db
+from api.imports import ImportReport
 from api.text import fold, nfc
+from api.unit_of_work import rollback
 from content.faq_files import FaqFileError, FaqItem
 from content.models import FaqEntry, FaqVersion
 from content.versioning import check_version, current_version, version_conflict
@@ -124,9 +125,7 @@ def _faq_key_taken(key: str) -> ApiError:
     return ApiError(409, "faq_key_taken", message, errors={"key": [message]})
 
 
-def create_faq(
-    data: Mapping[str, Any], actor: str, *, change: str = "created", commit: bool = True
-) -> FaqEntry:
+def create_faq(data: Mapping[str, Any], actor: str, *, change: str = "created") -> FaqEntry:
     if db.session.scalar(select(FaqEntry.id).where(FaqEntry.key == data["key"])) is not None:
         raise _faq_key_taken(data["key"])
     now = utcnow()
@@ -146,15 +145,12 @@ def create_faq(
     db.session.add(entry)
     try:
         # The same key created twice at once: the check above passed for both, the unique key
-        # lets one through; the other is told as if it had come second.
+        # lets one through; the other is told as if it had come second (its unit is rolled back).
         db.session.flush()
     except IntegrityError:
-        db.session.rollback()
         raise _faq_key_taken(data["key"]) from None
     _add_faq_version(entry, change, actor)
     record_audit(f"content.faq_{change}", actor=actor, target=f"faq:{entry.key}", version=1)
-    if commit:
-        db.session.commit()
     return entry
 
 
@@ -172,7 +168,6 @@ def edit_faq(
     expected_version: int | None,
     *,
     change: str = "edited",
-    commit: bool = True,
 ) -> FaqEntry:
     check_version(entry.version, expected_version, "mục hỏi đáp")
     if data.get("active") is False and entry.key in REQUIRED_FAQ_KEYS:
@@ -186,15 +181,18 @@ def edit_faq(
         )
     entry_id = entry.id
     try:
-        return _edit_faq(entry, data, actor, change=change, commit=commit)
+        edited = _edit_faq(entry, data, actor, change=change)
+        db.session.flush()
+        return edited
     except (StaleDataError, IntegrityError):
         # Another edit of the same version was committed first: `WHERE version = ...` matched
-        # nothing (or the version row's key was taken).
-        db.session.rollback()
+        # nothing (or the version row's key was taken). The failed flush left the session
+        # unusable and the request fails anyway: roll back to read the version that won.
+        rollback()
         raise version_conflict("mục hỏi đáp", current_version(FaqEntry, entry_id)) from None
 
 
-def _edit_faq(entry: FaqEntry, data: Mapping[str, Any], actor: str, *, change: str, commit: bool) -> FaqEntry:
+def _edit_faq(entry: FaqEntry, data: Mapping[str, Any], actor: str, *, change: str) -> FaqEntry:
     before = faq_content(entry)
     if "questions" in data:
         entry.questions = _check_questions(list(data["questions"]), entry.id)
@@ -216,8 +214,6 @@ def _edit_faq(entry: FaqEntry, data: Mapping[str, Any], actor: str, *, change: s
         version=entry.version,
         fields=sorted(k for k in after if after[k] != before[k]),
     )
-    if commit:
-        db.session.commit()
     return entry
 
 
@@ -278,14 +274,13 @@ def export_items() -> list[FaqItem]:
     return [FaqItem(e.key, tuple(e.questions), e.answer) for e in entries]
 
 
-@dataclass
-class ImportReport:
-    added: list[str]
-    unchanged: list[str]
-    updated: list[str]
-    different: list[str]  # differs from the table and left alone (without --update)
-    deactivated: list[str] = field(default_factory=list)  # gone from the files (faq-sync)
-    required_kept: list[str] = field(default_factory=list)  # gone from the files, but required
+# What an FAQ import reports is the product's one import report, naming the keys: "created",
+# "updated", "unchanged"; refused as DIFFERENT (the table's entry differs from the file's, and
+# the import was not asked to overwrite it); and, for keys the files no longer hold, DEACTIVATED
+# (retired) or REQUIRED_KEPT (kept, the chatbot's tests need them).
+DIFFERENT = "different"
+DEACTIVATED = "deactivated"
+REQUIRED_KEPT = "required_kept"
 
 
 def import_faq(
@@ -294,75 +289,69 @@ def import_faq(
     *,
     update: bool | Collection[str] = False,
     deactivate: Collection[str] = (),
-) -> ImportReport:
+) -> ImportReport[str]:
     """Load the files' FAQ into the table. Idempotent: a key already there is left as it is,
     unless `update` (True: every key; a collection: those keys) asks to overwrite it with the
     file's (a new version; an inactive entry the files hold is active again). `deactivate`: keys
-    the files no longer hold, retired unless the chatbot's tests need them. All or nothing."""
-    report = ImportReport([], [], [], [])
+    the files no longer hold, retired unless the chatbot's tests need them. All or nothing: a
+    failure raises and the caller's unit of work (the command's transaction) keeps none of it."""
+    report: ImportReport[str] = ImportReport(received=len(items))
 
     def overwrite(key: str) -> bool:
         return update if isinstance(update, bool) else key in update
 
-    try:
-        for key, item in items.items():
-            if not re.match(FAQ_KEY_PATTERN, key):
-                raise FaqFileError(f"Mã '{key}' không hợp lệ (chữ thường không dấu, số, dấu _).")
-            if len(item.questions) < 2:
-                raise FaqFileError(f"faq/{key}: cần ít nhất hai câu hỏi mẫu.")
-            for what, text, multiline in (
-                *((f"faq/{key}: câu hỏi '{q}'", q, False) for q in item.questions),
-                (f"utter_faq/{key}: câu trả lời", item.answer, True),
-            ):
-                code_point = unsafe_character(text, multiline=multiline)
-                if code_point:
-                    raise FaqFileError(unsafe_character_message(what, code_point))
-            entry = db.session.scalar(select(FaqEntry).where(FaqEntry.key == key))
-            if entry is None:
-                create_faq(
-                    {
-                        "key": key,
-                        "questions": list(item.questions),
-                        "answer": item.answer,
-                        "category": IMPORT_CATEGORIES.get(key, "khac"),
-                    },
-                    actor,
-                    change="imported",
-                    commit=False,
-                )
-                db.session.flush()
-                report.added.append(key)
-            elif (
-                list(entry.questions) == list(item.questions)
-                and entry.answer == normalise_answer(item.answer)
-                and (entry.active or not overwrite(key))
-            ):
-                report.unchanged.append(key)
-            elif overwrite(key):
-                edit_faq(
-                    entry,
-                    {"questions": list(item.questions), "answer": item.answer, "active": True},
-                    actor,
-                    entry.version,
-                    change="imported",
-                    commit=False,
-                )
-                db.session.flush()
-                report.updated.append(key)
-            else:
-                report.different.append(key)
-        for key in sorted(set(deactivate) - set(items)):
-            entry = db.session.scalar(select(FaqEntry).where(FaqEntry.key == key))
-            if entry is None or not entry.active:
-                continue
-            if key in REQUIRED_FAQ_KEYS:
-                report.required_kept.append(key)
-                continue
-            edit_faq(entry, {"active": False}, actor, entry.version, change="imported", commit=False)
+    for key, item in items.items():
+        if not re.match(FAQ_KEY_PATTERN, key):
+            raise FaqFileError(f"Mã '{key}' không hợp lệ (chữ thường không dấu, số, dấu _).")
+        if len(item.questions) < 2:
+            raise FaqFileError(f"faq/{key}: cần ít nhất hai câu hỏi mẫu.")
+        for what, text, multiline in (
+            *((f"faq/{key}: câu hỏi '{q}'", q, False) for q in item.questions),
+            (f"utter_faq/{key}: câu trả lời", item.answer, True),
+        ):
+            code_point = unsafe_character(text, multiline=multiline)
+            if code_point:
+                raise FaqFileError(unsafe_character_message(what, code_point))
+        entry = db.session.scalar(select(FaqEntry).where(FaqEntry.key == key))
+        if entry is None:
+            create_faq(
+                {
+                    "key": key,
+                    "questions": list(item.questions),
+                    "answer": item.answer,
+                    "category": IMPORT_CATEGORIES.get(key, "khac"),
+                },
+                actor,
+                change="imported",
+            )
             db.session.flush()
-            report.deactivated.append(key)
-    except Exception:
-        db.session.rollback()
-        raise
-    db.session.commit()
+            report.count("created", name=key)
+        elif (
+            list(entry.questions) == list(item.questions)
+            and entry.answer == normalise_answer(item.answer)
+            and (entry.active or not overwrite(key))
+        ):
+            report.count("unchanged", name=key)
+        elif overwrite(key):
+            edit_faq(
+                entry,
+                {"questions": list(item.questions), "answer": item.answer, "active": True},
+                actor,
+                entry.version,
+                change="imported",
+            )
+            db.session.flush()
+            report.count("updated", name=key)
+        else:
+            report.reject(DIFFERENT, name=key)
+    for key in sorted(set(deactivate) - set(items)):
+        entry = db.session.scalar(select(FaqEntry).where(FaqEntry.key == key))
+        if entry is None or not entry.active:
+            continue
+        if key in REQUIRED_FAQ_KEYS:
+            report.note(REQUIRED_KEPT, key)
+            continue
+        edit_faq(entry, {"active": False}, actor, entry.version, change="imported")
+        db.session.flush()
+        report.note(DEACTIVATED, key)
     return report

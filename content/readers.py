@@ -156,7 +156,6 @@ def record_read(article: Article, reader: Reader, *, counted: bool = True) -> No
                 {"views": ArticleAnonymousViews.views + 1},
             )
         )
-    db.session.commit()
 
 
 # ---- articles: statistics ---------------------------------------------------------------------

@@ -2,9 +2,9 @@
 
 Thin: parse, authorise (`@allow`), call the content modules (articles, readers, faq), serialise.
 
-Staff (`comms`, and `admin`) under /staff/content: every change names the version it edits, in
-the body (`version`) or as `If-Match` with the ETag the GET returned; a stale one answers 409
-`version_conflict`. Readers under /content: public, tailored to a signed-in citizen's audience.
+Staff (`comms`, and `admin`) under /staff/content: every change names what it edits with
+If-Match, the ETag the GET returned (428 without, 412 when the article or entry changed since);
+of two changes racing on the same version, the second answers 409 `version_conflict`. Readers under /content: public, tailored to a signed-in citizen's audience.
 """
 
 from __future__ import annotations
@@ -12,12 +12,11 @@ from __future__ import annotations
 import uuid
 
 from flask import Blueprint as FlaskBlueprint
-from flask import redirect, request
+from flask import redirect
 from flask.views import MethodView
 
 from api.fields import MAX_INT32
-from api.http import Blueprint, PublicLookupView, SelectPage
-from api.openapi import request_header
+from api.http import Blueprint, PublicLookupView, SelectPage, needs_if_match
 from api.policy import PUBLIC, Staff, allow, current_principal, require_principal
 from content import announcements, articles, faq, readers
 from content.schemas import (
@@ -85,31 +84,6 @@ def _actor() -> str:
     return f"{principal.kind}:{principal.id}"
 
 
-def _etag(kind: str, obj) -> str:
-    return f'"{kind}-{obj.id}.v{obj.version}"'
-
-
-# Either the body's `version` or If-Match will do: the header is documented, not as required.
-_if_match_or_version = request_header(
-    "If-Match", "ETag đã nhận khi đọc; hoặc gửi `version` trong nội dung", required=False
-)
-
-
-def _expected_version(kind: str, obj, body: dict) -> int | None:
-    """The version the caller edits: the body's `version`, else its If-Match (a stale tag: -1)."""
-    if "version" in body:
-        return body["version"]
-    if not request.if_match:
-        return None
-    if request.if_match.star_tag or request.if_match.contains(_etag(kind, obj).strip('"')):
-        return obj.version
-    return -1
-
-
-def _tagged(kind: str, obj, status: int = 200):
-    return obj, status, {"ETag": _etag(kind, obj)}
-
-
 def _reader() -> readers.Reader:
     principal = current_principal()
     if principal is not None and principal.kind == "citizen":
@@ -121,6 +95,7 @@ def _reader() -> readers.Reader:
 
 
 @staff_blp.route("/articles")
+@staff_blp.etag
 class Articles(MethodView):
     @allow(COMMS)
     @staff_blp.arguments(StaffArticleQuerySchema, location="query")
@@ -134,44 +109,58 @@ class Articles(MethodView):
     @staff_blp.arguments(ArticleCreateSchema)
     @staff_blp.response(201, StaffArticleDetailSchema)
     def post(self, data):
-        """Write an article: a draft (version 1). The body's HTML is sanitised. Audited."""
-        return _tagged("article", articles.create_article(data, _actor()), 201)
+        """Write an article: a draft (version 1), answered with its ETag. The body's HTML is
+        sanitised. Audited."""
+        return _tagged(articles.create_article(data, _actor()))
+
+
+# An article's ETag is that of the article itself (StaffArticleSchema), not of the detail a
+# caller reads: its `allowed_actions` differ from one comms user to another, the article does not.
+def _tagged(article):
+    staff_blp.set_etag(article, StaffArticleSchema)
+    return article
+
+
+def _article_as_read(article_id):
+    """The article, If-Match checked against it (412 when it changed since it was read)."""
+    article = articles.get_article(article_id)
+    staff_blp.check_etag(article, StaffArticleSchema)
+    return article
 
 
 @staff_blp.route("/articles/<uuid:article_id>")
+@staff_blp.etag
 class StaffArticle(MethodView):
     @allow(COMMS)
     @staff_blp.response(200, StaffArticleDetailSchema)
     def get(self, article_id):
         """One article in any state, with its ETag."""
-        return _tagged("article", articles.get_article(article_id))
+        return _tagged(articles.get_article(article_id))
 
     @allow(COMMS)
-    @_if_match_or_version
     @staff_blp.arguments(ArticleEditSchema)
     @staff_blp.response(200, StaffArticleDetailSchema)
     def patch(self, data, article_id):
-        """Edit (draft, review or unpublished; it goes back to draft). Needs `version` or If-Match;
-        a stale one answers 409. A new version is recorded. Audited."""
-        article = articles.get_article(article_id)
-        expected = _expected_version("article", article, data)
-        data.pop("version", None)
-        return _tagged("article", articles.edit_article(article, data, _actor(), expected))
+        """Edit (draft, review or unpublished; it goes back to draft). Needs If-Match: 412 when
+        stale, 409 `version_conflict` for a change committed meanwhile. A new version is
+        recorded. Audited."""
+        article = _article_as_read(article_id)
+        return _tagged(articles.edit_article(article, data, _actor(), article.version))
 
 
 @staff_blp.route("/articles/<uuid:article_id>/actions")
+@staff_blp.etag
 class ArticleAction(MethodView):
     @allow(COMMS)
-    @_if_match_or_version
+    @needs_if_match
     @staff_blp.arguments(ArticleActionSchema)
     @staff_blp.response(200, StaffArticleDetailSchema)
     def post(self, data, article_id):
         """submit, return (with a note), publish (by another comms user than the author and the
-        submitter), unpublish, archive, restore. Needs `version` or If-Match. Audited."""
-        article = articles.get_article(article_id)
-        expected = _expected_version("article", article, data)
+        submitter), unpublish, archive, restore. Needs If-Match. Audited."""
+        article = _article_as_read(article_id)
         return _tagged(
-            "article", articles.transition(article, data["action"], _actor(), expected, data.get("note"))
+            articles.transition(article, data["action"], _actor(), article.version, data.get("note"))
         )
 
 
@@ -208,6 +197,7 @@ class ArticleStatistics(MethodView):
 
 
 @staff_blp.route("/faq")
+@staff_blp.etag
 class FaqEntries(MethodView):
     @allow(COMMS)
     @staff_blp.arguments(FaqQuerySchema, location="query")
@@ -220,30 +210,29 @@ class FaqEntries(MethodView):
     @staff_blp.arguments(FaqCreateSchema)
     @staff_blp.response(201, FaqSchema)
     def post(self, data):
-        """Add an entry: key, at least two questions, the answer. The chatbot learns it at the next
-        `flask content faq-export` and training. Audited."""
-        return _tagged("faq", faq.create_faq(data, _actor()), 201)
+        """Add an entry: key, at least two questions, the answer (answered with its ETag). The
+        chatbot learns it at the next `flask content faq-export` and training. Audited."""
+        return faq.create_faq(data, _actor())
 
 
 @staff_blp.route("/faq/<string:key>")
+@staff_blp.etag
 class FaqEntryView(MethodView):
     @allow(COMMS)
     @staff_blp.response(200, FaqSchema)
     def get(self, key):
         """One entry with its ETag."""
-        return _tagged("faq", faq.get_faq(key))
+        return faq.get_faq(key)
 
     @allow(COMMS)
-    @_if_match_or_version
     @staff_blp.arguments(FaqEditSchema)
     @staff_blp.response(200, FaqSchema)
     def patch(self, data, key):
-        """Edit questions, answer, category or `active`. Needs `version` or If-Match; a stale one
-        answers 409. A new version is recorded. Audited."""
+        """Edit questions, answer, category or `active`. Needs If-Match: 412 when stale, 409
+        `version_conflict` for a change committed meanwhile. A new version is recorded. Audited."""
         entry = faq.get_faq(key)
-        expected = _expected_version("faq", entry, data)
-        data.pop("version", None)
-        return _tagged("faq", faq.edit_faq(entry, data, _actor(), expected))
+        staff_blp.check_etag(entry, FaqSchema)
+        return faq.edit_faq(entry, data, _actor(), entry.version)
 
 
 @staff_blp.route("/faq/<string:key>/versions")

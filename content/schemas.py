@@ -11,7 +11,7 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates, validates_schema
 
 from api.auth.service import staff_name
-from api.fields import MAX_INT32, VietnamDateTime, computed
+from api.fields import VietnamDateTime, computed
 from api.policy import STAFF_ROLES, current_principal
 from api.text import nfc, nfc_lines
 from content.announcements import audience_label
@@ -139,15 +139,11 @@ class ArticleCreateSchema(ArticleFieldsSchema):
 
 
 class ArticleEditSchema(ArticleFieldsSchema):
-    version = fields.Integer(
-        strict=True,
-        validate=validate.Range(min=1, max=MAX_INT32),
-        metadata={"description": "phiên bản đang sửa (hoặc gửi If-Match với ETag)"},
-    )
+    """The fields to change; the version edited is named by If-Match (the ETag of the GET)."""
 
     @validates_schema
     def something(self, data, **kwargs):
-        if not set(data) - {"version"}:
+        if not data:
             raise ValidationError("Không có trường nào để sửa.", "_schema")
 
 
@@ -156,7 +152,6 @@ class ArticleActionSchema(Schema):
         required=True, validate=_one_of(ACTIONS), metadata={"description": " | ".join(ACTIONS)}
     )
     note = fields.String(validate=_length(maximum=1000), metadata={"description": "bắt buộc khi trả lại"})
-    version = fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_INT32))
 
 
 class StaffArticleQuerySchema(Schema):
@@ -229,11 +224,11 @@ class FaqCreateSchema(FaqFieldsSchema):
 
 
 class FaqEditSchema(FaqFieldsSchema):
-    version = fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_INT32))
+    """The fields to change; the version edited is named by If-Match (the ETag of the GET)."""
 
     @validates_schema
     def something(self, data, **kwargs):
-        if not set(data) - {"version"}:
+        if not data:
             raise ValidationError("Không có trường nào để sửa.", "_schema")
 
 

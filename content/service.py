@@ -8,16 +8,14 @@ The rules live in modules of their own:
 - content/faq.py: editing FAQ entries, and loading them from / exporting them for the chatbot;
 - content/faq_files.py: the chatbot's FAQ files (nlu_data/faq.yml, chatbot/domain/faq.yml),
   read and written by hand;
+- content/workflow.py: the article's status machine (one table of moves);
 - content/versioning.py: the optimistic concurrency every edit goes through.
 """
 
 from __future__ import annotations
 
 from content.articles import (
-    ACTIONS,
-    EDITABLE,
     SLUG_PATTERN,
-    Action,
     allowed_actions,
     article_content,
     article_version,
@@ -61,6 +59,7 @@ from content.readers import (
     statistics,
 )
 from content.versioning import check_version
+from content.workflow import ACTIONS, EDITABLE, MACHINE, Transition
 
 __all__ = [
     "ACTIONS",
@@ -68,13 +67,14 @@ __all__ = [
     "EDITABLE",
     "FAQ_KEY_PATTERN",
     "IMPORT_CATEGORIES",
+    "MACHINE",
     "REQUIRED_FAQ_KEYS",
     "SLUG_PATTERN",
-    "Action",
     "FaqFileError",
     "FaqItem",
     "ImportReport",
     "Reader",
+    "Transition",
     "age_on",
     "allowed_actions",
     "article_content",

@@ -1,6 +1,8 @@
 """Optimistic concurrency for what comms officers edit (articles and FAQ entries): every change
-names the version it was made on; a stale one is refused with 409 `version_conflict`, so two
-officers editing at once never silently overwrite each other."""
+is made on the version it was read at. Over HTTP the caller names it with If-Match (the routes
+check the ETag: 412 when stale); the service then applies the change at that version
+(`version_id_col`), so of two changes racing on one version the second is refused with 409
+`version_conflict`, and two officers editing at once never silently overwrite each other."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ def check_version(current: int, expected: int | None, what: str) -> None:
         raise ApiError(
             428,
             "precondition_required",
-            f"Hãy gửi kèm phiên bản {what} bạn đang sửa (trường `version` hoặc tiêu đề If-Match).",
+            f"Hãy gửi kèm tiêu đề If-Match với ETag của {what} bạn đang sửa.",
         )
     if expected != current:
         raise version_conflict(what, current)

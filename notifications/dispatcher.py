@@ -48,6 +48,7 @@ from sqlalchemy import delete, select, update
 from api.dbtypes import utcnow
 from api.events import OutboxEvent, mark_dispatched, mark_failed
 from api.extensions import db
+from api.unit_of_work import checkpoint
 from notifications import fcm, messages, service
 from notifications.models import (
     DEAD,
@@ -155,7 +156,8 @@ class _Push:
 
 
 def dispatch(now: datetime | None = None, limit: int = BATCH_EVENTS) -> DispatchReport:
-    """One run: a batch of due events into inboxes and pushes. Commits; returns what it did."""
+    """One run: a batch of due events into inboxes and pushes; returns what it did. Run in a
+    `transaction()` (the scheduler's job); the claims and each batch's outcomes are checkpoints."""
     now = now or utcnow()
     report = DispatchReport()
     push_on = fcm.push_enabled()
@@ -212,10 +214,9 @@ def dispatch(now: datetime | None = None, limit: int = BATCH_EVENTS) -> Dispatch
             )
             for delivery in claimed
         )
-    # Inbox messages and claims are durable before any push leaves (see the module docstring).
-    db.session.commit()
     if not pushes:
         return report
+    checkpoint("inbox messages and push claims are durable before any push leaves for FCM")
 
     retry_after: dict[uuid.UUID, float] = {}
     batch_size = min(int(current_app.config.get("PUSH_BATCH_SIZE") or fcm.MAX_BATCH), fcm.MAX_BATCH)
@@ -252,11 +253,10 @@ def dispatch(now: datetime | None = None, limit: int = BATCH_EVENTS) -> Dispatch
                 .values(status=status, error_code=result.error_code, updated_at=recorded_at)
             )
         report.dead_tokens += service.delete_dead_tokens(dead)
-        db.session.commit()  # this batch's outcomes: a restart will not send them again
+        checkpoint("this batch's push outcomes are durable: a restart will not send them again")
 
     for event_id in dict.fromkeys(push.event_id for push in pushes):
         _settle(event_id, retry_after.get(event_id), report)
-    db.session.commit()
     return report
 
 
@@ -283,7 +283,7 @@ def _purge_chunks(model, *conditions) -> int:
         deleted += db.session.execute(
             delete(model).where(model.id.in_(ids)).execution_options(synchronize_session=False)
         ).rowcount
-        db.session.commit()
+        checkpoint("one short transaction per chunk deleted, whatever the backlog")
 
 
 def purge(now: datetime | None = None) -> dict[str, int]:

@@ -35,6 +35,7 @@ from api.dbtypes import utcnow
 from api.errors import ApiError
 from api.extensions import db
 from api.text import nfc
+from api.unit_of_work import checkpoint, rollback
 from notifications import fcm
 from notifications.models import Device, InboxMessage, PushTopicChange
 
@@ -116,7 +117,6 @@ def mark_read(citizen_id: uuid.UUID, message_id: uuid.UUID) -> InboxMessage:
         raise ApiError(404, "message_not_found", "Không tìm thấy thông báo này trong hộp thư của bạn.")
     if message.read_at is None:  # keep the first read time
         message.read_at = utcnow()
-        db.session.commit()
     return message
 
 
@@ -128,7 +128,6 @@ def mark_all_read(citizen_id: uuid.UUID) -> int:
         .values(read_at=utcnow())
         .execution_options(synchronize_session=False)
     ).rowcount
-    db.session.commit()
     return changed
 
 
@@ -238,7 +237,7 @@ def register_device(
                 setattr(device, key, value)
         if wanted is not None:
             _retopic(device, wanted, now)
-        db.session.commit()
+        checkpoint("the device and its queued topic changes are stored before FCM is called")
         flush_topic_changes(tokens=[token])
         return device, created
     raise RuntimeError("device token registration raced twice")  # pragma: no cover
@@ -261,7 +260,7 @@ def delete_device(citizen_id: uuid.UUID, device_id: uuid.UUID) -> None:
     token = device.token
     _retopic(device, [], utcnow())
     db.session.delete(device)
-    db.session.commit()
+    checkpoint("the device is gone and its unsubscriptions queued before FCM is called")
     flush_topic_changes(tokens=[token])
 
 
@@ -309,7 +308,7 @@ def drop_stale_devices(now: datetime | None = None) -> int:
             .where(Device.id.in_([device.id for device in devices]))
             .execution_options(synchronize_session=False)
         )
-        db.session.commit()
+        checkpoint("one short transaction per chunk of stale devices, however many went stale")
         dropped += len(devices)
     flush_topic_changes()
     return dropped
@@ -350,9 +349,10 @@ def flush_topic_changes(tokens: list[str] | None = None, limit: int = 20_000) ->
                         .where(PushTopicChange.id.in_(done), PushTopicChange.subscribe == subscribe)
                         .execution_options(synchronize_session=False)
                     )
-                db.session.commit()
+                checkpoint("what FCM confirmed is forgotten at once: a later failure does not resend it")
         return confirmed
     except Exception:  # best effort by design: log, keep the queue, never fail the caller
         log.warning("FCM topic subscriptions not sent; kept for a later try", exc_info=True)
-        db.session.rollback()
+        # Callers checkpoint before calling: only this attempt's bookkeeping is forgotten.
+        rollback()
         return 0

@@ -26,7 +26,7 @@ from werkzeug.routing import AnyConverter, IntegerConverter, UUIDConverter
 
 from api.storage import get_storage
 from tests.conftest import DEMO_WARD
-from tests.content.products.conftest import fresh_tax_code, product_body
+from tests.content.products.conftest import decide_seller, fresh_tax_code, product_body
 from tests.dossiers.samples import VALID_FORMS
 from tests.fines.conftest import notice_body
 from tests.reports.conftest import LAT, LON, offset, report_body
@@ -155,13 +155,7 @@ def first_citizens_private_things(client, app, citizen, catalogue, staff_headers
         ),
     )
     moderator, _ = staff_headers("comms")
-    keep(
-        client.post(
-            f"/staff/products/sellers/{seller['id']}/decision",
-            headers=moderator,
-            json={"decision": "verify", "version": seller["version"]},
-        )
-    )
+    keep(decide_seller(client, moderator, seller))
     seen.named["product"] = keep(
         client.post("/me/seller/products", headers=a, json=product_body(description=f"Chưa duyệt: {SECRET}"))
     )["id"]

@@ -13,6 +13,7 @@ from api.extensions import db
 from api.text import nfc
 from api.units import service as units
 from content.products.catalogue import CATEGORIES, KINDS, UNITS
+from content.products.workflow import PRODUCTS, SELLERS, STAFF
 
 NAME_MIN, NAME_MAX = 3, 200
 DESCRIPTION_MIN, DESCRIPTION_MAX = 20, 4000
@@ -24,8 +25,8 @@ PRICE_MAX_VND = 1_000_000_000
 OCOP_FIRST_YEAR = 2018
 OCOP_STARS = (3, 4, 5)
 
-STAFF_DECISIONS_SELLER = ("verify", "reject")
-STAFF_DECISIONS_PRODUCT = ("approve", "reject")
+STAFF_DECISIONS_SELLER = SELLERS.names(STAFF)
+STAFF_DECISIONS_PRODUCT = PRODUCTS.names(STAFF)
 
 
 # ---- errors -------------------------------------------------------------------------------------
@@ -67,11 +68,12 @@ def storage_unavailable() -> ApiError:
     )
 
 
-def commit_change(what: str) -> None:
+def flush_change(what: str) -> None:
+    """Write the change now (not committed: the edge commits): the row's version moved on since
+    it was read (`version_id_col`) answers 409 `<what>_changed`, and the request is rolled back."""
     try:
-        db.session.commit()
+        db.session.flush()
     except StaleDataError:
-        db.session.rollback()
         raise changed_meanwhile(what) from None
 
 

@@ -10,7 +10,6 @@ Idempotent: a demo citizen who already sells is left as they are.
 from __future__ import annotations
 
 from api.citizens import service as citizens
-from api.extensions import db
 from content.products import service
 
 ACTOR = "demo"
@@ -148,5 +147,4 @@ def seed_demo_products(owner_cccds: list[str]) -> int:
             product = service.create_product(citizen.id, fields)
             service.decide_product(product.id, ACTOR, "approve", product.version, None)
             added += 1
-    db.session.commit()
     return added

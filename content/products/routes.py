@@ -19,7 +19,16 @@ from flask.views import MethodView
 from api import storage
 from api.citizens import service as citizens
 from api.documents.files import missing_file
-from api.http import MULTIPART_MIME, Blueprint, PublicLookupView, SelectPage, accepts, download, max_body
+from api.http import (
+    MULTIPART_MIME,
+    Blueprint,
+    PublicLookupView,
+    SelectPage,
+    accepts,
+    download,
+    max_body,
+    needs_if_match,
+)
 from api.policy import PUBLIC, Citizen, Staff, allow, require_principal
 from content.products import service
 from content.products.schemas import (
@@ -270,25 +279,38 @@ class SellerQueue(MethodView):
 
 
 @staff_blp.route("/sellers/<uuid:seller_id>")
+@staff_blp.etag
 class StaffSeller(MethodView):
     @allow(MODERATORS)
     @staff_blp.response(200, StaffSellerSchema)
     def get(self, seller_id):
-        """Người bán với chủ hộ theo dữ liệu dân cư (họ tên, CCCD) để đối chiếu. Được ghi nhật ký."""
+        """Người bán với chủ hộ theo dữ liệu dân cư (họ tên, CCCD) để đối chiếu, và ETag của nó.
+        Được ghi nhật ký."""
         return service.staff_seller(seller_id, _staff())
 
 
 @staff_blp.route("/sellers/<uuid:seller_id>/decision")
+@staff_blp.etag
 class SellerDecision(MethodView):
     @allow(MODERATORS)
+    @needs_if_match
     @staff_blp.arguments(SellerDecisionSchema)
     @staff_blp.response(200, StaffSellerDecisionSchema)
     @staff_blp.alt_response(409, description="`seller_changed`: người bán vừa sửa thông tin")
     def post(self, body, seller_id):
-        """verify (xác minh) hoặc reject (từ chối, cần lý do) phiên bản người bán đã xem."""
-        return service.decide_seller(
-            seller_id, _staff(), body["decision"], body["version"], body.get("reason")
+        """verify (xác minh) hoặc reject (từ chối, cần lý do) phiên bản người bán đã xem: If-Match
+        là ETag của trang chi tiết (412 khi người bán đã sửa sau đó, 409 `seller_changed` khi họ
+        sửa đúng lúc cán bộ quyết định)."""
+        # Checked against the seller as the audited detail view shows it, without reading it
+        # again through that view: the check shows nobody anything, so it writes no audit entry.
+        seller = service.find_seller(seller_id)
+        staff_blp.check_etag(seller, StaffSellerSchema)
+        decided = service.decide_seller(
+            seller.id, _staff(), body["decision"], seller.version, body.get("reason")
         )
+        # The answer masks the CCCD; its ETag is still the detail view's, to decide again on it.
+        staff_blp.set_etag(decided, StaffSellerSchema)
+        return decided
 
 
 @staff_blp.route("")
@@ -303,24 +325,31 @@ class ProductQueue(MethodView):
 
 
 @staff_blp.route("/<uuid:product_id>")
+@staff_blp.etag
 class StaffProduct(MethodView):
     @allow(MODERATORS)
     @staff_blp.response(200, StaffProductSchema)
     def get(self, product_id):
-        """Một sản phẩm, mọi trạng thái, với ảnh chưa duyệt."""
+        """Một sản phẩm, mọi trạng thái, với ảnh chưa duyệt, và ETag của nó."""
         return service.staff_product(product_id)
 
 
 @staff_blp.route("/<uuid:product_id>/decision")
+@staff_blp.etag
 class ProductDecision(MethodView):
     @allow(MODERATORS)
+    @needs_if_match
     @staff_blp.arguments(ProductDecisionSchema)
     @staff_blp.response(200, StaffProductSchema)
     @staff_blp.alt_response(409, description="`product_changed`: người bán vừa sửa sản phẩm")
     def post(self, body, product_id):
-        """approve (duyệt) hoặc reject (từ chối, cần lý do) phiên bản sản phẩm đã xem."""
+        """approve (duyệt) hoặc reject (từ chối, cần lý do) phiên bản sản phẩm đã xem: If-Match là
+        ETag của sản phẩm (412 khi người bán đã sửa sau đó, 409 `product_changed` khi họ sửa đúng
+        lúc cán bộ quyết định)."""
+        product = service.staff_product(product_id)
+        staff_blp.check_etag(product, StaffProductSchema)
         return service.decide_product(
-            product_id, _staff(), body["decision"], body["version"], body.get("reason")
+            product.id, _staff(), body["decision"], product.version, body.get("reason")
         )
 
 

@@ -14,7 +14,7 @@ from marshmallow.validate import Length, OneOf, Range
 
 from api.citizens import service as citizens
 from api.citizens.schemas import WardRefSchema
-from api.fields import MAX_INT32, AmountVnd, VietnamDateTime, computed
+from api.fields import AmountVnd, VietnamDateTime, computed
 from api.text import format_vnd
 from content.products import service
 from content.products.catalogue import CATEGORIES, CATEGORY_BY_CODE, KIND_BY_CODE, UNITS
@@ -162,23 +162,15 @@ class ProductQueueQuerySchema(Schema):
     category = fields.String(validate=OneOf([c.code for c in CATEGORIES]))
 
 
+# A decision is on the version the moderator read: it is sent as If-Match (the ETag of the
+# staff view), not in the body.
 class SellerDecisionSchema(Schema):
     decision = fields.String(required=True, validate=OneOf(service.STAFF_DECISIONS_SELLER))
-    version = StrictInteger(
-        required=True,
-        validate=Range(min=1, max=MAX_INT32),
-        metadata={"description": "phiên bản người bán mà cán bộ đã xem"},
-    )
     reason = fields.String(validate=Length(max=1000), metadata={"description": "bắt buộc khi từ chối"})
 
 
 class ProductDecisionSchema(Schema):
     decision = fields.String(required=True, validate=OneOf(service.STAFF_DECISIONS_PRODUCT))
-    version = StrictInteger(
-        required=True,
-        validate=Range(min=1, max=MAX_INT32),
-        metadata={"description": "phiên bản sản phẩm mà cán bộ đã xem"},
-    )
     reason = fields.String(validate=Length(max=1000), metadata={"description": "bắt buộc khi từ chối"})
 
 

@@ -19,13 +19,14 @@ from api.dbtypes import utcnow
 from api.errors import ApiError
 from api.events import record_event
 from api.extensions import db
+from api.unit_of_work import rollback
 from content.products import registration
 from content.products.checks import (
     bounded_text,
     changed_meanwhile,
     check_reason,
-    commit_change,
     contact_phone,
+    flush_change,
     home_ward,
     invalid,
     seller_not_found,
@@ -33,6 +34,7 @@ from content.products.checks import (
 )
 from content.products.models import PENDING, REJECTED, VERIFIED, ProductSeller
 from content.products.public import index_product
+from content.products.workflow import SELLERS
 
 if TYPE_CHECKING:
     from api.citizens.models import Citizen
@@ -109,9 +111,9 @@ def register_seller(citizen: Citizen, data: Mapping[str, Any]) -> ProductSeller:
     _check_number_free(seller.registration_number, None)
     db.session.add(seller)
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError:
-        db.session.rollback()
+        rollback()  # the failed flush left the session unusable; the request fails anyway
         # Which unique key refused it: this citizen's own (a double click; the first request
         # registered them) or the number's live claim (someone else registered it meanwhile).
         if seller_of(citizen.id) is not None:
@@ -143,15 +145,14 @@ def update_seller(citizen: Citizen, data: Mapping[str, Any]) -> ProductSeller:
     if "phone" in data:
         seller.phone = contact_phone(data["phone"], "phone")
     if needs_review or (seller.status == REJECTED and data):
-        seller.status = PENDING
+        seller.status = SELLERS.next_status("resubmit", seller.status)
         seller.reject_reason = None
         seller.decided_by = seller.decided_at = None
     for product in seller.products:
         index_product(product)  # the seller's name is part of every product's search text
     try:
-        commit_change("seller")
-    except IntegrityError:
-        db.session.rollback()
+        flush_change("seller")
+    except IntegrityError:  # the request is rolled back
         raise _number_taken() from None
     return seller
 
@@ -164,13 +165,19 @@ def seller_queue(status: str | None) -> Select:
     return statement.order_by(ProductSeller.created_at, ProductSeller.id)
 
 
-def staff_seller(seller_id: uuid.UUID, actor: str) -> ProductSeller:
-    """A seller with the owner's identity from the registry: an audited read of personal data."""
+def find_seller(seller_id: uuid.UUID) -> ProductSeller:
+    """A seller by id, not audited: shows nobody anything (the decision's If-Match check, the
+    decision itself). Staff reading the owner's identity go through `staff_seller`."""
     seller = db.session.get(ProductSeller, seller_id)
     if seller is None:
         raise seller_not_found()
+    return seller
+
+
+def staff_seller(seller_id: uuid.UUID, actor: str) -> ProductSeller:
+    """A seller with the owner's identity from the registry: an audited read of personal data."""
+    seller = find_seller(seller_id)
     record_audit("product_seller.read", actor=actor, target=f"product_seller:{seller.id}")
-    db.session.commit()
     return seller
 
 
@@ -181,14 +188,14 @@ def owner_of(seller: ProductSeller) -> Citizen | None:
 def decide_seller(
     seller_id: uuid.UUID, actor: str, decision: str, version: int, reason: str | None
 ) -> ProductSeller:
-    """`actor` is "staff:<uuid>" (or "demo" for the demo data); `version` the one they read."""
-    seller = db.session.get(ProductSeller, seller_id)
-    if seller is None:
-        raise seller_not_found()
+    """`actor` is "staff:<uuid>" (or "demo" for the demo data); `version` the one they read (the
+    route checked If-Match against it). The UPDATE is conditional on it (`version_id_col`): an
+    edit committed meanwhile makes the decision fail with 409 `seller_changed`."""
+    seller = find_seller(seller_id)
     if seller.version != version:
         raise changed_meanwhile("seller")
     reject_reason = check_reason(reason) if decision == "reject" else None
-    status = VERIFIED if decision == "verify" else REJECTED
+    status = SELLERS.next_status(decision, seller.status)
     now = utcnow()
     seller.status = status
     seller.reject_reason = reject_reason
@@ -209,5 +216,5 @@ def decide_seller(
         recipient=seller.citizen_id,
         payload={"seller_id": str(seller.id), "business_name": seller.business_name, "reason": reject_reason},
     )
-    commit_change("seller")
+    flush_change("seller")
     return seller

@@ -7,7 +7,9 @@ Plain functions on the Flask-SQLAlchemy session and the configured storage; no `
   one number has one live claim. Staff (officer, comms, admin) verify or reject it, with a reason.
 - Only a verified seller adds products. A new product, an edited one and one given a new image
   are pending until staff approve them again: the public never sees content nobody has looked at.
-  Staff decide on the version they read (`version`); an edit in between answers 409.
+  Staff decide on the version they read: their decision carries the ETag of the staff view
+  (If-Match; 412 after an edit), and is written only on that version (409 for an edit
+  committed while deciding).
 - The public sees approved products of verified sellers, nothing else; a seller reaches only their
   own products, and another's answers 404 like a product that does not exist.
 - Every staff decision writes an audit entry and an outbox event to the seller, in the same
@@ -34,6 +36,7 @@ from api.events import record_event
 from api.extensions import db
 from api.storage import StorageError, get_storage
 from api.text import nfc
+from api.unit_of_work import checkpoint
 from api.workdays import local_date
 from content.products.catalogue import (
     CATEGORIES,
@@ -59,8 +62,8 @@ from content.products.checks import (
     catalogue,
     changed_meanwhile,
     check_reason,
-    commit_change,
     contact_phone,
+    flush_change,
     home_ward,
     invalid,
     product_not_found,
@@ -80,6 +83,7 @@ from content.products.models import (
 from content.products.public import SEARCH_WORDS_MAX, check_search, index_product, public_product, search
 from content.products.sellers import (
     decide_seller,
+    find_seller,
     masked_registration_number,
     my_seller,
     owner_of,
@@ -89,6 +93,7 @@ from content.products.sellers import (
     staff_seller,
     update_seller,
 )
+from content.products.workflow import PRODUCTS
 
 # The names routes, demo data, schemas and tests call, wherever they now live.
 __all__ = [
@@ -116,6 +121,7 @@ __all__ = [
     "decide_seller",
     "delete_image",
     "delete_product",
+    "find_seller",
     "image_of",
     "masked_registration_number",
     "my_product",
@@ -295,7 +301,7 @@ def create_product(citizen_id: uuid.UUID, data: Mapping[str, Any]) -> Product:
     _apply(product, seller, data, now)
     index_product(product)
     db.session.add(product)
-    db.session.commit()
+    db.session.flush()
     return product
 
 
@@ -324,7 +330,7 @@ def _new_version(product: Product) -> None:
 
 
 def _back_to_review(product: Product) -> None:
-    product.status = PENDING
+    product.status = PRODUCTS.next_status("resubmit", product.status)
     product.reject_reason = None
     product.decided_by = product.decided_at = None
     _new_version(product)
@@ -337,7 +343,7 @@ def update_product(citizen_id: uuid.UUID, product_id: uuid.UUID, data: Mapping[s
     _apply(product, product.seller, data, utcnow())
     index_product(product)
     _back_to_review(product)
-    commit_change("product")
+    flush_change("product")
     return product
 
 
@@ -345,7 +351,7 @@ def delete_product(citizen_id: uuid.UUID, product_id: uuid.UUID) -> None:
     product = my_product(citizen_id, product_id)
     keys = [image.storage_key for image in product.images]
     db.session.delete(product)
-    db.session.commit()
+    checkpoint("the product is deleted for good before its photos leave the storage")
     _delete_stored(keys)
 
 
@@ -428,10 +434,9 @@ def add_image(
     product.images.append(image)
     _back_to_review(product)
     try:
-        commit_change("product")
+        flush_change("product")
     except BaseException:
-        db.session.rollback()
-        _delete_stored([key])
+        _delete_stored([key])  # the request is rolled back: the stored photo must go too
         raise
     return image
 
@@ -443,7 +448,8 @@ def delete_image(citizen_id: uuid.UUID, product_id: uuid.UUID, image_id: uuid.UU
     # Removing a photo shows nothing new: the product keeps its status. Staff deciding on the
     # version they read (with the photo) must look again, though.
     _new_version(product)
-    commit_change("product")
+    flush_change("product")
+    checkpoint("the photo is gone from the product for good before it leaves the storage")
     _delete_stored([image.storage_key])
     return product
 
@@ -485,13 +491,15 @@ def staff_product(product_id: uuid.UUID) -> Product:
 def decide_product(
     product_id: uuid.UUID, actor: str, decision: str, version: int, reason: str | None
 ) -> Product:
-    """`actor` is "staff:<uuid>" (or "demo" for the demo data); `version` the one they read."""
+    """`actor` is "staff:<uuid>" (or "demo" for the demo data); `version` the one they read (the
+    route checked If-Match against it). The UPDATE is conditional on it (`version_id_col`): an
+    edit committed meanwhile makes the decision fail with 409 `product_changed`."""
     product = staff_product(product_id)
     if product.version != version:
         raise changed_meanwhile("product")
     reject_reason = check_reason(reason) if decision == "reject" else None
     now = utcnow()
-    product.status = APPROVED if decision == "approve" else REJECTED
+    product.status = PRODUCTS.next_status(decision, product.status)
     product.reject_reason = reject_reason
     product.decided_by = actor
     product.decided_at = now
@@ -512,5 +520,5 @@ def decide_product(
         recipient=product.seller.citizen_id,
         payload={"product_id": str(product.id), "name": product.name, "reason": reject_reason},
     )
-    commit_change("product")
+    flush_change("product")
     return product

@@ -88,8 +88,9 @@ class Campaign(db.Model):
     # Also leave the message in every targeted citizen's inbox (with or without a device).
     keep_in_inbox: Mapped[bool] = mapped_column(Boolean, default=True)
     status: Mapped[str] = mapped_column(String(12), default=DRAFT)
-    # The text's version: every edit adds one, and the approver sends back the version they
-    # read, so an edit between their reading and their approval is refused (409), not approved.
+    # The text's version: every edit adds one. The approver sends back (If-Match) the ETag of what
+    # they read and the approval is applied at that version only, so an edit between their
+    # reading and their approval is refused (412, or 409 in a race), not approved.
     version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
 
     created_by: Mapped[str] = mapped_column(String(64))  # "staff:<uuid>"

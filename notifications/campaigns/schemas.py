@@ -11,7 +11,7 @@ import re
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
-from api.fields import MAX_INT32, VietnamDateTime
+from api.fields import VietnamDateTime
 from api.workdays import VIETNAM
 from notifications.campaigns.models import AUDIENCE_KINDS, ROLES, STATUSES
 
@@ -154,15 +154,6 @@ class CampaignPatchSchema(CampaignInSchema):
     keep_in_inbox = fields.Boolean()
 
 
-class CampaignApproveSchema(Schema):
-    version = fields.Integer(
-        required=True,
-        strict=True,
-        validate=validate.Range(min=1, max=MAX_INT32),
-        metadata={"description": "phiên bản nội dung mà người duyệt đã đọc (trường version của chiến dịch)"},
-    )
-
-
 class AudiencePreviewInSchema(Schema):
     audience = fields.Nested(CampaignAudienceSchema, required=True)
 
@@ -209,7 +200,10 @@ class CampaignSchema(Schema):
     status = fields.String(required=True)
     status_name = fields.String(required=True)
     version = fields.Integer(
-        required=True, metadata={"description": "phiên bản nội dung; gửi lại khi duyệt (POST .../approve)"}
+        required=True,
+        metadata={
+            "description": "phiên bản nội dung (mỗi lần sửa tăng 1); khi duyệt, gửi If-Match với ETag đã đọc"
+        },
     )
     created_by = fields.String()
     created_at = VietnamDateTime()

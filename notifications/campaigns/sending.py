@@ -50,6 +50,7 @@ from api.audit import record_audit
 from api.citizens import service as citizens
 from api.dbtypes import new_uuid, utcnow
 from api.extensions import db
+from api.unit_of_work import checkpoint, rollback
 from notifications import fcm
 from notifications.campaigns import audience as campaign_audience
 from notifications.campaigns.audience import cursor_id, device_query, registry_audience, today_in_vietnam
@@ -57,13 +58,11 @@ from notifications.campaigns.models import (
     PHASE_DONE,
     PHASE_INBOX,
     PHASE_PUSH,
-    SCHEDULED,
     SENDING,
-    SENT,
     Campaign,
     CampaignRetry,
 )
-from notifications.campaigns.workflow import in_quiet_hours
+from notifications.campaigns.workflow import MACHINE, in_quiet_hours
 from notifications.models import Device, InboxMessage
 
 log = logging.getLogger(__name__)
@@ -253,7 +252,9 @@ class _Run:
             .values(lease_until=utcnow() + timedelta(seconds=LEASE_SECONDS))
             .execution_options(synchronize_session=False)
         ).rowcount
-        db.session.commit()
+        checkpoint(
+            "the renewed lease is durable at once: a cancel from the console never waits on this runner"
+        )
         if renewed != 1:
             status = db.session.scalar(select(Campaign.status).where(Campaign.id == self.id))
             return "cancelled" if status != SENDING else "lease_lost"
@@ -272,7 +273,7 @@ class _Run:
             ids = citizens.audience_citizen_ids_after(self.audience, after, self.settings.inbox_batch_size)
             if not ids:
                 campaign.phase = PHASE_PUSH
-                db.session.commit()
+                checkpoint("the inbox phase is done: a resumed run goes straight to the push phase")
                 return None
             created = utcnow()
             try:
@@ -294,14 +295,15 @@ class _Run:
                 )
             except IntegrityError:
                 # Another runner wrote these messages (its lease ran out while it was alive):
-                # nothing of this batch is kept; the next run continues from the stored cursor.
-                db.session.rollback()
+                # nothing of this batch is kept (all before it is checkpointed, so only the batch
+                # is rolled back); the next run continues from the stored cursor.
+                rollback()
                 log.error("campaign %s: inbox messages already written by another runner", self.id)
                 return "concurrent_run"
             # Same transaction as the messages: a crash loses both or keeps both.
             campaign.inbox_cursor = str(ids[-1])
             campaign.inbox_delivered = (campaign.inbox_delivered or 0) + len(ids)
-            db.session.commit()
+            checkpoint("an inbox batch is durable with its cursor: a crash keeps both or neither")
             self.report.inbox += len(ids)
 
     # -- phase 2: push
@@ -353,7 +355,9 @@ class _Run:
             campaign.retry_since = None
         if cursor is not None:
             campaign.push_cursor = cursor
-        db.session.commit()
+        checkpoint(
+            "a push batch's outcome and the cursor past it are durable: a resumed run never resends it"
+        )
         self.report.sent += outcome.sent
         self.report.failed += sum(failed.values())
 
@@ -455,19 +459,19 @@ def _take_lease(campaign_id: uuid.UUID, owner: str) -> bool:
         .values(lease_owner=owner, lease_until=wall + timedelta(seconds=LEASE_SECONDS))
         .execution_options(synchronize_session=False)
     ).rowcount
-    db.session.commit()
+    checkpoint("the lease is taken durably before sending: another runner sees it and stays away")
     return taken == 1
 
 
 def _release_lease(campaign_id: uuid.UUID, owner: str) -> None:
-    db.session.rollback()  # whatever a failed run left half-done
+    """Not committed: with the campaign's last batch (or its `sent` mark) by the next checkpoint
+    or the job's transaction; after a failed run, by the caller's checkpoint."""
     db.session.execute(
         update(Campaign)
         .where(Campaign.id == campaign_id, Campaign.lease_owner == owner)
         .values(lease_owner=None, lease_until=None)
         .execution_options(synchronize_session=False)
     )
-    db.session.commit()
 
 
 def _claim_due(now: datetime) -> None:
@@ -475,25 +479,24 @@ def _claim_due(now: datetime) -> None:
     scheduler would find nothing to claim) and count what it targets."""
     due = db.session.scalars(
         select(Campaign.id)
-        .where(Campaign.status == SCHEDULED, Campaign.send_at <= now)
+        .where(MACHINE.from_condition(Campaign.status, "start"), Campaign.send_at <= now)
         .order_by(Campaign.send_at)
     ).all()
     for campaign_id in due:
         claimed = db.session.execute(
             update(Campaign)
-            .where(Campaign.id == campaign_id, Campaign.status == SCHEDULED)
-            .values(status=SENDING, started_at=now)
+            .where(Campaign.id == campaign_id, MACHINE.from_condition(Campaign.status, "start"))
+            .values(status=MACHINE["start"].to_status, started_at=now)
             .execution_options(synchronize_session=False)
         ).rowcount
         if claimed != 1:
-            db.session.rollback()
-            continue
+            continue  # another scheduler claimed it first
         campaign = db.session.get(Campaign, campaign_id)
         db.session.refresh(campaign)
         size = campaign_audience.audience_size(campaign.audience, now)
         campaign.targeted_citizens, campaign.targeted_devices = size["citizens"], size["devices"]
         campaign.phase = PHASE_INBOX if campaign.keep_in_inbox else PHASE_PUSH
-        db.session.commit()
+        checkpoint("each claim is durable on its own: a failure counting the next audience does not undo it")
 
 
 def run_due_campaigns(
@@ -532,8 +535,12 @@ def run_due_campaigns(
             continue
         try:
             reason = _run_one(campaign, settings, report, now, deadline, owner, max_batches)
-        finally:
+        except BaseException:
+            rollback()  # whatever the failed run left half-done (every finished batch is durable)
             _release_lease(campaign_id, owner)
+            checkpoint("a failed run's lease is released at once: the next run need not wait for it")
+            raise
+        _release_lease(campaign_id, owner)
         if reason is not None:
             report.paused[str(campaign_id)] = reason
     return report.as_dict()
@@ -557,8 +564,12 @@ def _run_one(campaign, settings, report, now, deadline, owner, max_batches) -> s
         return reason
     finished = db.session.execute(
         update(Campaign)
-        .where(Campaign.id == campaign.id, Campaign.status == SENDING, Campaign.lease_owner == owner)
-        .values(status=SENT, phase=PHASE_DONE, finished_at=utcnow())
+        .where(
+            Campaign.id == campaign.id,
+            MACHINE.from_condition(Campaign.status, "finish"),
+            Campaign.lease_owner == owner,
+        )
+        .values(status=MACHINE["finish"].to_status, phase=PHASE_DONE, finished_at=utcnow())
         .execution_options(synchronize_session=False)
     ).rowcount
     if finished:
@@ -571,5 +582,4 @@ def _run_one(campaign, settings, report, now, deadline, owner, max_batches) -> s
             inbox=campaign.inbox_delivered,
         )
         report.finished.append(str(campaign.id))
-    db.session.commit()
     return None

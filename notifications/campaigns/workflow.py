@@ -11,10 +11,16 @@ moved silently, so the comms officer sees exactly when it goes and can mark a re
 urgent. The sending job also holds non-urgent campaigns during quiet hours (a job that starts
 late or a large campaign still sending at 22:00 continues at 06:00); urgent ones go at any time.
 
-Transitions (approve, schedule, edit, cancel) are conditional UPDATEs (`WHERE status IN ...`):
-a cancel racing a schedule cannot end "scheduled", an approval racing a cancel cannot revive the
-campaign. The approver sends back the `version` they read; an edit in between answers 409
-`campaign_changed`.
+The campaign's moves are one table, `MACHINE` (api/state_machine.py):
+
+    draft ─approve→ approved ─schedule→ scheduled ─start (the job)→ sending ─finish→ sent
+    draft, approved, scheduled, sending ─cancel→ cancelled;   edit: draft → draft
+
+Each move is a conditional UPDATE (`WHERE status IN <the move's from-statuses>`): a cancel racing
+a schedule cannot end "scheduled", an approval racing a cancel cannot revive the campaign. The
+approver answers with If-Match the ETag of the campaign they read (the routes check it); the
+approval is then applied only at the `version` that was checked, so an edit committed in between
+answers 409 `campaign_changed`.
 """
 
 from __future__ import annotations
@@ -24,13 +30,16 @@ from datetime import datetime, timedelta
 from datetime import time as clock
 from typing import Any
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 
 from api.audit import record_audit
+from api.concurrency import compare_and_set
 from api.dbtypes import utcnow
 from api.errors import ApiError
 from api.extensions import db
+from api.state_machine import StateMachine, move
+from api.unit_of_work import checkpoint
 from api.workdays import VIETNAM
 from notifications import fcm
 
@@ -42,12 +51,28 @@ from notifications.campaigns.models import (
     DRAFT,
     SCHEDULED,
     SENDING,
+    SENT,
+    STATUSES,
     Campaign,
     CampaignOpen,
 )
 
 QUIET_START, QUIET_END = clock(22, 0), clock(6, 0)
 EDITABLE_FIELDS = ("title", "body", "image_url", "deep_link", "audience", "urgent", "keep_in_inbox")
+
+# Every move of a campaign; `verb` is how the refusal names it ("Không thể duyệt chiến dịch...").
+MACHINE = StateMachine(
+    STATUSES,
+    [
+        move("edit", "staff", {DRAFT}, DRAFT, label="Sửa nội dung", verb="sửa"),
+        move("approve", "staff", {DRAFT}, APPROVED, label="Duyệt", verb="duyệt"),
+        move("schedule", "staff", {APPROVED, SCHEDULED}, SCHEDULED, label="Lên lịch gửi", verb="lên lịch"),
+        move("start", "system", {SCHEDULED}, SENDING, label="Bắt đầu gửi", verb="gửi"),
+        move("finish", "system", {SENDING}, SENT, label="Đã gửi xong", verb="kết thúc"),
+        move("cancel", "staff", {DRAFT, APPROVED, SCHEDULED, SENDING}, CANCELLED, label="Hủy", verb="hủy"),
+    ],
+    final={SENT, CANCELLED},
+)
 
 
 # ---- lookups --------------------------------------------------------------------------------
@@ -72,11 +97,11 @@ def list_campaigns(status: str | None = None) -> Select:
     return statement
 
 
-def _conflict(campaign: Campaign, action: str) -> ApiError:
+def _conflict(campaign: Campaign, name: str) -> ApiError:
     return ApiError(
         409,
         "campaign_state_conflict",
-        f"Không thể {action} chiến dịch đang ở trạng thái '{campaign.status_name}'.",
+        f"Không thể {MACHINE[name].verb} chiến dịch đang ở trạng thái '{campaign.status_name}'.",
         status_now=campaign.status,
     )
 
@@ -90,30 +115,26 @@ def _changed(campaign: Campaign) -> ApiError:
     )
 
 
-def _transition(
-    campaign_id: uuid.UUID,
-    from_statuses: tuple[str, ...],
-    values: dict[str, Any],
-    action: str,
-    *,
-    version: int | None = None,
-) -> None:
-    """One conditional UPDATE: the change happens only if the campaign is still in one of
-    `from_statuses` (and at `version`), whatever another request did since it was read; else
-    409 with the state found. Not committed (the caller audits in the same transaction)."""
-    statement = update(Campaign).where(Campaign.id == campaign_id, Campaign.status.in_(from_statuses))
+def _require_move(campaign: Campaign, name: str) -> None:
+    """The machine allows `name` from the campaign's status as read; else 409."""
+    if campaign.status not in MACHINE[name].from_statuses:
+        raise _conflict(campaign, name)
+
+
+def _move(campaign: Campaign, name: str, values: dict[str, Any], *, version: int | None = None) -> None:
+    """Take the move `name` as one conditional UPDATE: only if the campaign is still in one of
+    the move's from-statuses (and at `version`), whatever another request did since it was read;
+    else 409 with the state found. `campaign` is re-read either way. Not committed (the caller
+    audits in the same unit of work)."""
+    still = [MACHINE.from_condition(Campaign.status, name)]
     if version is not None:
-        statement = statement.where(Campaign.version == version)
-    changed = db.session.execute(
-        statement.values(**values).execution_options(synchronize_session=False)
-    ).rowcount
-    if changed == 1:
+        still.append(Campaign.version == version)
+    to_status = MACHINE[name].to_status
+    if compare_and_set(campaign, *still, **{"status": to_status, **values}):
         return
-    db.session.rollback()
-    current = get_campaign(campaign_id)
-    if current.status not in from_statuses:
-        raise _conflict(current, action)
-    raise _changed(current)
+    if campaign.status not in MACHINE[name].from_statuses:
+        raise _conflict(campaign, name)
+    raise _changed(campaign)
 
 
 # ---- composing ------------------------------------------------------------------------------
@@ -145,7 +166,6 @@ def create_campaign(data: dict[str, Any], *, actor: str) -> Campaign:
         audience=campaign.audience,
         urgent=campaign.urgent,
     )
-    db.session.commit()
     return campaign
 
 
@@ -154,18 +174,16 @@ def update_campaign(campaign_id: uuid.UUID, changes: dict[str, Any], *, actor: s
     approved what they read). Every edit adds one to `version`; an edit made from a version
     another edit has replaced meanwhile answers 409 `campaign_changed`."""
     campaign = get_campaign(campaign_id)
-    if campaign.status != DRAFT:
-        raise _conflict(campaign, "sửa")
+    _require_move(campaign, "edit")
     read_version = campaign.version
     merged = {key: getattr(campaign, key) for key in EDITABLE_FIELDS}
     merged.update(changes)
     merged = _checked_content(merged)
     values = {key: merged[key] for key in changes}
-    _transition(
-        campaign_id,
-        (DRAFT,),
+    _move(
+        campaign,
+        "edit",
         {**values, "version": Campaign.version + 1, "updated_at": utcnow()},
-        "sửa",
         version=read_version,
     )
     record_audit(
@@ -175,8 +193,7 @@ def update_campaign(campaign_id: uuid.UUID, changes: dict[str, Any], *, actor: s
         fields=sorted(changes),
         version=read_version + 1,
     )
-    db.session.commit()
-    return get_campaign(campaign_id)
+    return campaign
 
 
 def preview_audience(audience: dict[str, Any]) -> dict[str, int]:
@@ -188,13 +205,12 @@ def preview_audience(audience: dict[str, Any]) -> dict[str, int]:
 
 def approve(campaign_id: uuid.UUID, *, version: int, actor: str) -> Campaign:
     """A second comms officer (or an admin) approves what the author wrote: never the author,
-    and only the `version` they read (409 `campaign_changed` after an edit)."""
+    and only at the `version` they read (409 `campaign_changed` after an edit)."""
     campaign = get_campaign(campaign_id)
-    if campaign.status != DRAFT:
-        raise _conflict(campaign, "duyệt")
+    _require_move(campaign, "approve")
     if campaign.created_by == actor:
         record_audit("campaign.approved", actor=actor, target=f"campaign:{campaign.id}", outcome="denied")
-        db.session.commit()
+        checkpoint("a refused self-approval stays in the audit log although the request fails")
         raise ApiError(
             403,
             "campaign_self_approval",
@@ -204,13 +220,7 @@ def approve(campaign_id: uuid.UUID, *, version: int, actor: str) -> Campaign:
     if campaign.version != version:
         raise _changed(campaign)
     size = campaign_audience.require_reachable(campaign)
-    _transition(
-        campaign_id,
-        (DRAFT,),
-        {"status": APPROVED, "approved_by": actor, "approved_at": utcnow(), **size},
-        "duyệt",
-        version=version,
-    )
+    _move(campaign, "approve", {"approved_by": actor, "approved_at": utcnow(), **size}, version=version)
     record_audit(
         "campaign.approved",
         actor=actor,
@@ -218,8 +228,7 @@ def approve(campaign_id: uuid.UUID, *, version: int, actor: str) -> Campaign:
         citizens=size["targeted_citizens"],
         version=version,
     )
-    db.session.commit()
-    return get_campaign(campaign_id)
+    return campaign
 
 
 def in_quiet_hours(moment: datetime) -> bool:
@@ -233,8 +242,7 @@ def schedule(
     """Set (or move) the send time of an approved campaign."""
     now = now or utcnow()
     campaign = get_campaign(campaign_id)
-    if campaign.status not in (APPROVED, SCHEDULED):
-        raise _conflict(campaign, "lên lịch")
+    _require_move(campaign, "schedule")
     if send_at <= now:
         raise ApiError(
             422,
@@ -260,34 +268,18 @@ def schedule(
             errors={"send_at": ["Trong giờ yên tĩnh 22:00–06:00."]},
         )
     size = campaign_audience.require_reachable(campaign, now)
-    _transition(
-        campaign_id,
-        (APPROVED, SCHEDULED),
-        {"status": SCHEDULED, "scheduled_by": actor, "send_at": send_at, **size},
-        "lên lịch",
-    )
+    _move(campaign, "schedule", {"scheduled_by": actor, "send_at": send_at, **size})
     record_audit(
         "campaign.scheduled", actor=actor, target=f"campaign:{campaign_id}", send_at=send_at.isoformat()
     )
-    db.session.commit()
-    return get_campaign(campaign_id)
+    return campaign
 
 
 def cancel(campaign_id: uuid.UUID, *, actor: str) -> Campaign:
     """Cancel before or while sending; a sending job stops after the batches in flight."""
     campaign = get_campaign(campaign_id)
-    result = db.session.execute(
-        update(Campaign)
-        .where(Campaign.id == campaign.id, Campaign.status.in_((DRAFT, APPROVED, SCHEDULED, SENDING)))
-        .values(status=CANCELLED, cancelled_by=actor, cancelled_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        db.session.rollback()
-        raise _conflict(get_campaign(campaign_id), "hủy")
+    _move(campaign, "cancel", {"cancelled_by": actor, "cancelled_at": utcnow()})
     record_audit("campaign.cancelled", actor=actor, target=f"campaign:{campaign.id}")
-    db.session.commit()
-    db.session.refresh(campaign)
     return campaign
 
 
@@ -318,12 +310,10 @@ def record_open(campaign_id: uuid.UUID, citizen_id: uuid.UUID) -> CampaignOpen:
     try:
         with db.session.begin_nested():  # two taps racing: the unique constraint keeps one
             db.session.add(opened)
-    except IntegrityError:
-        db.session.rollback()
+    except IntegrityError:  # the savepoint is rolled back; the other tap's row is the one kept
         return db.session.scalars(
             select(CampaignOpen).where(
                 CampaignOpen.campaign_id == campaign_id, CampaignOpen.citizen_id == citizen_id
             )
         ).one()
-    db.session.commit()
     return opened

@@ -60,15 +60,15 @@ def _search(phone: Page) -> None:
 def _published(client, writer, reviewer, article: dict) -> dict:
     created = client.post("/staff/content/articles", headers=writer, json=article)
     assert created.status_code == 201, created.json
-    current = created.json
+    current, etag = created.json, created.headers["ETag"]
     for who, action in ((writer, "submit"), (reviewer, "publish")):
         response = client.post(
             f"/staff/content/articles/{current['id']}/actions",
-            headers=who,
-            json={"action": action, "version": current["version"]},
+            headers={**who, "If-Match": etag},
+            json={"action": action},
         )
         assert response.status_code == 200, response.json
-        current = response.json
+        current, etag = response.json, response.headers["ETag"]
     return current
 
 

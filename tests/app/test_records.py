@@ -209,6 +209,7 @@ def test_benefit_payments_payouts_and_the_inbox_that_leads_to_them(
         older.created_at = utcnow() - timedelta(hours=1)
         db.session.commit()
         dispatch()
+        db.session.commit()  # the test is the edge, as the scheduler's job is (api/unit_of_work.py)
         db.session.remove()
     last_month_text = f"{last_month.month:02d}/{last_month.year}"
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from api.audit import AuditEntry
@@ -17,6 +20,56 @@ ARTICLE = {
     "body_html": "<p>Đề án 06 giúp người dân <strong>làm thủ tục</strong> nhanh hơn.</p>",
     "category": "de-an-06",
 }
+
+
+# The ETag every response gave for (resource path, version): what a console that read that
+# version sends back as If-Match. Recorded by the test client below.
+ETAGS: dict[tuple[str, int], str] = {}
+_STAFF_RESOURCE = re.compile(r"^(/staff/content/(?:articles|faq))(?:/([^/]+))?(?:/actions)?$")
+
+
+class RecordingClient(FlaskClient):
+    """The test client, noting the ETag of every article or FAQ entry it is answered."""
+
+    def open(self, *args, **kwargs):
+        response = super().open(*args, **kwargs)
+        body = response.get_json(silent=True)
+        etag = response.headers.get("ETag")
+        match = _STAFF_RESOURCE.match(response.request.path)
+        if etag and match and isinstance(body, dict) and "version" in body:
+            ident = match.group(2) or body.get("id") or body.get("key")
+            ETAGS[(f"{match.group(1)}/{ident}", body["version"])] = etag
+        return response
+
+
+_CLIENTS: list[FlaskClient] = []
+
+
+@pytest.fixture
+def client(app):
+    saved = app.test_client_class
+    app.test_client_class = RecordingClient
+    try:
+        _CLIENTS.append(app.test_client())
+        yield _CLIENTS[-1]
+    finally:
+        app.test_client_class = saved
+        _CLIENTS.clear()
+        ETAGS.clear()
+
+
+def if_match(headers: dict, path: str, version: int, client: FlaskClient | None = None) -> dict:
+    """`headers` with If-Match: the ETag this test was answered for `path` at `version`, as the
+    console sends back what it read (read now, with `client`, if this test never asked; a tag
+    that matches nothing if the resource has moved past `version`)."""
+    path = path.removesuffix("/actions")
+    etag = ETAGS.get((path, version))
+    reader = client or (_CLIENTS[-1] if _CLIENTS else None)
+    if etag is None and reader is not None:
+        now = reader.get(path, headers=headers)
+        if now.status_code == 200 and now.json.get("version") == version:
+            etag = now.headers["ETag"]
+    return {**headers, "If-Match": etag or '"never-seen"'}
 
 
 @pytest.fixture
@@ -46,9 +99,10 @@ def create_article(client, writer):
 
 
 def act(client, who, article, action, **extra):
-    """Run a workflow action on the article as it was last seen (its version)."""
-    body = {"action": action, "version": article["version"], **extra}
-    return client.post(f"/staff/content/articles/{article['id']}/actions", headers=who["headers"], json=body)
+    """Run a workflow action on the article as it was last seen (If-Match: that version's ETag)."""
+    path = f"/staff/content/articles/{article['id']}"
+    headers = if_match(who["headers"], path, article["version"], client)
+    return client.post(f"{path}/actions", headers=headers, json={"action": action, **extra})
 
 
 @pytest.fixture

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from content.models import ArticleVersion
-from tests.content.conftest import act, audit_count, rows
+from tests.content.conftest import act, audit_count, if_match, rows
 
 
-def _edit(client, who, article_id, **body):
-    return client.patch(f"/staff/content/articles/{article_id}", headers=who["headers"], json=body)
+def _edit(client, who, article_id, version=None, **body):
+    """Edit the article as read at `version` (If-Match: that version's ETag; none without)."""
+    url = f"/staff/content/articles/{article_id}"
+    headers = who["headers"] if version is None else if_match(who["headers"], url, version)
+    return client.patch(url, headers=headers, json=body)
 
 
 def test_each_edit_records_a_version_with_who_when_and_the_content(
@@ -17,7 +20,8 @@ def test_each_edit_records_a_version_with_who_when_and_the_content(
     edited = _edit(client, reviewer, article["id"], title="Đề án 06: sáu điều cần biết", version=1)
     assert edited.status_code == 200, edited.json
     assert edited.json["version"] == 2 and edited.json["updated_by"] == reviewer["actor"]
-    assert edited.headers["ETag"] == f'"article-{article["id"]}.v2"'
+    read = client.get(f"/staff/content/articles/{article['id']}", headers=writer["headers"])
+    assert edited.headers["ETag"] == read.headers["ETag"]  # the article's, whoever reads it
 
     versions = client.get(f"/staff/content/articles/{article['id']}/versions", headers=writer["headers"])
     assert versions.status_code == 200
@@ -40,21 +44,21 @@ def test_each_edit_records_a_version_with_who_when_and_the_content(
     assert audit_count(app, "content.article_edited") == 1
 
 
-def test_a_stale_edit_is_refused_with_409_and_changes_nothing(app, client, writer, reviewer, create_article):
+def test_a_stale_edit_is_refused_with_412_and_changes_nothing(app, client, writer, reviewer, create_article):
     article = create_article()
     assert _edit(client, writer, article["id"], title="Bản sửa của người viết", version=1).status_code == 200
     stale = _edit(client, reviewer, article["id"], title="Bản sửa của người duyệt", version=1)
-    assert stale.status_code == 409
-    assert stale.json["code"] == "version_conflict" and stale.json["current_version"] == 2
+    assert stale.status_code == 412
+    assert stale.json["code"] == "precondition_failed"
     current = client.get(f"/staff/content/articles/{article['id']}", headers=writer["headers"]).json
     assert current["title"] == "Bản sửa của người viết" and current["version"] == 2
     assert rows(app, ArticleVersion) == 2
 
     # A workflow action on a stale copy is refused the same way.
-    assert act(client, writer, {**current, "version": 1}, "submit").status_code == 409
+    assert act(client, writer, {**current, "version": 1}, "submit").status_code == 412
 
 
-def test_if_match_with_the_etag_works_like_the_version(client, writer, create_article):
+def test_if_match_names_the_version_edited(client, writer, create_article):
     article = create_article()
     url = f"/staff/content/articles/{article['id']}"
     etag = client.get(url, headers=writer["headers"]).headers["ETag"]
@@ -63,7 +67,7 @@ def test_if_match_with_the_etag_works_like_the_version(client, writer, create_ar
     )
     assert ok.status_code == 200 and ok.json["version"] == 2
     stale = client.patch(url, headers={**writer["headers"], "If-Match": etag}, json={"title": "Lần hai"})
-    assert stale.status_code == 409 and stale.json["code"] == "version_conflict"
+    assert stale.status_code == 412 and stale.json["code"] == "precondition_failed"
     missing = client.patch(url, headers=writer["headers"], json={"title": "Không có phiên bản"})
     assert missing.status_code == 428
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from content.models import ArticleVersion
-from tests.content.conftest import ARTICLE, act, audit_count, rows
+from tests.content.conftest import ARTICLE, act, audit_count, if_match, rows
 
 
 def test_a_draft_is_reviewed_and_published_by_a_second_comms_user(
@@ -61,8 +61,8 @@ def test_the_last_editor_cannot_publish_either(client, writer, reviewer, create_
     # The reviewer edits it (it goes back to draft), so the reviewer is now an author.
     edited = client.patch(
         f"/staff/content/articles/{draft['id']}",
-        headers=reviewer["headers"],
-        json={"summary": "Tóm tắt mới của bài viết về Đề án 06.", "version": submitted["version"]},
+        headers=if_match(reviewer["headers"], f"/staff/content/articles/{draft['id']}", submitted["version"]),
+        json={"summary": "Tóm tắt mới của bài viết về Đề án 06."},
     )
     assert edited.status_code == 200 and edited.json["status"] == "draft"
     resubmitted = act(client, writer, edited.json, "submit").json
@@ -161,7 +161,7 @@ def test_slugs_are_unique_and_locked_once_published(client, writer, create_artic
     unpublished = act(client, writer, published, "unpublish").json
     locked = client.patch(
         f"/staff/content/articles/{first['id']}",
-        headers=writer["headers"],
-        json={"slug": "duong-dan-moi", "version": unpublished["version"]},
+        headers=if_match(writer["headers"], f"/staff/content/articles/{first['id']}", unpublished["version"]),
+        json={"slug": "duong-dan-moi"},
     )
     assert locked.status_code == 409 and locked.json["code"] == "slug_locked"

@@ -19,7 +19,7 @@ from api.errors import ApiError
 from api.extensions import db
 from content import articles, faq
 from content.models import Article, ArticleVersion, FaqEntry, FaqVersion
-from tests.content.conftest import ARTICLE, rows
+from tests.content.conftest import ARTICLE, if_match, rows
 
 FAQ = {
     "key": "tax_online",
@@ -58,7 +58,7 @@ def test_the_second_of_two_edits_of_one_article_version_is_a_conflict(
     with app.test_request_context():
         mine = articles.get_article(uuid.UUID(article["id"]))  # read at version 1
         first = client.patch(
-            url, headers=reviewer["headers"], json={"title": "Tiêu đề mới hơn", "version": 1}
+            url, headers=if_match(reviewer["headers"], url, 1), json={"title": "Tiêu đề mới hơn"}
         )
         assert first.status_code == 200 and first.json["version"] == 2
         refused = _refused(
@@ -81,8 +81,8 @@ def test_the_second_of_two_workflow_steps_on_one_version_is_a_conflict(
         archived = elsewhere(
             lambda: client.post(
                 f"/staff/content/articles/{article['id']}/actions",
-                headers=reviewer["headers"],
-                json={"action": "archive", "version": 1},
+                headers=if_match(reviewer["headers"], f"/staff/content/articles/{article['id']}/actions", 1),
+                json={"action": "archive"},
             )
         )
         assert archived.status_code == 200
@@ -102,8 +102,8 @@ def test_the_second_of_two_faq_edits_of_one_version_is_a_conflict(app, client, w
         first = elsewhere(
             lambda: client.patch(
                 "/staff/content/faq/tax_online",
-                headers=reviewer["headers"],
-                json={"answer": "Câu trả lời của người sửa trước.", "version": 1},
+                headers=if_match(reviewer["headers"], "/staff/content/faq/tax_online", 1),
+                json={"answer": "Câu trả lời của người sửa trước."},
             )
         )
         assert first.status_code == 200

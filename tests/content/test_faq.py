@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from content.models import FaqEntry, FaqVersion
 from tests.conftest import assert_problem
-from tests.content.conftest import audit_count, rows
+from tests.content.conftest import audit_count, if_match, rows
 
 ENTRY = {
     "key": "vneid_otp",
@@ -27,14 +27,14 @@ def test_create_read_edit_and_versions(app, client, writer, reviewer):
     url = "/staff/content/faq/vneid_otp"
     edited = client.patch(
         url,
-        headers=reviewer["headers"],
-        json={"questions": [*ENTRY["questions"], "vneid không gửi mã OTP"], "version": 1},
+        headers=if_match(reviewer["headers"], url, 1),
+        json={"questions": [*ENTRY["questions"], "vneid không gửi mã OTP"]},
     )
     assert edited.status_code == 200, edited.json
     assert edited.json["version"] == 2 and len(edited.json["questions"]) == 3
 
-    stale = client.patch(url, headers=writer["headers"], json={"answer": "Câu trả lời cũ.", "version": 1})
-    assert stale.status_code == 409 and stale.json["code"] == "version_conflict"
+    stale = client.patch(url, headers=if_match(writer["headers"], url, 1), json={"answer": "Câu trả lời cũ."})
+    assert stale.status_code == 412 and stale.json["code"] == "precondition_failed"
     assert client.get(url, headers=writer["headers"]).json["answer"] == ENTRY["answer"]
 
     versions = client.get(f"{url}/versions", headers=writer["headers"]).json
@@ -42,7 +42,7 @@ def test_create_read_edit_and_versions(app, client, writer, reviewer):
     assert versions[1]["content"]["questions"] == ENTRY["questions"]
     assert audit_count(app, "content.faq_created") == 1 and audit_count(app, "content.faq_edited") == 1
 
-    deactivated = client.patch(url, headers=writer["headers"], json={"active": False, "version": 2})
+    deactivated = client.patch(url, headers=if_match(writer["headers"], url, 2), json={"active": False})
     assert deactivated.json["active"] is False
     assert client.get("/content/faq").json == []
     assert [
@@ -110,7 +110,9 @@ def test_only_comms_staff_manage_the_faq(client, staff_headers, citizen_headers,
         )
         assert (
             client.patch(
-                "/staff/content/faq/vneid_otp", headers=headers, json={"active": False, "version": 1}
+                "/staff/content/faq/vneid_otp",
+                headers=if_match(headers, "/staff/content/faq/vneid_otp", 1),
+                json={"active": False},
             ).status_code
             == 403
         )
@@ -138,7 +140,9 @@ def test_control_and_invisible_characters_are_refused(app, client, writer):
     assert created.status_code == 201, created.json
     assert created.json["answer"] == "Dòng một.\nDòng hai.\n\nDòng ba."
     edited = client.patch(
-        "/staff/content/faq/vneid_otp", headers=writer["headers"], json={"answer": "Mới\x00.", "version": 1}
+        "/staff/content/faq/vneid_otp",
+        headers=if_match(writer["headers"], "/staff/content/faq/vneid_otp", 1),
+        json={"answer": "Mới\x00."},
     )
     assert_problem(edited, 422, "validation_failed")
     assert client.get("/staff/content/faq/vneid_otp", headers=writer["headers"]).json["version"] == 1
@@ -148,7 +152,7 @@ def test_a_key_the_chatbots_tests_need_cannot_be_deactivated(app, client, writer
     required = _create(client, writer, key="hotline_hours", category="khac")
     assert required.status_code == 201
     url = "/staff/content/faq/hotline_hours"
-    refused = client.patch(url, headers=writer["headers"], json={"active": False, "version": 1})
+    refused = client.patch(url, headers=if_match(writer["headers"], url, 1), json={"active": False})
     body = assert_problem(refused, 409, "faq_key_required")
     assert "hotline_hours" in body["detail"] and "trợ lý ảo" in body["detail"]
     kept = client.get(url, headers=writer["headers"]).json
@@ -156,6 +160,6 @@ def test_a_key_the_chatbots_tests_need_cannot_be_deactivated(app, client, writer
     assert audit_count(app, "content.faq_edited") == 0
     # It can still be corrected.
     edited = client.patch(
-        url, headers=writer["headers"], json={"answer": "Tổng đài 1900 0368.", "version": 1}
+        url, headers=if_match(writer["headers"], url, 1), json={"answer": "Tổng đài 1900 0368."}
     )
     assert edited.status_code == 200 and edited.json["version"] == 2

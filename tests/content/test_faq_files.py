@@ -19,7 +19,7 @@ from api.config import PROJECT_ROOT
 from api.extensions import db
 from content import faq, faq_files
 from content.models import FaqEntry, FaqVersion
-from tests.content.conftest import audit_count, rows
+from tests.content.conftest import audit_count, if_match, rows
 
 COMMITTED_NLU = PROJECT_ROOT / "nlu_data" / "faq.yml"
 COMMITTED_DOMAIN = PROJECT_ROOT / "chatbot" / "domain" / "faq.yml"
@@ -96,12 +96,14 @@ def test_import_is_idempotent_and_leaves_newer_edits_alone(app, client, files, w
 
     edited = client.patch(
         "/staff/content/faq/hotline_hours",
-        headers=writer["headers"],
-        json={"answer": "Tổng đài 1900 0368, giờ hành chính.", "version": 1},
+        headers=if_match(writer["headers"], "/staff/content/faq/hotline_hours", 1),
+        json={"answer": "Tổng đài 1900 0368, giờ hành chính."},
     )
     assert edited.status_code == 200
     kept = run(app, "faq-import", *paths(files))
     assert "hotline_hours" in kept.output
+    assert "Hỏi đáp: thêm 0, cập nhật 0, giữ nguyên 7, khác tệp nhưng không ghi đè 1." in kept.output
+    assert "Khác với tệp (bảng là nguồn; dùng --update để ghi đè): hotline_hours" in kept.output
     assert client.get("/staff/content/faq/hotline_hours", headers=writer["headers"]).json["answer"] == (
         "Tổng đài 1900 0368, giờ hành chính."
     )
@@ -127,8 +129,8 @@ def test_an_unchanged_file_is_not_rewritten_and_a_changed_one_is(app, client, fi
     entry = client.get("/staff/content/faq/chip_cccd", headers=writer["headers"]).json
     client.patch(
         "/staff/content/faq/chip_cccd",
-        headers=writer["headers"],
-        json={"questions": [*entry["questions"], "thẻ căn cước gắn chip mới có gì khác"], "version": 1},
+        headers=if_match(writer["headers"], "/staff/content/faq/chip_cccd", 1),
+        json={"questions": [*entry["questions"], "thẻ căn cước gắn chip mới có gì khác"]},
     )
     third = run(app, "faq-export", *paths(files))
     assert third.exit_code == 0, third.output
@@ -319,8 +321,8 @@ def test_sync_exports_a_console_edit_and_keeps_it_across_an_unrelated_pull(
     sync(app, files, state)
     edited = client.patch(
         "/staff/content/faq/digital_address",
-        headers=writer["headers"],
-        json={"answer": "Địa chỉ số: sửa trên bảng điều khiển.", "version": 1},
+        headers=if_match(writer["headers"], "/staff/content/faq/digital_address", 1),
+        json={"answer": "Địa chỉ số: sửa trên bảng điều khiển."},
     )
     assert edited.status_code == 200
     # Before the next sync, a pull changes another key only.
@@ -336,8 +338,8 @@ def test_sync_exports_a_console_edit_and_keeps_it_across_an_unrelated_pull(
     # With no pull at all, the table wins: a console edit is written to the files.
     client.patch(
         "/staff/content/faq/digital_address",
-        headers=writer["headers"],
-        json={"answer": "Địa chỉ số: lần sửa thứ hai.", "version": 2},
+        headers=if_match(writer["headers"], "/staff/content/faq/digital_address", 2),
+        json={"answer": "Địa chỉ số: lần sửa thứ hai."},
     )
     sync(app, files, state)
     assert as_rasa_reads(*files)[0]["digital_address"][1] == ["Địa chỉ số: lần sửa thứ hai."]

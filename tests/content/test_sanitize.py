@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from content.sanitize import clean_html
-from tests.content.conftest import ARTICLE
+from tests.content.conftest import ARTICLE, if_match
 
 NASTY = (
     '<p onclick="steal()">Thông báo <strong>quan trọng</strong> <em>về</em> VNeID.</p>'
@@ -47,10 +47,9 @@ def test_edits_are_sanitised_too(client, writer, create_article):
     article = create_article()
     edited = client.patch(
         f"/staff/content/articles/{article['id']}",
-        headers=writer["headers"],
+        headers=if_match(writer["headers"], f"/staff/content/articles/{article['id']}", 1),
         json={
             "body_html": '<p>Mới</p><iframe src="https://x.example"></iframe><svg onload="x()"></svg>',
-            "version": 1,
         },
     )
     assert edited.status_code == 200

@@ -21,6 +21,7 @@ from api.dbtypes import utcnow
 from api.events import OutboxEvent, record_event
 from api.extensions import db
 from api.scheduler import JOBS_BY_NAME
+from api.unit_of_work import transaction
 from notifications.dispatcher import SENDING_STALE, dispatch
 from notifications.models import Device, InboxMessage, PushDelivery
 
@@ -73,7 +74,8 @@ def _events(app, *makers):
 def _run(app, **kwargs):
     with app.app_context():
         try:
-            return dispatch(**kwargs)
+            with transaction():  # as the scheduler runs every job
+                return dispatch(**kwargs)
         finally:
             db.session.remove()
 

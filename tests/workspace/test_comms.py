@@ -23,10 +23,11 @@ import httpx
 from playwright.sync_api import Page, expect
 
 from api.extensions import db
+from api.unit_of_work import transaction
 from api.workdays import VIETNAM
 from tests.browser import UI_TIMEOUT_MS, assert_accessible, screenshot, watched_page
 from tests.conftest import serving
-from tests.content.conftest import act, create_article, reviewer, writer  # noqa: F401 (fixtures)
+from tests.content.conftest import act, create_article, if_match, reviewer, writer  # noqa: F401 (fixtures)
 from tests.fcm_server import fcm  # noqa: F401 (fixture)
 from tests.workspace.conftest import DESKTOP, staff_sign_in
 
@@ -80,8 +81,10 @@ def test_an_article_says_who_may_publish_it(
 
     edited = client.patch(
         f"/staff/content/articles/{article['id']}",
-        headers=reviewer["headers"],
-        json={"summary": "Tóm tắt do người duyệt sửa lại cho rõ ràng hơn.", "version": article["version"]},
+        headers=if_match(
+            reviewer["headers"], f"/staff/content/articles/{article['id']}", article["version"], client
+        ),
+        json={"summary": "Tóm tắt do người duyệt sửa lại cho rõ ràng hơn."},
     )
     assert edited.status_code == 200, edited.json
     submitted = act(client, writer, edited.json, "submit")
@@ -387,7 +390,8 @@ def test_a_campaign_is_composed_approved_by_another_officer_scheduled_and_sent(
         b.get_by_role("link", name="‹ Về danh sách chiến dịch").click()
         with app.app_context():
             try:
-                report = campaigns.run_due_campaigns(send_at + timedelta(minutes=1))
+                with transaction():  # as the scheduler runs every job
+                    report = campaigns.run_due_campaigns(send_at + timedelta(minutes=1))
             finally:
                 db.session.remove()
         assert len(report["finished"]) == 1, report

@@ -109,20 +109,27 @@ def register(client, citizen_headers):
     return register
 
 
-def decide_seller(client, moderator, seller: dict, decision="verify", **fields):
+def _decide(client, moderator, view_url: str, seen, body: dict):
+    """POST `body` to the decision on what the moderator saw: `seen` is the staff view's response
+    (its ETag goes in If-Match, as a console sends it), or the seller or product as a dict: then
+    the moderator opens the staff view now (audited for a seller) and decides on that."""
+    if isinstance(seen, dict):
+        url = view_url.format(id=seen["id"])
+        seen = client.get(url, headers=moderator)
+    else:
+        url = view_url.format(id=seen.json["id"])
+    etag = seen.headers.get("ETag")  # none when the caller may not read the view (403)
     return client.post(
-        f"/staff/products/sellers/{seller['id']}/decision",
-        headers=moderator,
-        json={"decision": decision, "version": seller["version"], **fields},
+        f"{url}/decision", headers={**moderator, **({"If-Match": etag} if etag else {})}, json=body
     )
 
 
-def decide_product(client, moderator, product: dict, decision="approve", **fields):
-    return client.post(
-        f"/staff/products/{product['id']}/decision",
-        headers=moderator,
-        json={"decision": decision, "version": product["version"], **fields},
-    )
+def decide_seller(client, moderator, seen, decision="verify", **fields):
+    return _decide(client, moderator, "/staff/products/sellers/{id}", seen, {"decision": decision, **fields})
+
+
+def decide_product(client, moderator, seen, decision="approve", **fields):
+    return _decide(client, moderator, "/staff/products/{id}", seen, {"decision": decision, **fields})
 
 
 @pytest.fixture

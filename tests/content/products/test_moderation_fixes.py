@@ -3,18 +3,21 @@ published; a CCCD leaves the registry only on the audited read; units keep their
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import uuid
 
 import pytest
 from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from api.errors import ApiError
 from api.extensions import db
 from content.products import service
 from content.products.catalogue import unit_for
-from content.products.models import ProductImage
+from content.products.models import Product, ProductImage, ProductSeller
 from tests.content.products.conftest import (
+    KRONG_NANG,
     assert_problem,
     audit_entries,
     decide_product,
@@ -39,19 +42,19 @@ def create(client, owner, **overrides):
 
 def test_a_photo_added_after_staff_looked_makes_their_approval_stale(app, client, seller, moderator):
     product = create(client, seller)  # pending: nobody has approved anything yet
-    seen = client.get(f"/staff/products/{product['id']}", headers=moderator).json
-    assert seen["images"] == []
+    seen = client.get(f"/staff/products/{product['id']}", headers=moderator)
+    assert seen.json["images"] == []
 
     added = upload(client, f"/me/seller/products/{product['id']}/images", seller["headers"], jpeg_bytes())
     assert added.status_code == 201
 
     before = snapshot(app)
-    assert_problem(decide_product(client, moderator, seen), 409, "product_changed")
+    assert_problem(decide_product(client, moderator, seen), 412, "precondition_failed")
     assert snapshot(app) == before
     assert client.get(f"/products/{product['id']}").status_code == 404  # the photo is not public
 
-    again = client.get(f"/staff/products/{product['id']}", headers=moderator).json
-    assert len(again["images"]) == 1 and again["version"] > seen["version"]
+    again = client.get(f"/staff/products/{product['id']}", headers=moderator)
+    assert len(again.json["images"]) == 1 and again.json["version"] > seen.json["version"]
     assert decide_product(client, moderator, again).status_code == 200
 
 
@@ -59,9 +62,85 @@ def test_a_photo_removed_after_staff_looked_makes_their_approval_stale_too(app, 
     product = create(client, seller)
     url = f"/me/seller/products/{product['id']}/images"
     image = upload(client, url, seller["headers"], jpeg_bytes()).json
-    seen = client.get(f"/staff/products/{product['id']}", headers=moderator).json
+    seen = client.get(f"/staff/products/{product['id']}", headers=moderator)
     assert client.delete(f"{url}/{image['id']}", headers=seller["headers"]).status_code == 204
-    assert_problem(decide_product(client, moderator, seen), 409, "product_changed")
+    assert_problem(decide_product(client, moderator, seen), 412, "precondition_failed")
+
+
+def test_a_decision_needs_the_version_seen_as_if_match(app, client, seller, moderator):
+    product = create(client, seller)
+    url = f"/staff/products/{product['id']}/decision"
+    before = snapshot(app)
+    assert_problem(
+        client.post(url, headers=moderator, json={"decision": "approve"}), 428, "precondition_required"
+    )
+    seen = client.get(f"/staff/products/{product['id']}", headers=moderator)
+    # The version seen is the If-Match header: a body `version` is an unknown field.
+    with_version = {"decision": "approve", "version": product["version"]}
+    assert_problem(
+        client.post(url, headers={**moderator, "If-Match": seen.headers["ETag"]}, json=with_version),
+        422,
+        "validation_failed",
+    )
+    assert snapshot(app) == before
+    approved = decide_product(client, moderator, seen)
+    assert approved.status_code == 200, approved.json
+    # The answer is the staff view after the decision, with its ETag.
+    assert (
+        approved.headers["ETag"]
+        == client.get(f"/staff/products/{product['id']}", headers=moderator).headers["ETag"]
+    )
+
+
+@contextlib.contextmanager
+def _lands_while_deciding(change):
+    """While the decision's write is about to go out (its If-Match already checked), `change` is
+    made and committed by another request."""
+    done: dict = {}
+
+    def the_other_request_commits_first(session, *_):
+        deciding = any(isinstance(row, (Product, ProductSeller)) for row in session.dirty)
+        if done or not deciding:
+            return
+        done["started"] = True
+        thread = threading.Thread(target=lambda: done.setdefault("response", change()))
+        thread.start()
+        thread.join()
+
+    event.listen(Session, "before_flush", the_other_request_commits_first)
+    try:
+        yield done
+    finally:
+        event.remove(Session, "before_flush", the_other_request_commits_first)
+
+
+@pytest.mark.parametrize("what", ["product", "seller"])
+def test_an_edit_committed_while_staff_decide_still_refuses_the_decision(
+    app, client, register, moderator, what
+):
+    """The edit lands between the If-Match check and the decision's write: the write is
+    conditional on the version checked, so the decision is refused (409) and nothing of it stays."""
+    made = register()
+    if what == "seller":
+        seen = client.get(f"/staff/products/sellers/{made['seller']['id']}", headers=moderator)
+        edit = {"url": "/me/seller", "json": {"ward_code": KRONG_NANG}}
+    else:
+        assert decide_seller(client, moderator, made["seller"]).status_code == 200
+        product = create(client, made)
+        seen = client.get(f"/staff/products/{product['id']}", headers=moderator)
+        edit = {"url": f"/me/seller/products/{product['id']}", "json": {"price_vnd": 190_000}}
+    before = snapshot(app)
+    decide = decide_seller if what == "seller" else decide_product
+    with _lands_while_deciding(
+        lambda: client.patch(edit["url"], headers=made["headers"], json=edit["json"])
+    ) as edited:
+        assert_problem(decide(client, moderator, seen), 409, f"{what}_changed")
+    assert edited["response"].status_code == 200, edited["response"].json
+    after = snapshot(app)
+    # Only the edit is there: its new version, no decision, no audit entry or event of one.
+    assert (after["audit"], after["events"]) == (before["audit"], before["events"])
+    assert after[f"{what}s"] != before[f"{what}s"]
+    assert [row[1] for row in after[f"{what}s"]] == [row[1] for row in before[f"{what}s"]]
 
 
 def test_two_uploads_at_once_do_not_pass_the_photo_limit(app, client, seller):
@@ -99,6 +178,7 @@ def test_two_uploads_at_once_do_not_pass_the_photo_limit(app, client, seller):
                     data=jpeg_bytes((70, 50)),
                     declared_type="image/jpeg",
                 )
+                db.session.commit()  # the test is this upload's edge: it commits, as a request would
                 mine = 201
             except ApiError as refused:
                 assert refused.code in ("product_changed", "too_many_images")

@@ -74,7 +74,7 @@ def test_rejection_needs_a_reason_and_keeps_the_product_hidden(app, client, sell
 
 def test_an_edit_goes_back_to_review_and_a_stale_approval_is_refused(app, client, seller, moderator, publish):
     product = publish(seller)
-    seen = client.get(f"/staff/products/{product['id']}", headers=moderator).json
+    seen = client.get(f"/staff/products/{product['id']}", headers=moderator)
     edited = client.patch(
         f"/me/seller/products/{product['id']}",
         headers=seller["headers"],
@@ -86,7 +86,7 @@ def test_an_edit_goes_back_to_review_and_a_stale_approval_is_refused(app, client
     assert_problem(client.get(f"/products/{product['id']}"), 404, "product_not_found")
     before = snapshot(app)
     # Staff approving what they read before the edit would publish text nobody has read.
-    assert_problem(decide_product(client, moderator, seen), 409, "product_changed")
+    assert_problem(decide_product(client, moderator, seen), 412, "precondition_failed")
     assert snapshot(app) == before
     assert decide_product(client, moderator, edited.json).status_code == 200
     assert client.get(f"/products/{product['id']}").status_code == 200

@@ -214,8 +214,10 @@ def test_staff_verify_with_an_audit_entry_and_the_seller_hears_of_it(app, client
     assert detail.json["owner"]["identity_level"] == 2
     assert len(audit_entries(app, "product_seller.read")) == 1
 
-    response = decide_seller(client, moderator, detail.json)
+    response = decide_seller(client, moderator, detail)
     assert response.status_code == 200, response.json
+    # Checking the decision's If-Match against the seller shows nobody anything: not a read.
+    assert len(audit_entries(app, "product_seller.read")) == 1
     assert response.json["status"] == "verified"
     assert client.get("/me/seller", headers=made["headers"]).json["status_name"] == "Đã xác minh"
     [entry] = audit_entries(app, "product_seller.verified")
@@ -226,14 +228,13 @@ def test_staff_verify_with_an_audit_entry_and_the_seller_hears_of_it(app, client
 
 def test_rejecting_needs_a_reason_the_seller_reads(app, client, register, moderator):
     made = register()
+    seen = client.get(f"/staff/products/sellers/{made['seller']['id']}", headers=moderator)
     before = snapshot(app)
-    assert_problem(decide_seller(client, moderator, made["seller"], "reject"), 422, "reason_required")
-    assert_problem(
-        decide_seller(client, moderator, made["seller"], "reject", reason="  "), 422, "reason_required"
-    )
+    assert_problem(decide_seller(client, moderator, seen, "reject"), 422, "reason_required")
+    assert_problem(decide_seller(client, moderator, seen, "reject", reason="  "), 422, "reason_required")
     assert snapshot(app) == before
     reason = "Tên hộ kinh doanh không khớp giấy chứng nhận"
-    assert decide_seller(client, moderator, made["seller"], "reject", reason=reason).status_code == 200
+    assert decide_seller(client, moderator, seen, "reject", reason=reason).status_code == 200
     mine = client.get("/me/seller", headers=made["headers"]).json
     assert mine["status"] == "rejected" and mine["reject_reason"] == reason
     body = assert_problem(
@@ -252,11 +253,31 @@ def test_rejecting_needs_a_reason_the_seller_reads(app, client, register, modera
 
 def test_a_decision_on_a_stale_version_is_refused(app, client, register, moderator):
     made = register()
-    seen = made["seller"]
+    seen = client.get(f"/staff/products/sellers/{made['seller']['id']}", headers=moderator)
     client.patch("/me/seller", headers=made["headers"], json={"ward_code": KRONG_NANG})
     before = snapshot(app)
-    assert_problem(decide_seller(client, moderator, seen), 409, "seller_changed")
+    assert_problem(decide_seller(client, moderator, seen), 412, "precondition_failed")
     assert snapshot(app) == before
+
+
+def test_a_decision_names_the_version_it_was_made_on(app, client, register, moderator):
+    made = register()
+    url = f"/staff/products/sellers/{made['seller']['id']}"
+    seen = client.get(url, headers=moderator)
+    before = snapshot(app)
+    assert_problem(
+        client.post(f"{url}/decision", headers=moderator, json={"decision": "verify"}),
+        428,
+        "precondition_required",
+    )
+    assert snapshot(app) == before
+    decided = decide_seller(client, moderator, seen)
+    assert decided.status_code == 200, decided.json
+    # The answer carries the detail view's ETag (not that of its masked body): a second
+    # decision on what the moderator now has in front of them needs no other read.
+    assert decided.headers["ETag"] == client.get(url, headers=moderator).headers["ETag"]
+    assert decide_seller(client, moderator, decided, "reject", reason="Hồ sơ chưa khớp").status_code == 200
+    assert client.get("/me/seller", headers=made["headers"]).json["status"] == "rejected"
 
 
 def test_only_moderating_roles_decide(client, register, staff_headers, citizen_headers):
@@ -274,20 +295,22 @@ def test_only_moderating_roles_decide(client, register, staff_headers, citizen_h
 
 def test_decision_input_is_checked(app, client, register, moderator):
     made = register()
+    url = f"/staff/products/sellers/{made['seller']['id']}"
+    headers = {**moderator, "If-Match": client.get(url, headers=moderator).headers["ETag"]}
     before = snapshot(app)
-    url = f"/staff/products/sellers/{made['seller']['id']}/decision"
     for body in (
-        {"decision": "approve", "version": 1},
-        {"decision": "verify"},
-        {"decision": "verify", "version": "1"},
-        {"decision": "verify", "version": 1, "note": "x"},
+        {"decision": "approve"},
+        {},
+        {"decision": "verify", "note": "x"},
+        # The version seen is the If-Match header: a body `version` is an unknown field.
+        {"decision": "verify", "version": made["seller"]["version"]},
     ):
-        assert_problem(client.post(url, headers=moderator, json=body), 422, "validation_failed")
+        assert_problem(client.post(f"{url}/decision", headers=headers, json=body), 422, "validation_failed")
     assert_problem(
         client.post(
             "/staff/products/sellers/8d6f7f59-0d3e-4a5e-9a57-1d2a3b4c5d6e/decision",
-            headers=moderator,
-            json={"decision": "verify", "version": 1},
+            headers=headers,
+            json={"decision": "verify"},
         ),
         404,
         "seller_not_found",

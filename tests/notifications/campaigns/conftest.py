@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from api.audit import AuditEntry
 from api.extensions import db
+from api.unit_of_work import transaction
 from api.workdays import VIETNAM
 from notifications.campaigns import service
 from notifications.campaigns.models import Campaign
@@ -40,6 +41,14 @@ def tomorrow_at(hour: int, minute: int = 0) -> datetime:
     """A moment tomorrow in Vietnam time (always in the future, never in quiet hours unless asked)."""
     day = datetime.now(VIETNAM).date() + timedelta(days=1)
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=VIETNAM)
+
+
+def if_match(client, campaign_id, headers) -> dict:
+    """`headers` with If-Match: the ETag of the campaign as a GET shows it now (as the console
+    sends it back after reading the campaign)."""
+    response = client.get(f"/comms/campaigns/{campaign_id}", headers=headers)
+    assert response.status_code == 200, response.json
+    return {**headers, "If-Match": response.headers["ETag"]}
 
 
 @pytest.fixture
@@ -74,8 +83,7 @@ def approved(client, compose, comms2):
         campaign = compose(**overrides)
         response = client.post(
             f"/comms/campaigns/{campaign['id']}/approve",
-            json={"version": campaign["version"]},
-            headers=comms2["headers"],
+            headers=if_match(client, campaign["id"], comms2["headers"]),
         )
         assert response.status_code == 200, response.json
         return response.json
@@ -92,7 +100,7 @@ def scheduled(client, approved, comms):
         send_at = send_at or tomorrow_at(9)
         response = client.post(
             f"/comms/campaigns/{campaign['id']}/schedule",
-            headers=comms["headers"],
+            headers=if_match(client, campaign["id"], comms["headers"]),
             json={"send_at": send_at.isoformat()},
         )
         assert response.status_code == 200, response.json
@@ -126,7 +134,8 @@ def run_job(app):
     def run(now=None, **kwargs):
         with app.app_context():
             try:
-                return service.run_due_campaigns(now or tomorrow_at(9, 1), **kwargs)
+                with transaction():  # as the scheduler runs every job
+                    return service.run_due_campaigns(now or tomorrow_at(9, 1), **kwargs)
             finally:
                 db.session.remove()
 

@@ -13,7 +13,13 @@ from sqlalchemy import update
 from api.extensions import db
 from notifications.campaigns import audience
 from notifications.campaigns.models import Campaign
-from tests.notifications.campaigns.conftest import assert_problem, audit_actions, stored, tomorrow_at
+from tests.notifications.campaigns.conftest import (
+    assert_problem,
+    audit_actions,
+    if_match,
+    stored,
+    tomorrow_at,
+)
 
 
 @pytest.fixture
@@ -44,7 +50,7 @@ def test_a_cancel_racing_a_schedule_stays_cancelled(app, client, approved, comms
     meanwhile(campaign["id"], status="cancelled")
     response = client.post(
         f"/comms/campaigns/{campaign['id']}/schedule",
-        headers=comms["headers"],
+        headers=if_match(client, campaign["id"], comms["headers"]),
         json={"send_at": tomorrow_at(9).isoformat()},
     )
     problem = assert_problem(response, 409, "campaign_state_conflict")
@@ -61,8 +67,7 @@ def test_an_approval_racing_a_cancel_does_not_revive_the_campaign(
     meanwhile(campaign["id"], status="cancelled")
     response = client.post(
         f"/comms/campaigns/{campaign['id']}/approve",
-        json={"version": campaign["version"]},
-        headers=comms2["headers"],
+        headers=if_match(client, campaign["id"], comms2["headers"]),
     )
     assert_problem(response, 409, "campaign_state_conflict")
     final = stored(app, campaign["id"])
@@ -77,8 +82,7 @@ def test_an_edit_between_reading_and_approving_is_not_approved_unseen(
     meanwhile(campaign["id"], body="Nội dung đã bị sửa sau khi người duyệt đọc.", version=2)
     response = client.post(
         f"/comms/campaigns/{campaign['id']}/approve",
-        json={"version": campaign["version"]},
-        headers=comms2["headers"],
+        headers=if_match(client, campaign["id"], comms2["headers"]),
     )
     problem = assert_problem(response, 409, "campaign_changed")
     assert problem["version_now"] == 2
@@ -89,29 +93,46 @@ def test_the_approver_approves_the_version_they_read(app, client, compose, comms
     make_citizen()
     campaign = compose()
     assert campaign["version"] == 1
+    read_before_the_edit = if_match(client, campaign["id"], comms2["headers"])
     edited = client.patch(
-        f"/comms/campaigns/{campaign['id']}", headers=comms["headers"], json={"body": "Lịch tiêm đã đổi."}
+        f"/comms/campaigns/{campaign['id']}",
+        headers=if_match(client, campaign["id"], comms["headers"]),
+        json={"body": "Lịch tiêm đã đổi."},
     )
     assert edited.status_code == 200 and edited.json["version"] == 2
-    stale = client.post(
-        f"/comms/campaigns/{campaign['id']}/approve", json={"version": 1}, headers=comms2["headers"]
-    )
-    assert_problem(stale, 409, "campaign_changed")
+    stale = client.post(f"/comms/campaigns/{campaign['id']}/approve", headers=read_before_the_edit)
+    assert_problem(stale, 412, "precondition_failed")
     assert stored(app, campaign["id"]).status == "draft"
     current = client.post(
-        f"/comms/campaigns/{campaign['id']}/approve", json={"version": 2}, headers=comms2["headers"]
+        f"/comms/campaigns/{campaign['id']}/approve",
+        headers=if_match(client, campaign["id"], comms2["headers"]),
     )
     assert current.status_code == 200 and current.json["status"] == "approved"
     assert current.json["body"] == "Lịch tiêm đã đổi."
 
 
-@pytest.mark.parametrize("body", [None, {}, {"version": "1"}, {"version": 1.5}, {"version": 1, "x": 1}])
-def test_approve_needs_the_version_as_an_integer(app, client, compose, comms2, make_citizen, body):
+@pytest.mark.parametrize("action", ["approve", "schedule"])
+def test_approving_and_scheduling_need_the_etag_read(
+    app, client, approved, compose, comms2, make_citizen, action
+):
+    make_citizen()
+    campaign = compose() if action == "approve" else approved()
+    body = {"send_at": tomorrow_at(9).isoformat()} if action == "schedule" else None
+    url = f"/comms/campaigns/{campaign['id']}/{action}"
+    assert_problem(client.post(url, json=body, headers=comms2["headers"]), 428, "precondition_required")
+    stale = {**comms2["headers"], "If-Match": '"not-what-was-read"'}
+    assert_problem(client.post(url, json=body, headers=stale), 412, "precondition_failed")
+    assert stored(app, campaign["id"]).status == campaign["status"]
+
+
+def test_an_edit_needs_the_etag_read(app, client, compose, comms, make_citizen):
     make_citizen()
     campaign = compose()
-    response = client.post(f"/comms/campaigns/{campaign['id']}/approve", json=body, headers=comms2["headers"])
-    assert_problem(response, 422, "validation_failed")
-    assert stored(app, campaign["id"]).status == "draft"
+    url = f"/comms/campaigns/{campaign['id']}"
+    assert_problem(
+        client.patch(url, json={"body": "Sửa."}, headers=comms["headers"]), 428, "precondition_required"
+    )
+    assert stored(app, campaign["id"]).version == 1
 
 
 def test_an_edit_from_a_replaced_version_is_refused(app, client, compose, comms, meanwhile, make_citizen):
@@ -121,7 +142,7 @@ def test_an_edit_from_a_replaced_version_is_refused(app, client, compose, comms,
     # The author's edit was read at version 1; the other edit (version 2) is kept, not overwritten.
     response = client.patch(
         f"/comms/campaigns/{campaign['id']}",
-        headers=comms["headers"],
+        headers=if_match(client, campaign["id"], comms["headers"]),
         json={"audience": {"kind": "province", "province_code": "66"}},
     )
     assert_problem(response, 409, "campaign_changed")
@@ -136,7 +157,9 @@ def test_patching_an_audience_without_its_kind_is_a_validation_error(
     make_citizen()
     campaign = compose()
     response = client.patch(
-        f"/comms/campaigns/{campaign['id']}", headers=comms["headers"], json={"audience": audience}
+        f"/comms/campaigns/{campaign['id']}",
+        headers=if_match(client, campaign["id"], comms["headers"]),
+        json={"audience": audience},
     )
     problem = assert_problem(response, 422, "validation_failed")
     assert "kind" in str(problem)

@@ -20,6 +20,7 @@ from tests.notifications.campaigns.conftest import (
     OTHER_WARD,
     assert_problem,
     audit_actions,
+    if_match,
     stored,
     tomorrow_at,
 )
@@ -61,14 +62,13 @@ def test_compose_approve_schedule_send_and_the_figures(
     )
     approve = client.post(
         f"/comms/campaigns/{campaign['id']}/approve",
-        json={"version": campaign["version"]},
-        headers=comms2["headers"],
+        headers=if_match(client, campaign["id"], comms2["headers"]),
     )
     assert approve.status_code == 200 and approve.json["figures"]["targeted_devices"] == 4
     send_at = tomorrow_at(9)
     schedule = client.post(
         f"/comms/campaigns/{campaign['id']}/schedule",
-        headers=comms["headers"],
+        headers=if_match(client, campaign["id"], comms["headers"]),
         json={"send_at": send_at.isoformat()},
     )
     assert schedule.status_code == 200 and schedule.json["status"] == "scheduled"

@@ -16,6 +16,7 @@ from tests.notifications.campaigns.conftest import (
     assert_problem,
     audit_actions,
     campaign_body,
+    if_match,
     stored,
     tomorrow_at,
 )
@@ -48,8 +49,7 @@ def test_the_author_cannot_approve_their_own_campaign(app, client, comms, comms2
     campaign = compose()
     refused = client.post(
         f"/comms/campaigns/{campaign['id']}/approve",
-        json={"version": campaign["version"]},
-        headers=comms["headers"],
+        headers=if_match(client, campaign["id"], comms["headers"]),
     )
     problem = assert_problem(refused, 403, "campaign_self_approval")
     assert "tự duyệt" in problem["detail"]
@@ -57,8 +57,7 @@ def test_the_author_cannot_approve_their_own_campaign(app, client, comms, comms2
 
     approved = client.post(
         f"/comms/campaigns/{campaign['id']}/approve",
-        json={"version": campaign["version"]},
-        headers=comms2["headers"],
+        headers=if_match(client, campaign["id"], comms2["headers"]),
     )
     assert approved.status_code == 200, approved.json
     assert approved.json["status"] == "approved" and approved.json["approved_by"] == f"staff:{comms2['id']}"
@@ -69,8 +68,7 @@ def test_the_author_cannot_approve_their_own_campaign(app, client, comms, comms2
     ]
     again = client.post(
         f"/comms/campaigns/{campaign['id']}/approve",
-        json={"version": campaign["version"]},
-        headers=comms2["headers"],
+        headers=if_match(client, campaign["id"], comms2["headers"]),
     )
     assert_problem(again, 409, "campaign_state_conflict")
 
@@ -81,7 +79,7 @@ def test_an_admin_may_approve_but_not_compose(client, staff_headers, compose, ma
     campaign = compose()
     assert (
         client.post(
-            f"/comms/campaigns/{campaign['id']}/approve", json={"version": campaign["version"]}, headers=admin
+            f"/comms/campaigns/{campaign['id']}/approve", headers=if_match(client, campaign["id"], admin)
         ).status_code
         == 200
     )
@@ -98,7 +96,6 @@ def test_other_staff_roles_are_refused(app, client, staff_headers, compose, role
     assert_problem(
         client.post(
             f"/comms/campaigns/{campaign['id']}/approve",
-            json={"version": campaign["version"]},
             headers=headers,
         ),
         403,
@@ -116,7 +113,6 @@ def test_citizens_are_refused_and_anonymous_callers_too(client, citizen_headers,
     assert_problem(
         client.post(
             f"/comms/campaigns/{campaign['id']}/approve",
-            json={"version": campaign["version"]},
             headers=headers,
         ),
         403,
@@ -176,8 +172,7 @@ def test_an_audience_matching_nobody_cannot_be_approved(
     problem = assert_problem(
         client.post(
             f"/comms/campaigns/{campaign['id']}/approve",
-            json={"version": campaign["version"]},
-            headers=comms2["headers"],
+            headers=if_match(client, campaign["id"], comms2["headers"]),
         ),
         422,
         "audience_empty",
@@ -190,8 +185,7 @@ def test_an_audience_matching_nobody_cannot_be_approved(
     problem = assert_problem(
         client.post(
             f"/comms/campaigns/{push_only['id']}/approve",
-            json={"version": push_only["version"]},
-            headers=comms2["headers"],
+            headers=if_match(client, push_only["id"], comms2["headers"]),
         ),
         422,
         "audience_empty",
@@ -211,7 +205,7 @@ def test_an_audience_that_empties_after_approval_cannot_be_scheduled(
         db.session.commit()
     response = client.post(
         f"/comms/campaigns/{campaign['id']}/schedule",
-        headers=comms["headers"],
+        headers=if_match(client, campaign["id"], comms["headers"]),
         json={"send_at": tomorrow_at(9).isoformat()},
     )
     assert_problem(response, 422, "audience_empty")
@@ -224,7 +218,7 @@ def test_scheduling_in_the_past_is_refused(app, client, approved, comms, make_ci
     for moment in (utcnow() - timedelta(minutes=1), utcnow() - timedelta(days=3)):
         response = client.post(
             f"/comms/campaigns/{campaign['id']}/schedule",
-            headers=comms["headers"],
+            headers=if_match(client, campaign["id"], comms["headers"]),
             json={"send_at": moment.isoformat()},
         )
         problem = assert_problem(response, 422, "schedule_in_past")
@@ -237,7 +231,7 @@ def test_a_draft_cannot_be_scheduled(client, compose, comms, make_citizen):
     campaign = compose()
     response = client.post(
         f"/comms/campaigns/{campaign['id']}/schedule",
-        headers=comms["headers"],
+        headers=if_match(client, campaign["id"], comms["headers"]),
         json={"send_at": tomorrow_at(9).isoformat()},
     )
     assert_problem(response, 409, "campaign_state_conflict")
@@ -251,7 +245,7 @@ def test_a_normal_campaign_is_not_scheduled_in_quiet_hours(
     campaign = approved()
     response = client.post(
         f"/comms/campaigns/{campaign['id']}/schedule",
-        headers=comms["headers"],
+        headers=if_match(client, campaign["id"], comms["headers"]),
         json={"send_at": tomorrow_at(hour, minute).isoformat()},
     )
     problem = assert_problem(response, 422, "quiet_hours")
@@ -264,7 +258,9 @@ def test_quiet_hours_end_at_six_and_a_naive_time_is_vietnam_time(client, approve
     campaign = approved()
     six = tomorrow_at(6).replace(tzinfo=None).isoformat()  # "…T06:00:00", no offset
     response = client.post(
-        f"/comms/campaigns/{campaign['id']}/schedule", headers=comms["headers"], json={"send_at": six}
+        f"/comms/campaigns/{campaign['id']}/schedule",
+        headers=if_match(client, campaign["id"], comms["headers"]),
+        json={"send_at": six},
     )
     assert response.status_code == 200, response.json
     assert response.json["status"] == "scheduled" and response.json["send_at"].endswith("T06:00:00+07:00")
@@ -275,7 +271,7 @@ def test_an_urgent_campaign_may_go_at_night(client, approved, comms, make_citize
     campaign = approved(urgent=True, title="Cảnh báo lũ quét khẩn cấp")
     response = client.post(
         f"/comms/campaigns/{campaign['id']}/schedule",
-        headers=comms["headers"],
+        headers=if_match(client, campaign["id"], comms["headers"]),
         json={"send_at": tomorrow_at(23, 30).isoformat()},
     )
     assert response.status_code == 200, response.json
@@ -286,21 +282,26 @@ def test_only_drafts_are_edited(app, client, compose, comms, comms2, make_citize
     make_citizen()
     campaign = compose()
     edited = client.patch(
-        f"/comms/campaigns/{campaign['id']}", headers=comms["headers"], json={"urgent": True}
+        f"/comms/campaigns/{campaign['id']}",
+        headers=if_match(client, campaign["id"], comms["headers"]),
+        json={"urgent": True},
     )
     assert edited.status_code == 200 and edited.json["urgent"] is True
     too_long = client.patch(
-        f"/comms/campaigns/{campaign['id']}", headers=comms["headers"], json={"body": "x" * 241}
+        f"/comms/campaigns/{campaign['id']}",
+        headers=if_match(client, campaign["id"], comms["headers"]),
+        json={"body": "x" * 241},
     )
     assert_problem(too_long, 422, "notification_body_too_long")
     approved = client.post(
         f"/comms/campaigns/{campaign['id']}/approve",
-        json={"version": edited.json["version"]},
-        headers=comms2["headers"],
+        headers=if_match(client, campaign["id"], comms2["headers"]),
     )
     assert approved.status_code == 200, approved.json
     late = client.patch(
-        f"/comms/campaigns/{campaign['id']}", headers=comms["headers"], json={"title": "Khác"}
+        f"/comms/campaigns/{campaign['id']}",
+        headers=if_match(client, campaign["id"], comms["headers"]),
+        json={"title": "Khác"},
     )
     assert_problem(late, 409, "campaign_state_conflict")
     assert stored(app, campaign["id"]).title == "Tiêm chủng mở rộng tháng 11"
@@ -322,8 +323,7 @@ def test_cancel_before_sending(app, client, scheduled, comms, make_citizen):
 def test_unknown_campaign_is_404(client, comms):
     response = client.post(
         "/comms/campaigns/00000000-0000-4000-8000-000000000000/approve",
-        json={"version": 1},
-        headers=comms["headers"],
+        headers={**comms["headers"], "If-Match": '"an-etag"'},
     )
     assert_problem(response, 404, "campaign_not_found")
 

@@ -2,7 +2,8 @@
 // only the workflow steps the API offers this officer now (`allowed_actions`: an author never sees
 // "publish" on their own work), the sanitised body previewed where it cannot run, and its figures.
 //
-// Every change names the version on screen; the API refuses a stale one (409) and says so.
+// Every change sends back as If-Match the ETag of the article on screen; the API refuses a change
+// made on a stale copy (412) and says so.
 
 import * as api from "../../../shared/api.js";
 import { busy, card, chip, clearFieldErrors, empty, errorBox, facts, field, formatDateTime, h, pager, showFieldErrors } from "../../../shared/ui.js";
@@ -231,6 +232,8 @@ async function articleScreen(ctx) {
     return [errorBox(error), h("a", { class: "button", href: "/workspace/comms/articles" }, "Về danh sách bài viết")];
   }
   const article = response.data;
+  // Sent back as If-Match with every change: the API refuses one made on a stale copy (412).
+  const ifMatch = { "If-Match": response.headers.get("ETag") };
   const [list, who] = await Promise.all([categories(), me()]);
   ctx.setTitle(article.title);
   const allowed = article.allowed_actions || [];
@@ -251,10 +254,10 @@ async function articleScreen(ctx) {
     button.addEventListener("click", () =>
       busy(button, "Đang thực hiện…", async () => {
         clearFieldErrors(form);
-        const body = { action: name, version: article.version };
+        const body = { action: name };
         if (note.value.trim()) body.note = note.value.trim();
         try {
-          await api.post(`${articleApi(article.id)}/actions`, body);
+          await api.post(`${articleApi(article.id)}/actions`, body, { headers: ifMatch });
           redraw(done);
         } catch (error) {
           showFieldErrors(form, error);
@@ -269,7 +272,7 @@ async function articleScreen(ctx) {
     busy(save, "Đang lưu…", async () => {
       clearFieldErrors(form);
       try {
-        const saved = await api.patch(articleApi(article.id), { ...fields(), version: article.version });
+        const saved = await api.patch(articleApi(article.id), fields(), { headers: ifMatch });
         redraw(`Đã lưu bài viết (phiên bản ${saved.version}).`);
       } catch (error) {
         showFieldErrors(form, error);

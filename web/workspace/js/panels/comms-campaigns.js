@@ -204,10 +204,18 @@ function vietnamTime(local) {
   return `${local}${local.length === 16 ? ":00" : ""}+07:00`;
 }
 
+/** The campaign and the ETag it came with: approving and scheduling send it back as If-Match, so
+ * what is approved or scheduled is what is on screen (412 if someone changed it meanwhile). */
+async function readCampaign(id, options = {}) {
+  const response = await api.request(campaignApi(id), { ...options, remember: false });
+  return { data: response.data, etag: response.headers.get("ETag") };
+}
+
 async function campaignScreen(ctx) {
   let campaign;
+  let etag;
   try {
-    campaign = await api.get(campaignApi(ctx.params.id), { signal: ctx.signal, remember: false });
+    ({ data: campaign, etag } = await readCampaign(ctx.params.id, { signal: ctx.signal }));
   } catch (error) {
     if (error.status !== 404) throw error;
     ctx.setTitle("Không tìm thấy chiến dịch");
@@ -232,8 +240,9 @@ async function campaignScreen(ctx) {
   // Which actions show follows the API's rules (notifications/campaigns): a draft is approved by
   // someone other than its author; comms schedule an approved one; comms and admins cancel until
   // it has been sent. The API checks them again.
-  function show(current) {
+  function show(current, currentEtag) {
     campaign = current;
+    if (currentEtag) etag = currentEtag;
     const mine = current.created_by === `staff:${who.id}`;
     const composer = COMPOSERS.includes(who.role);
     status.replaceChildren(...[chip(current.status_name, TONES[current.status]), current.urgent ? chip("Khẩn cấp", "bad") : null].filter(Boolean));
@@ -277,8 +286,9 @@ async function campaignScreen(ctx) {
         clearFieldErrors(actions);
         say(outcome, "");
         try {
-          const changed = await work();
-          show(changed);
+          const response = await work();
+          const changed = response.data;
+          show(changed, response.headers.get("ETag"));
           say(outcome, typeof done === "function" ? done(changed) : done);
         } catch (error) {
           // The field says what is wrong; the API's whole sentence (the quiet hours and the time
@@ -289,18 +299,23 @@ async function campaignScreen(ctx) {
       }),
     );
   }
-  act(approve, () => api.post(`${campaignApi(campaign.id)}/approve`, { version: campaign.version }), "Đã duyệt chiến dịch. Có thể lên lịch gửi.");
+  // A cancel sends no If-Match: it is allowed whatever the campaign became meanwhile.
+  const post = (action, body, headers = {}) => api.request(`${campaignApi(campaign.id)}/${action}`, { method: "POST", body, headers });
+  act(approve, () => post("approve", undefined, { "If-Match": etag }), "Đã duyệt chiến dịch. Có thể lên lịch gửi.");
   act(
     schedule,
     () => {
       if (!sendAt.value) return Promise.reject({ message: "Hãy chọn ngày và giờ gửi.", fieldErrors: { send_at: ["Hãy chọn ngày và giờ gửi."] } });
-      return api.post(`${campaignApi(campaign.id)}/schedule`, { send_at: vietnamTime(sendAt.value) });
+      return post("schedule", { send_at: vietnamTime(sendAt.value) }, { "If-Match": etag });
     },
     (changed) => `Đã lên lịch gửi lúc ${formatDateTime(changed.send_at)}.`,
   );
-  act(cancel, () => api.post(`${campaignApi(campaign.id)}/cancel`), "Đã hủy chiến dịch.");
-  show(campaign);
-  keepFresh(ctx, async () => show(await api.get(campaignApi(campaign.id), { remember: false })));
+  act(cancel, () => post("cancel"), "Đã hủy chiến dịch.");
+  show(campaign, etag);
+  keepFresh(ctx, async () => {
+    const fresh = await readCampaign(campaign.id);
+    show(fresh.data, fresh.etag);
+  });
 
   return [
     outcome,

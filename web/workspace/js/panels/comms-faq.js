@@ -65,7 +65,8 @@ async function listScreen(ctx) {
 
 // ---- one entry ----------------------------------------------------------------------------------
 
-function entryForm(ctx, list, entry) {
+/** `etag`: the entry's, as read; an edit sends it back as If-Match (412 if it changed meanwhile). */
+function entryForm(ctx, list, entry, etag = null) {
   const key = h("input", { name: "key", required: true, pattern: "[a-z][a-z0-9_]{1,62}", maxlength: 63, spellcheck: "false", value: entry?.key || "", disabled: Boolean(entry) });
   const questions = h("textarea", { name: "questions", rows: 5, required: true }, (entry?.questions || []).join("\n"));
   const answer = h("textarea", { name: "answer", rows: 5, required: true, maxlength: 4000 }, entry?.answer || "");
@@ -96,7 +97,7 @@ function entryForm(ctx, list, entry) {
     busy(save, "Đang lưu…", async () => {
       clearFieldErrors(form);
       try {
-        const saved = entry ? await api.patch(faqApi(entry.key), { ...body, version: entry.version }) : await api.post("/staff/content/faq", { key: key.value.trim(), ...body });
+        const saved = entry ? await api.patch(faqApi(entry.key), body, { headers: { "If-Match": etag } }) : await api.post("/staff/content/faq", { key: key.value.trim(), ...body });
         flash(`Đã lưu mục hỏi đáp "${saved.key}" (phiên bản ${saved.version}).`);
         ctx.navigate(faqPath(saved.key), { replace: true });
       } catch (error) {
@@ -117,8 +118,11 @@ async function newScreen(ctx) {
 
 async function entryScreen(ctx) {
   let entry;
+  let etag;
   try {
-    entry = await api.get(faqApi(ctx.params.key), { signal: ctx.signal, remember: false });
+    const response = await api.request(faqApi(ctx.params.key), { signal: ctx.signal, remember: false });
+    entry = response.data;
+    etag = response.headers.get("ETag");
   } catch (error) {
     if (error.status !== 404) throw error;
     ctx.setTitle("Không tìm thấy mục hỏi đáp");
@@ -131,7 +135,7 @@ async function entryScreen(ctx) {
     card(
       h("h2", {}, entry.questions[0]),
       h("p", { class: "muted" }, `Phiên bản ${entry.version} · sửa lần cuối ${formatDateTime(entry.updated_at)} bởi ${person(entry.updated_by, entry.updated_by_name, who)}`),
-      entryForm(ctx, list, entry),
+      entryForm(ctx, list, entry, etag),
     ),
     h("p", {}, h("a", { href: "/workspace/comms/faq" }, "‹ Về danh sách hỏi đáp")),
   ];
