@@ -139,6 +139,7 @@ function more() {
     linkRow("/app/profile", "Hồ sơ cá nhân và số điện thoại"),
     linkRow("/app/digital-address", "Địa chỉ số"),
     linkRow("/app/dossiers", "Hồ sơ của tôi"),
+    linkRow("/app/essential-services", "53 dịch vụ công thiết yếu"),
     linkRow("/app/fines", "Phạt nguội"),
     linkRow("/app/wallet", "Ví và thanh toán"),
     linkRow("/app/records", "Dữ liệu cá nhân (đất đai, sức khoẻ, lao động)"),

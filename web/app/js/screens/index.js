@@ -2,6 +2,7 @@
 export * as home from "./home.js";
 export * as profile from "./profile.js";
 export * as services from "./services.js";
+export * as essential from "./essential.js";
 export * as dossiers from "./dossiers.js";
 export * as fines from "./fines.js";
 export * as payments from "./payments.js";

@@ -157,7 +157,11 @@ async function catalogue(ctx) {
     groupsCard.replaceChildren(h("h2", {}, "Nộp liên thông"), errorBox(groups.reason));
   }
   search();
-  return [form, card(results), groupsCard, auth.isSignedIn() ? h("p", {}, h("a", { href: "/app/dossiers" }, "Xem hồ sơ bạn đã nộp")) : null];
+  // The national list of essential services says which ones are filed here and which elsewhere.
+  const essential = card(
+    h("ul", { class: "rows" }, linkRow("/app/essential-services", "53 dịch vụ công thiết yếu (Đề án 06)", "Dịch vụ nào nộp được ngay tại đây, dịch vụ nào nộp trên cổng quốc gia")),
+  );
+  return [form, essential, card(results), groupsCard, auth.isSignedIn() ? h("p", {}, h("a", { href: "/app/dossiers" }, "Xem hồ sơ bạn đã nộp")) : null];
 }
 
 // ---- one procedure -------------------------------------------------------------------------------
