@@ -296,6 +296,14 @@ REQUIRED_HEADERS = {
     ("post", "/staff/dossiers/{code}/actions"): "If-Match",
     ("post", "/staff/payments/{payment_id}/refunds"): "If-Match",
     ("post", "/payments/webhook"): "Stripe-Signature",
+    ("post", "/staff/content/articles/{article_id}/actions"): "If-Match",
+    ("patch", "/staff/content/articles/{article_id}"): "If-Match",
+    ("patch", "/staff/content/faq/{key}"): "If-Match",
+    ("patch", "/comms/campaigns/{campaign_id}"): "If-Match",
+    ("post", "/comms/campaigns/{campaign_id}/approve"): "If-Match",
+    ("post", "/comms/campaigns/{campaign_id}/schedule"): "If-Match",
+    ("post", "/staff/products/sellers/{seller_id}/decision"): "If-Match",
+    ("post", "/staff/products/{product_id}/decision"): "If-Match",
 }
 
 
@@ -307,21 +315,25 @@ def test_required_headers_are_declared(document, method, path, header):
     assert declared[header]["required"] is True
 
 
-@pytest.mark.parametrize(
-    ("method", "path"),
-    [
-        ("put", "/me/digital-address"),  # creates without If-Match; replacing needs it
-        ("post", "/staff/content/articles/{article_id}/actions"),
-        ("patch", "/staff/content/articles/{article_id}"),
-        ("patch", "/staff/content/faq/{key}"),
-    ],
-)
-def test_optional_if_match_is_documented_as_optional(document, method, path):
-    """Article actions and edits take the version in the body or as If-Match, either one will
-    do; a PUT that creates needs none. The header is documented, and not as required."""
-    operation = document["paths"][path][method]
-    declared = {p["name"]: p for p in parameters(document, path, operation) if p["in"] == "header"}
+def test_a_put_that_creates_documents_if_match_as_optional(document):
+    """A PUT that creates needs no If-Match, replacing needs it: documented, not as required."""
+    operation = document["paths"]["/me/digital-address"]["put"]
+    declared = {
+        p["name"]: p for p in parameters(document, "/me/digital-address", operation) if p["in"] == "header"
+    }
     assert declared["If-Match"]["required"] is False
+
+
+@pytest.mark.parametrize(
+    ("method", "path"), [(m, p) for (m, p), h in REQUIRED_HEADERS.items() if h == "If-Match"]
+)
+def test_a_change_that_needs_if_match_documents_428_and_412(document, method, path):
+    """The one ETag mechanism (api.http.Blueprint): a client learns from the document that a
+    stale copy is refused (412) and a missing If-Match too (428), both as problem+json."""
+    responses = document["paths"][path][method]["responses"]
+    for status in ("412", "428"):
+        response = resolve(document, responses[status])
+        assert "application/problem+json" in response["content"], (path, status)
 
 
 def test_paginated_lists_describe_x_pagination(document):
