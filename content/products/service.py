@@ -36,7 +36,7 @@ from api.events import record_event
 from api.extensions import db
 from api.storage import StorageError, get_storage
 from api.text import nfc
-from api.unit_of_work import checkpoint
+from api.unit_of_work import after_commit
 from api.workdays import local_date
 from content.products.catalogue import (
     CATEGORIES,
@@ -351,8 +351,7 @@ def delete_product(citizen_id: uuid.UUID, product_id: uuid.UUID) -> None:
     product = my_product(citizen_id, product_id)
     keys = [image.storage_key for image in product.images]
     db.session.delete(product)
-    checkpoint("the product is deleted for good before its photos leave the storage")
-    _delete_stored(keys)
+    after_commit(lambda: _delete_stored(keys))  # the photos leave the storage once the row is gone for good
 
 
 def _delete_stored(keys: list[str]) -> None:
@@ -449,8 +448,9 @@ def delete_image(citizen_id: uuid.UUID, product_id: uuid.UUID, image_id: uuid.UU
     # version they read (with the photo) must look again, though.
     _new_version(product)
     flush_change("product")
-    checkpoint("the photo is gone from the product for good before it leaves the storage")
-    _delete_stored([image.storage_key])
+    # The file leaves the storage once the photo is gone from the product for good.
+    key = image.storage_key
+    after_commit(lambda: _delete_stored([key]))
     return product
 
 
