@@ -27,7 +27,7 @@ class Transition:
     note_required: bool = False
     label: str = ""  # what the citizen (or the staff member) reads in the history
     # Anything else a domain keeps per move (a report's note is the citizen's to read, …).
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
     def __getattr__(self, name: str) -> Any:
         # Only reached for names that are not fields: a domain's extra column reads as an attribute.

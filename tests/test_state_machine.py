@@ -48,3 +48,8 @@ def test_a_table_that_names_an_unknown_status_or_leaves_a_final_one_is_refused_a
         StateMachine((DRAFT,), [move("submit", "author", {DRAFT}, REVIEW)])
     with pytest.raises(ValueError, match="final"):
         StateMachine((DRAFT, ARCHIVED), [move("restore", "reviewer", {ARCHIVED}, DRAFT)], final={ARCHIVED})
+
+
+def test_a_move_can_be_kept_in_a_set_whatever_extra_columns_it_has():
+    table = machine()
+    assert {table["publish"], table["publish"], table["submit"]} == {table["publish"], table["submit"]}
