@@ -98,9 +98,20 @@ class StateMachine(Mapping[str, Transition]):
         """The status `transition` leads to from `current`, or IllegalTransition."""
         if isinstance(transition, str):
             transition = self[transition]
-        if current not in transition.from_statuses:
+        if not self.can(transition, current):
             raise IllegalTransition(transition, current)
         return transition.to_status
+
+    def can(self, transition: Transition | str, current: Hashable) -> bool:
+        """Whether `transition` can be taken from `current`."""
+        if isinstance(transition, str):
+            transition = self[transition]
+        return current in transition.from_statuses
+
+    def move_to(self, current: Hashable, new: Hashable) -> Transition | None:
+        """The move that takes `current` to `new`, or None when the table has none (for a status
+        learnt from outside, such as a provider's answer, that would go back or stay)."""
+        return next((self[name] for name in self.allowed(current) if self[name].to_status == new), None)
 
     def allowed(self, current: Hashable, actor: str | None = None) -> list[str]:
         """The moves that can be taken from `current` (by `actor`, if given), in table order."""

@@ -250,7 +250,7 @@ def edit_article(
 
 
 def _edit_article(article: Article, data: Mapping[str, Any], actor: str) -> Article:
-    if article.status not in MACHINE[EDIT].from_statuses:
+    if not MACHINE.can(EDIT, article.status):
         raise ApiError(
             409,
             "article_not_editable",

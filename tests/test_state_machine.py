@@ -31,6 +31,14 @@ def test_a_move_leads_where_its_row_says_and_only_from_its_statuses():
     assert refused.value.status == DRAFT
 
 
+def test_a_status_learnt_from_outside_is_taken_only_along_a_move_of_the_table():
+    table = machine()
+    assert table.can("archive", PUBLISHED) and not table.can("submit", PUBLISHED)
+    assert table.move_to(REVIEW, PUBLISHED).name == "publish"
+    assert table.move_to(PUBLISHED, REVIEW) is None  # no move goes back
+    assert table.move_to(DRAFT, DRAFT) is None  # nor stays
+
+
 def test_the_table_answers_what_each_actor_may_do_now():
     table = machine()
     assert table.allowed(REVIEW) == ["publish", "send_back", "archive"]

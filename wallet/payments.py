@@ -61,7 +61,7 @@ from wallet.models import (
 )
 from wallet.payables import Payable, payable_kind
 from wallet.provider import PaymentProvider, ProviderRejected, ProviderSettings, ProviderUnavailable
-from wallet.workflow import PAYMENTS, move_to
+from wallet.workflow import PAYMENTS
 
 log = logging.getLogger(__name__)
 
@@ -435,7 +435,7 @@ def advance(
 ) -> bool:
     """Move the payment forward (never back: the moves of `workflow.PAYMENTS`); settle it on
     success. True when it moved."""
-    if move_to(PAYMENTS, payment.status, new) is None:
+    if PAYMENTS.move_to(payment.status, new) is None:
         return False
     previous, payment.status = payment.status, new
     if new == FAILED:

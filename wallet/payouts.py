@@ -12,7 +12,7 @@ from api.events import record_event
 from api.extensions import db
 from wallet.accounts import account_of
 from wallet.models import PAYOUT_FAILED, PAYOUT_PAID, PAYOUT_PENDING, PAYOUT_RETURNED, Payout
-from wallet.workflow import PAYOUTS, move_to
+from wallet.workflow import PAYOUTS
 
 # ---- payouts (social benefits paid to the citizen) ------------------------------------------------
 
@@ -59,7 +59,7 @@ def settle_payout(payout: Payout, status: str, failure_message: str | None = Non
         raise ValueError(f"unknown payout status {status!r}")
     if payout.status == status:
         return payout
-    settlement = move_to(PAYOUTS, payout.status, status)
+    settlement = PAYOUTS.move_to(payout.status, status)
     if settlement is None:
         raise ValueError(f"payout {payout.id}: no move from {payout.status!r} to {status!r}")
     payout.status, payout.failure_message, payout.settled_at = settlement.to_status, failure_message, utcnow()

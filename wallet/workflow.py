@@ -14,9 +14,7 @@ payout are settled once by the provider's or the channel's answer.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
-
-from api.state_machine import StateMachine, Transition, move
+from api.state_machine import StateMachine, move
 from wallet.models import (
     CANCELED,
     CREATED,
@@ -80,12 +78,3 @@ PAYOUTS = StateMachine(
     ],
     final={PAYOUT_FAILED, PAYOUT_RETURNED},
 )
-
-
-def move_to(machine: StateMachine, current: Hashable, new: Hashable) -> Transition | None:
-    """The move of `machine` that takes `current` to `new`, or None when there is none (the
-    status would go back, or stay)."""
-    for name in machine.allowed(current):
-        if machine[name].to_status == new:
-            return machine[name]
-    return None

@@ -51,7 +51,7 @@ from api.fines.models import (
 )
 from api.fines.schemas import NoticeData, NoticeInSchema
 from api.fines.violations import violation_of
-from api.fines.workflow import FINES, can
+from api.fines.workflow import FINES
 from api.imports import ImportReport
 from api.text import nfc
 from api.unit_of_work import checkpoint
@@ -242,7 +242,7 @@ def _upsert(data: NoticeData, *, actor: str, default_source: str) -> tuple[FineN
         owner = citizens.citizen_by_cccd(values["owner_cccd"])
         values["owner_citizen_id"] = owner.id if owner else None
     # While the citizen has not acted on it; a confirmation racing this update wins or loses whole.
-    if not (can(fine.status, "amend") and _move(fine, "amend", synced_at=utcnow(), **values)):
+    if not (FINES.can("amend", fine.status) and _move(fine, "amend", synced_at=utcnow(), **values)):
         raise ApiError(
             409,
             "fine_locked",
@@ -485,7 +485,7 @@ def confirm(citizen: Citizen, fine_id: uuid.UUID | str) -> FineNotice:
     """
     _link_owner(citizen)
     fine = _owned(citizen.cccd, fine_id)
-    if can(fine.status, "confirm") and _move(fine, "confirm", confirmed_at=utcnow()):
+    if FINES.can("confirm", fine.status) and _move(fine, "confirm", confirmed_at=utcnow()):
         _event(EVENT_CONFIRMED, fine)
     elif fine.status == PAID:
         raise _already_paid(fine)
@@ -543,7 +543,7 @@ def cancel(actor: str, fine_id: uuid.UUID, reason: str | None) -> FineNotice:
             errors={"reason": ["Bắt buộc."]},
         )
     fine = get_notice(fine_id)
-    moved = can(fine.status, "cancel") and _move(
+    moved = FINES.can("cancel", fine.status) and _move(
         fine, "cancel", cancelled_at=utcnow(), cancelled_by=actor, cancel_reason=reason
     )
     if not moved:
@@ -615,7 +615,7 @@ def fine_payable(citizen_id: uuid.UUID, reference: str) -> Payable:
     if citizen is None:
         raise fine_not_found()
     fine = _owned(citizen.cccd, reference)
-    if not can(fine.status, "pay"):
+    if not FINES.can("pay", fine.status):
         if fine.status == PAID:
             raise _already_paid(fine)
         if fine.status == CANCELLED:

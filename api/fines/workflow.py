@@ -35,8 +35,3 @@ FINES = StateMachine(
     ],
     final=(PAID, CANCELLED),
 )
-
-
-def can(status: str, name: str) -> bool:
-    """Whether move `name` can be taken from `status`."""
-    return status in FINES[name].from_statuses

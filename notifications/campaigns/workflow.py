@@ -117,7 +117,7 @@ def _changed(campaign: Campaign) -> ApiError:
 
 def _require_move(campaign: Campaign, name: str) -> None:
     """The machine allows `name` from the campaign's status as read; else 409."""
-    if campaign.status not in MACHINE[name].from_statuses:
+    if not MACHINE.can(name, campaign.status):
         raise _conflict(campaign, name)
 
 
@@ -132,8 +132,7 @@ def _move(campaign: Campaign, name: str, values: dict[str, Any], *, version: int
     to_status = MACHINE[name].to_status
     if compare_and_set(campaign, *still, **{"status": to_status, **values}):
         return
-    if campaign.status not in MACHINE[name].from_statuses:
-        raise _conflict(campaign, name)
+    _require_move(campaign, name)
     raise _changed(campaign)
 
 
