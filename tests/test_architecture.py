@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from api.extensions import db
 from api.state_machine import StateMachine
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -68,6 +69,23 @@ STATUS_MACHINES = {
     "content.products.models:ProductSeller": "content.products.workflow:SELLERS",
     "content.products.models:Product": "content.products.workflow:PRODUCTS",
 }
+
+
+# Status columns that are not moved by this product, and so have no table of moves.
+NOT_MOVED_HERE = {
+    "api.records.models:LandCertificate": "a fact copied from the land registry as it is there",
+    "content.models:ArticleVersion": "a snapshot of the article's status when that version was saved",
+    "notifications.models:PushDelivery": "the outcome FCM gave, written once when the push is answered",
+}
+
+
+def test_every_status_column_of_the_product_is_in_the_list_above(app):
+    with_status = {
+        f"{mapper.class_.__module__}:{mapper.class_.__name__}"
+        for mapper in db.Model.registry.mappers
+        if "status" in mapper.class_.__table__.c
+    }
+    assert with_status == set(STATUS_MACHINES) | set(NOT_MOVED_HERE)
 
 
 def _load(reference: str):
